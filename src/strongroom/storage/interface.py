@@ -7,13 +7,27 @@ everything above them is backend-agnostic, and one conformance suite
 Paths are non-empty UTF-8 strings without a leading `/`; ordering is bytewise on their UTF-8
 encoding. `version` is an opaque positive integer that changes on every write of a path (never
 reused for that path, so an expected-version check cannot be fooled by delete-and-recreate).
+
+Details every backend shares (one helper each in `_paths.py` and `_listing.py`):
+- An empty path, a leading `/`, NUL, or a lone surrogate (no UTF-8 form) raises ValueError; a
+  value that is not `bytes` raises TypeError. A transaction is validated whole before any op
+  runs. `list` refuses a prefix with a leading `/` and a negative `limit` the same way.
+- `list`: a key equal to `prefix` itself has no segment below it and is not listed;
+  `limit=0` returns `[]`; `after` compares against whole segments, folder `/` included.
+- `transact`: every Check is evaluated against the state before the transaction (a Put earlier
+  in the same list does not satisfy it), then Puts and Deletes apply in list order; each Put
+  gets a fresh version. Versions are allocated from one store-wide increasing sequence.
+- Lifecycle: obtain a backend with `open_backend(kind, options)` (see `factory.py`) and release
+  it with `await close()`. A write whose caller is cancelled may still be applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +71,9 @@ class Backend(Protocol):
         """Remove `path`; deleting a missing path is not an error."""
         ...
 
-    async def list(self, prefix: str, after: str | None = None, limit: int | None = None) -> list[str]:
+    async def list(
+        self, prefix: str, after: str | None = None, limit: int | None = None
+    ) -> list[str]:
         """The distinct next segments below `prefix`, sorted; folders end in `/`.
 
         `prefix` is used verbatim (normally it ends in `/` or is empty). With `after`, only
