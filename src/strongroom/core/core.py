@@ -1,0 +1,274 @@
+"""The core: seal state, the request pipeline and the objects every request passes through.
+
+    sealed? → authenticate → ACL → audit request → route to mount → audit response
+
+(DESIGN.md "The request, end to end"). A few system paths answer without a token and while
+sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactly as in Vault.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import msgspec
+
+from strongroom.barrier import Barrier
+from strongroom.clock import Clock
+from strongroom.core.acl import check_access
+from strongroom.core.audit import AuditBroker
+from strongroom.core.keeper import Keeper
+from strongroom.core.metrics import Metrics
+from strongroom.core.mount_manager import MountManager, normalise
+from strongroom.core.mounts import BackendType, MountConfig, MountEntry, TableKind, new_entry
+from strongroom.core.request import Request, Response
+from strongroom.core.tokens import IssuedToken, TokenEntry, TokenStore, new_accessor
+from strongroom.core.view import View
+from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed
+from strongroom.seal import ShamirSeal
+from strongroom.storage.interface import Backend
+
+CLUSTER_RECORD = "core/cluster-id"
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    """Server-wide lease defaults from the config file (seconds)."""
+
+    default_lease_ttl: int = 768 * 3600
+    max_lease_ttl: int = 768 * 3600
+    storage_type: str = "inmem"
+
+
+class Core:
+    def __init__(
+        self,
+        *,
+        physical: Backend,
+        keeper: Keeper,
+        clock: Clock,
+        backends: Mapping[str, BackendType],
+        defaults: Defaults | None = None,
+    ) -> None:
+        from strongroom.core.system.backend import SystemBackend  # noqa: PLC0415 - cycle
+        from strongroom.core.token_backend import TokenBackend  # noqa: PLC0415 - cycle
+
+        self.physical = physical
+        self.keeper = keeper
+        self.clock = clock
+        self.defaults = defaults or Defaults()
+        self.barrier = Barrier(physical, clock)
+        self.seal = ShamirSeal(physical)
+        self.tokens = TokenStore(View(self.barrier, "sys/token/"))
+        self.audit = AuditBroker()
+        self.metrics = Metrics()
+        self.system = SystemBackend(self)
+        builtins = {
+            "system": BackendType("mounts", lambda _ctx: self.system),
+            "token": BackendType("auth", lambda ctx: TokenBackend(self, ctx)),
+        }
+        self.user_types = frozenset(backends)
+        self.cluster_id = ""
+        self.migrations: dict[str, tuple[str, str]] = {}
+        self.mounts = MountManager(self.barrier, clock, {**backends, **builtins})
+        keeper.subscribe(self._apply_root_key)
+
+    # -- seal state ---------------------------------------------------------------------------
+
+    @property
+    def sealed(self) -> bool:
+        return self.barrier.sealed
+
+    async def initialized(self) -> bool:
+        return await self.seal.config() is not None
+
+    async def start(self) -> None:
+        """Join the node's seal state (a worker starting after the node was unsealed)."""
+        root_key = await self.keeper.root_key()
+        if root_key is not None:
+            await self._apply_root_key(root_key)
+
+    async def _apply_root_key(self, root_key: bytes | None) -> None:
+        if root_key is None:
+            self.barrier.seal()
+            self.mounts.clear()
+            self.tokens.forget_salt()
+            return
+        if self.barrier.sealed:
+            await self.barrier.unseal(root_key)
+        cluster = await self.barrier.get(CLUSTER_RECORD)
+        self.cluster_id = "" if cluster is None else cluster.decode()
+        await self.mounts.sync()
+
+    async def initialize(
+        self, shares: int, threshold: int, root_token_id: str | None = None
+    ) -> tuple[list[bytes], IssuedToken]:
+        """Create the seal, barrier keyring, default mounts and the initial root token.
+
+        Leaves the node sealed, as Vault does. Raises BadRequest if already initialised.
+        """
+        if await self.initialized():
+            raise BadRequest("Vault is already initialized")
+        unseal_shares, root_key = await self.seal.initialize(shares, threshold)
+        await self.barrier.initialize(root_key.reveal())
+        await self.barrier.unseal(root_key.reveal())
+        try:
+            await self.tokens.init_salt()
+            await self.barrier.put(CLUSTER_RECORD, str(uuid.uuid4()).encode())
+            await self._default_mounts()
+            root = await self.create_root_token(root_token_id)
+        finally:
+            self.barrier.seal()
+            self.mounts.clear()
+            self.tokens.forget_salt()
+        return unseal_shares, root
+
+    async def _default_mounts(self) -> None:
+        now = self.clock.now()
+        sys_entry = new_entry(
+            path="sys/",
+            type_="system",
+            description="system endpoints used for control, policy and debugging",
+            now=now,
+        )
+        token_entry = new_entry(
+            path="token/", type_="token", description="token based credentials", now=now
+        )
+        await self.mounts.change("mounts", lambda t: (*t, sys_entry))
+        await self.mounts.change("auth", lambda t: (*t, token_entry))
+
+    async def create_root_token(self, token_id: str | None = None) -> IssuedToken:
+        entry = TokenEntry(
+            accessor=new_accessor(),
+            policies=("root",),
+            display_name="root",
+            creation_time=self.clock.now(),
+            path="auth/token/root",
+        )
+        return await self.tokens.create(entry, token_id)
+
+    # -- mounting ------------------------------------------------------------------------------
+
+    async def mount(
+        self,
+        kind: TableKind,
+        path: str,
+        type_: str,
+        *,
+        description: str = "",
+        config: MountConfig | None = None,
+        options: dict[str, str] | None = None,
+        local: bool = False,
+        seal_wrap: bool = False,
+    ) -> None:
+        if type_ not in self.user_types:
+            self.mounts.backend_type(type_, kind)  # raises the catalogue error
+            raise BadRequest(f"cannot mount a {type_} backend")
+        self.mounts.backend_type(type_, kind)
+        entry = new_entry(
+            path=path,
+            type_=type_,
+            description=description,
+            config=config,
+            options=options,
+            local=local,
+            seal_wrap=seal_wrap,
+            now=self.clock.now(),
+        )
+        await self.mounts.change(kind, lambda t: _add(t, entry, kind))
+
+    async def unmount(self, kind: TableKind, path: str) -> None:
+        """Remove a mount and every value it stored. Builtin mounts cannot be removed."""
+        entry = self.mounts.find(kind, path)
+        if entry is None:
+            return  # Vault answers 204 for a path that is not mounted
+        if entry.type not in self.user_types:
+            raise BadRequest(f'cannot unmount "{path}"')
+        await self.mounts.change(kind, lambda t: tuple(e for e in t if e.path != entry.path))
+        await self._purge(entry.storage_prefix(kind))
+
+    async def _purge(self, prefix: str) -> None:
+        view = View(self.barrier, prefix)
+        for key in await view.list(""):
+            if key.endswith("/"):
+                await self._purge(prefix + key)
+            else:
+                await view.delete(key)
+
+    async def remount(self, source: str, target: str) -> None:
+        """Move a secrets mount to a new path; its storage (keyed by uuid) stays where it is."""
+        source, target = normalise(source), normalise(target)
+        entry = self.mounts.find("mounts", source)
+        if entry is None or entry.type not in self.user_types:
+            raise BadRequest(f'cannot find mount at "{source}"')
+        moved = msgspec.structs.replace(entry, path=target)
+
+        def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
+            others = tuple(e for e in table if e.path != source)
+            return _add(others, moved, "mounts")
+
+        await self.mounts.change("mounts", mutate)
+
+    # -- the request pipeline --------------------------------------------------------------------
+
+    async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        mount_label = "sys/"
+        status = 500
+        try:
+            response, mount_label = await self._handle(request)
+            status = response.status
+        except Exception as exc:
+            status = getattr(exc, "status", 500)
+            raise
+        finally:
+            self.metrics.observe(mount_label, status, time.perf_counter() - started)
+        return response
+
+    async def _handle(self, request: Request) -> tuple[Response, str]:
+        if request.namespace:
+            raise NotFound("namespace not found")
+        unauthenticated = self.system.unauthenticated(request)
+        if unauthenticated is not None:
+            return await unauthenticated, "sys/"
+        if self.barrier.sealed:
+            raise Sealed
+        await self.mounts.sync()
+        token = await self._authenticate(request)
+        check_access(token, request)
+        await self.audit.log_request(request, token)
+        routed = self.mounts.route(request.path)
+        if routed is None:
+            raise NotFound(f'no handler for route "{request.path}". route entry not found.')
+        mounted, rest = routed
+        response = await mounted.backend.handle(request, rest)
+        response.mount_type = mounted.entry.type
+        await self.audit.log_response(request, token, response)
+        return response, mounted.full_path
+
+    async def _authenticate(self, request: Request) -> TokenEntry:
+        if not request.token:
+            raise PermissionDenied
+        entry = await self.tokens.lookup(request.token)
+        if entry is None:
+            raise PermissionDenied("permission denied", detail="invalid token")
+        return entry
+
+
+_RESERVED = ("sys/", "auth/", "cubbyhole/", "identity/")
+
+
+def _add(
+    table: tuple[MountEntry, ...], entry: MountEntry, kind: TableKind
+) -> tuple[MountEntry, ...]:
+    """`table` plus `entry`; raises BadRequest on a clash, as Vault's mount path checks do."""
+    if kind == "mounts" and entry.path.startswith(_RESERVED):
+        raise BadRequest(f"cannot mount to a reserved path: {entry.path}")
+    for existing in table:
+        if existing.path == entry.path:
+            raise BadRequest(f"path is already in use at {entry.path}")
+        if entry.path.startswith(existing.path) or existing.path.startswith(entry.path):
+            raise BadRequest(f"existing mount at {existing.path}")
+    return (*table, entry)

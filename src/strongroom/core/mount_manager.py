@@ -1,0 +1,133 @@
+"""Keeps the mount tables of a namespace, their backend instances, and routes paths to them.
+
+Both tables live in one barrier record (`core/mounts`) so that a single read per request tells a
+worker whether any other worker or node changed them (the record's storage version moves on every
+write; DESIGN.md "Processes"). Changes are read-modify-write transactions guarded by that
+version, so two workers mounting at once cannot lose each other's entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import msgspec
+
+from strongroom.clock import Clock
+from strongroom.core.mounts import (
+    BackendType,
+    MountContext,
+    Mounted,
+    MountEntry,
+    TableKind,
+)
+from strongroom.core.view import Store, View
+from strongroom.errors import BadRequest, StorageConflict
+from strongroom.storage.interface import Check, Put
+
+RECORD = "core/mounts"
+_RETRIES = 10
+
+
+class _Tables(msgspec.Struct, frozen=True):
+    mounts: tuple[MountEntry, ...] = ()
+    auth: tuple[MountEntry, ...] = ()
+
+    def get(self, kind: TableKind) -> tuple[MountEntry, ...]:
+        return self.mounts if kind == "mounts" else self.auth
+
+
+_DECODER = msgspec.json.Decoder(_Tables)
+Mutation = Callable[[tuple[MountEntry, ...]], tuple[MountEntry, ...]]
+
+
+class MountManager:
+    def __init__(
+        self, store: Store, clock: Clock, backends: Mapping[str, BackendType], prefix: str = ""
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._backends = backends
+        self._record = prefix + RECORD
+        self._prefix = prefix
+        self._version = -1
+        self._routes: dict[str, Mounted] = {}
+        self._tables = _Tables()
+
+    def clear(self) -> None:
+        self._version = -1
+        self._routes = {}
+        self._tables = _Tables()
+
+    def backend_type(self, type_: str, kind: TableKind) -> BackendType:
+        found = self._backends.get(type_)
+        if found is None or found.kind != kind:
+            noun = "secrets engine" if kind == "mounts" else "auth method"
+            raise BadRequest(f"plugin not found in the catalog: {type_} ({noun})")
+        return found
+
+    async def sync(self) -> None:
+        """Reload the tables if any worker or node changed them since we last looked."""
+        entry = await self._store.get_entry(self._record)
+        version = 0 if entry is None else entry.version
+        if version != self._version:
+            tables = _Tables() if entry is None else _DECODER.decode(entry.value)
+            self._install(tables, version)
+
+    def _install(self, tables: _Tables, version: int) -> None:
+        routes: dict[str, Mounted] = {}
+        for kind in ("mounts", "auth"):
+            for entry in tables.get(kind):
+                old = self._routes.get(_full(entry, kind))
+                if old is not None and old.entry == entry:
+                    routes[old.full_path] = old  # keep warm backend instances
+                    continue
+                view = View(self._store, self._prefix + entry.storage_prefix(kind))
+                backend = self._backends[entry.type].factory(
+                    MountContext(view=view, clock=self._clock, entry=entry)
+                )
+                routes[_full(entry, kind)] = Mounted(entry, kind, backend)
+        self._routes, self._tables, self._version = routes, tables, version
+
+    def entries(self, kind: TableKind) -> tuple[MountEntry, ...]:
+        return self._tables.get(kind)
+
+    def find(self, kind: TableKind, path: str) -> MountEntry | None:
+        path = normalise(path)
+        return next((e for e in self._tables.get(kind) if e.path == path), None)
+
+    def route(self, path: str) -> tuple[Mounted, str] | None:
+        """The longest mount prefix of `path` and the remainder below it."""
+        candidate = path if path.endswith("/") else path + "/"
+        while candidate:
+            mounted = self._routes.get(candidate)
+            if mounted is not None:
+                return mounted, path[len(candidate) :]
+            candidate = candidate[: candidate.rstrip("/").rfind("/") + 1]
+        return None
+
+    async def change(self, kind: TableKind, mutate: Mutation) -> None:
+        """Apply `mutate` to one table atomically, retrying if another worker got there first."""
+        for _ in range(_RETRIES):
+            await self.sync()
+            tables = self._tables
+            changed = mutate(tables.get(kind))
+            new = msgspec.structs.replace(tables, **{kind: changed})
+            blob = msgspec.json.encode(new)
+            try:
+                await self._store.transact(
+                    [Check(self._record, max(self._version, 0)), Put(self._record, blob)]
+                )
+            except StorageConflict:
+                continue
+            await self.sync()
+            return
+        raise StorageConflict(detail="mount table kept changing under us")
+
+
+def normalise(path: str) -> str:
+    path = path.strip("/")
+    return path + "/" if path else ""
+
+
+def _full(entry: MountEntry, kind: TableKind) -> str:
+    return entry.path if kind == "mounts" else "auth/" + entry.path

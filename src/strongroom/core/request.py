@@ -1,0 +1,62 @@
+"""The logical request and response that flow between `http/` and the core and engines.
+
+Nothing here knows about HTTP: `http/` builds a `Request` from the wire and renders a
+`Response` back, so engines stay pure over these two types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Operation(StrEnum):
+    READ = "read"
+    LIST = "list"
+    UPDATE = "update"  # POST and PUT; Vault's existence check may turn it into "create"
+    CREATE = "create"
+    PATCH = "patch"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One logical request. `path` is relative to `namespace` and has no leading slash."""
+
+    id: str
+    operation: Operation
+    path: str
+    data: Mapping[str, Any]
+    namespace: str = ""
+    token: str | None = field(default=None, repr=False)
+    remote_addr: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+
+@dataclass(slots=True)
+class Response:
+    """What a handler returns.
+
+    `raw` bodies (sys/health, sys/init, ...) are sent as they are, without the Vault envelope.
+    A response with nothing in it becomes a 204.
+    """
+
+    data: Mapping[str, Any] | None = None
+    status: int = 200
+    raw: bool = False
+    warnings: list[str] | None = None
+    auth: Mapping[str, Any] | None = None
+    mount_type: str = ""
+    top_level: bool = False  # also copy `data` to the top level (Vault's legacy sys/mounts shape)
+    text: str | None = None  # a non-JSON body (Prometheus metrics), sent with `content_type`
+    content_type: str = "application/json"
+
+    @property
+    def empty(self) -> bool:
+        return self.data is None and self.text is None and not self.warnings and self.auth is None
+
+
+NO_CONTENT = Response()
+"""The 204 answer. Never mutated: the pipeline sets `mount_type` only on non-empty responses."""

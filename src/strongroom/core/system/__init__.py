@@ -1,0 +1,1 @@
+"""The system backend (`sys/`): seal, mounts, metrics — Vault's `sys/*` API."""

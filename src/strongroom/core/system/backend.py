@@ -1,0 +1,127 @@
+"""The system backend: the route table of `sys/*` and the split between paths that answer
+without a token (and while sealed) and those that go through the full pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from typing import TYPE_CHECKING
+
+from strongroom.core.fields import get_int, get_str
+from strongroom.core.request import NO_CONTENT, Operation, Request, Response
+from strongroom.core.routes import Route, Router
+from strongroom.core.system import mounts, quorum, unseal
+from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
+from strongroom.errors import BadRequest
+
+if TYPE_CHECKING:
+    from strongroom.core.core import Core
+
+R, L, U, D = Operation.READ, Operation.LIST, Operation.UPDATE, Operation.DELETE
+
+
+async def _health(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    state, body = await health(core)
+    status = get_int(req.data, state, HEALTH_CODES[state])
+    if state == "standbycode" and req.data.get("standbyok"):
+        status = get_int(req.data, "activecode", 200)
+    if not 100 <= status <= 599:
+        raise BadRequest(f"invalid status code for {state}")
+    return Response(body, raw=True, status=status)
+
+
+async def _leader(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    return Response(leader(core), raw=True)
+
+
+async def _key_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    return Response(key_status(core))
+
+
+async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    await core.barrier.rotate()
+    return NO_CONTENT
+
+
+async def _metrics(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    if get_str(req.data, "format") == "prometheus":
+        text = core.metrics.prometheus(core.sealed)
+        return Response(text=text, content_type="text/plain; version=0.0.4")
+    return Response(core.metrics.as_json(core.sealed), raw=True)
+
+
+UNAUTHENTICATED: Router[Core] = Router(
+    [
+        Route("health", {R: _health}),
+        Route("seal-status", {R: unseal.read_seal_status}),
+        Route("init", {R: unseal.read_init, U: unseal.write_init}),
+        Route("unseal", {U: unseal.write_unseal}),
+        Route("leader", {R: _leader}),
+        Route(
+            "rekey/init",
+            {R: quorum.read_rekey, U: quorum.start_rekey, D: quorum.cancel_rekey},
+        ),
+        Route("rekey/update", {U: quorum.update_rekey}),
+        Route(
+            "generate-root/attempt",
+            {
+                R: quorum.read_generate_root,
+                U: quorum.start_generate_root,
+                D: quorum.cancel_generate_root,
+            },
+        ),
+        Route("generate-root/update", {U: quorum.update_generate_root}),
+    ]
+)
+UNAUTHENTICATED_PATHS = frozenset(
+    {
+        "health",
+        "seal-status",
+        "init",
+        "unseal",
+        "leader",
+        "rekey/init",
+        "rekey/update",
+        "generate-root/attempt",
+        "generate-root/update",
+    }
+)
+
+_TABLE = r"(?P<table>mounts|auth)"
+AUTHENTICATED: Router[Core] = Router(
+    [
+        Route("seal", {U: unseal.write_seal}),
+        Route("key-status", {R: _key_status}),
+        Route("rotate", {U: _rotate}),
+        Route("metrics", {R: _metrics}),
+        Route(_TABLE, {R: mounts.list_mounts}),
+        Route(
+            _TABLE + r"/(?P<path>.+?)/tune/?",
+            {R: mounts.read_tune, U: mounts.write_tune},
+        ),
+        Route(
+            _TABLE + r"/(?P<path>.+)",
+            {R: mounts.read_mount, U: mounts.enable_mount, D: mounts.disable_mount},
+        ),
+        Route("remount", {U: mounts.remount}),
+        Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),
+        Route("internal/ui/mounts", {R: mounts.ui_mounts}),
+        Route(r"internal/ui/mounts/(?P<path>.+)", {R: mounts.ui_mount}),
+    ]
+)
+
+
+class SystemBackend:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def unauthenticated(self, request: Request) -> Awaitable[Response] | None:
+        """The handler for a path that needs no token, or None."""
+        if not request.path.startswith("sys/"):
+            return None
+        rest = request.path[4:]
+        if rest not in UNAUTHENTICATED_PATHS:
+            return None
+        return UNAUTHENTICATED.dispatch(self._core, request, rest)
+
+    async def handle(self, request: Request, path: str) -> Response:
+        return await AUTHENTICATED.dispatch(self._core, request, path)

@@ -1,0 +1,176 @@
+"""sys/mounts, sys/auth, sys/remount and sys/internal/ui/mounts: managing the mount tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from strongroom.core.fields import get_bool, get_duration, get_str, get_str_list, get_str_map
+from strongroom.core.mount_manager import normalise
+from strongroom.core.mounts import MountConfig, MountEntry, TableKind
+from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.errors import BadRequest
+
+if TYPE_CHECKING:
+    from strongroom.core.core import Core
+
+
+def _kind(params: Mapping[str, str]) -> TableKind:
+    return "auth" if params["table"] == "auth" else "mounts"
+
+
+def _listing(core: Core, kind: TableKind) -> dict[str, Any]:
+    return {entry.path: entry.describe() for entry in core.mounts.entries(kind)}
+
+
+async def list_mounts(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+    # Vault repeats the table at the top level of the body for old clients; hvac reads both.
+    return Response(_listing(core, _kind(params)), top_level=True)
+
+
+def _entry(core: Core, kind: TableKind, path: str) -> MountEntry:
+    entry = core.mounts.find(kind, path)
+    if entry is None:
+        raise BadRequest(f"No {'auth' if kind == 'auth' else 'secret engine'} mount at {path}")
+    return entry
+
+
+async def read_mount(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+    return Response(_entry(core, _kind(params), params["path"]).describe())
+
+
+def _config(data: Mapping[str, Any]) -> MountConfig:
+    raw = data.get("config") or {}
+    if not isinstance(raw, dict):
+        raise BadRequest('error converting input for field "config": expected map')
+    return MountConfig(
+        default_lease_ttl=get_duration(raw, "default_lease_ttl"),
+        max_lease_ttl=get_duration(raw, "max_lease_ttl"),
+        force_no_cache=get_bool(raw, "force_no_cache"),
+        listing_visibility=get_str(raw, "listing_visibility"),
+        audit_non_hmac_request_keys=tuple(get_str_list(raw, "audit_non_hmac_request_keys")),
+        audit_non_hmac_response_keys=tuple(get_str_list(raw, "audit_non_hmac_response_keys")),
+        passthrough_request_headers=tuple(get_str_list(raw, "passthrough_request_headers")),
+        allowed_response_headers=tuple(get_str_list(raw, "allowed_response_headers")),
+    )
+
+
+async def enable_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:
+    type_ = get_str(req.data, "type")
+    if not type_:
+        raise BadRequest("backend type must be specified as a string")
+    path = normalise(params["path"])
+    options = get_str_map(req.data, "options") or None
+    await core.mount(
+        _kind(params),
+        path,
+        type_,
+        description=get_str(req.data, "description"),
+        config=_config(req.data),
+        options=options,
+        local=get_bool(req.data, "local"),
+        seal_wrap=get_bool(req.data, "seal_wrap"),
+    )
+    return NO_CONTENT
+
+
+async def disable_mount(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+    await core.unmount(_kind(params), normalise(params["path"]))
+    return NO_CONTENT
+
+
+async def read_tune(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+    entry = _entry(core, _kind(params), params["path"])
+    cfg = entry.config
+    body: dict[str, Any] = {
+        "default_lease_ttl": cfg.default_lease_ttl or core.defaults.default_lease_ttl,
+        "max_lease_ttl": cfg.max_lease_ttl or core.defaults.max_lease_ttl,
+        "force_no_cache": cfg.force_no_cache,
+        "description": entry.description,
+    }
+    if entry.options is not None:
+        body["options"] = entry.options
+    for name in ("listing_visibility", "passthrough_request_headers", "allowed_response_headers"):
+        if getattr(cfg, name):
+            value = getattr(cfg, name)
+            body[name] = value if isinstance(value, str) else list(value)
+    return Response(body)
+
+
+def _tuned(entry: MountEntry, data: Mapping[str, Any], max_ttl: int) -> MountEntry:
+    cfg = entry.config
+    changes: dict[str, Any] = {}
+    for name in ("default_lease_ttl", "max_lease_ttl"):
+        if name in data:
+            changes[name] = 0 if data[name] == "system" else get_duration(data, name)
+    for name in (
+        "audit_non_hmac_request_keys",
+        "audit_non_hmac_response_keys",
+        "passthrough_request_headers",
+        "allowed_response_headers",
+    ):
+        if name in data:
+            changes[name] = tuple(get_str_list(data, name))
+    if "listing_visibility" in data:
+        changes["listing_visibility"] = get_str(data, "listing_visibility")
+    new_cfg = msgspec.structs.replace(cfg, **changes)
+    effective_max = new_cfg.max_lease_ttl or max_ttl
+    if new_cfg.default_lease_ttl > effective_max:
+        raise BadRequest("tuning of default_lease_ttl must be less than or equal to max_lease_ttl")
+    updates: dict[str, Any] = {"config": new_cfg}
+    if "description" in data:
+        updates["description"] = get_str(data, "description")
+    if "options" in data:
+        updates["options"] = {**(entry.options or {}), **get_str_map(data, "options")} or None
+    return msgspec.structs.replace(entry, **updates)
+
+
+async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
+    kind = _kind(params)
+    path = _entry(core, kind, params["path"]).path
+
+    def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
+        return tuple(
+            _tuned(e, req.data, core.defaults.max_lease_ttl) if e.path == path else e for e in table
+        )
+
+    await core.mounts.change(kind, mutate)
+    return NO_CONTENT
+
+
+async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    source, target = get_str(req.data, "from"), get_str(req.data, "to")
+    if not source or not target:
+        raise BadRequest("both 'from' and 'to' path must be specified as a string")
+    await core.remount(source, target)
+    migration_id = str(uuid.uuid4())
+    core.migrations[migration_id] = (normalise(source), normalise(target))
+    return Response({"migration_id": migration_id})
+
+
+async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+    found = core.migrations.get(params["id"])
+    if found is None:
+        raise BadRequest(f"Failed to find migration information for ID {params['id']}")
+    source, target = found
+    info = {"source_mount": source, "target_mount": target, "status": "success"}
+    return Response({"migration_id": params["id"], "migration_info": info})
+
+
+async def ui_mounts(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    return Response({"secret": _listing(core, "mounts"), "auth": _listing(core, "auth")})
+
+
+async def ui_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:
+    routed = core.mounts.route(params["path"])
+    if routed is None or routed[0].kind != "mounts":
+        raise BadRequest(
+            f"preflight capability check returned 403, please ensure client's policies grant "
+            f'access to path "{params["path"]}/"'
+        )
+    del req
+    mounted = routed[0]
+    return Response({**mounted.entry.describe(), "path": mounted.entry.path})

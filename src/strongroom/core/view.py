@@ -1,0 +1,60 @@
+"""A storage view: the barrier seen through a fixed prefix, as handed to one mount.
+
+Engines and auth methods get a `View` scoped to their mount and can reach nothing outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from strongroom.storage.interface import Check, Delete, Entry, Op, Put
+
+
+class Store(Protocol):
+    """What the barrier offers above it: the storage contract with plaintext values."""
+
+    async def get(self, path: str) -> bytes | None: ...
+    async def get_entry(self, path: str) -> Entry | None: ...
+    async def put(self, path: str, value: bytes) -> int: ...
+    async def delete(self, path: str) -> None: ...
+    async def list(
+        self, prefix: str, after: str | None = None, limit: int | None = None
+    ) -> list[str]: ...
+    async def transact(self, ops: Sequence[Op]) -> None: ...
+
+
+class View:
+    def __init__(self, store: Store, prefix: str) -> None:
+        self._store = store
+        self.prefix = prefix
+
+    def sub(self, prefix: str) -> View:
+        return View(self._store, self.prefix + prefix)
+
+    async def get(self, key: str) -> bytes | None:
+        return await self._store.get(self.prefix + key)
+
+    async def get_entry(self, key: str) -> Entry | None:
+        return await self._store.get_entry(self.prefix + key)
+
+    async def put(self, key: str, value: bytes) -> int:
+        return await self._store.put(self.prefix + key, value)
+
+    async def delete(self, key: str) -> None:
+        await self._store.delete(self.prefix + key)
+
+    async def list(
+        self, prefix: str, after: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        return await self._store.list(self.prefix + prefix, after, limit)
+
+    async def transact(self, ops: Sequence[Op]) -> None:
+        await self._store.transact([self._scoped(op) for op in ops])
+
+    def _scoped(self, op: Op) -> Op:
+        if isinstance(op, Put):
+            return Put(self.prefix + op.path, op.value)
+        if isinstance(op, Delete):
+            return Delete(self.prefix + op.path)
+        return Check(self.prefix + op.path, op.version)

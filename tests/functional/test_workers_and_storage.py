@@ -1,0 +1,103 @@
+"""The real server with several workers, and on each durable backend: shared seal state,
+mount-table changes seen by every worker, and no plaintext in the raw store."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from support.procs import SQLITE_CONFIG, RunningServer, start_server, stop
+
+CANARY = "canary-" + "7f3a9c" * 4
+PG_URL = os.environ.get("STRONGROOM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def fresh_get(address: str, path: str, token: str | None = None) -> httpx.Response:
+    """A request on a new connection, so that successive calls spread across the workers."""
+    headers = {"X-Vault-Token": token} if token else {}
+    with httpx.Client(base_url=address, headers=headers) as client:
+        return client.get("/v1/" + path)
+
+
+def init_and_unseal(address: str) -> str:
+    with httpx.Client(base_url=address) as client:
+        body = client.put("/v1/sys/init", json={"secret_shares": 3, "secret_threshold": 2}).json()
+        for key in body["keys"][:2]:
+            client.put("/v1/sys/unseal", json={"key": key}).raise_for_status()
+    return str(body["root_token"])
+
+
+def mount_canary(address: str, token: str) -> None:
+    with httpx.Client(base_url=address, headers={"X-Vault-Token": token}) as client:
+        resp = client.post("/v1/sys/mounts/app", json={"type": "kv", "description": CANARY})
+        assert resp.status_code == 204
+
+
+@pytest.mark.slow
+def test_two_workers_share_seal_state_and_mounts(tmp_path: Path) -> None:
+    config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "sr.db"))
+    server = start_server(tmp_path, config, workers=2)
+    try:
+        token = init_and_unseal(server.address)
+        mount_canary(server.address, token)
+        for _ in range(20):
+            resp = fresh_get(server.address, "sys/mounts", token)
+            assert resp.status_code == 200
+            assert resp.json()["data"]["app/"]["description"] == CANARY
+        with httpx.Client(base_url=server.address, headers={"X-Vault-Token": token}) as client:
+            assert client.put("/v1/sys/seal").status_code == 204
+        # every worker dropped its keys before the seal call returned
+        for _ in range(20):
+            assert fresh_get(server.address, "sys/mounts", token).status_code == 503
+    finally:
+        stop(server)
+    raw = (tmp_path / "sr.db").read_bytes()
+    assert CANARY.encode() not in raw
+    assert token.encode() not in raw
+
+
+@pytest.fixture
+def pg_table() -> str:
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL unreachable; CI=true requires it")
+        pytest.skip("PostgreSQL test server unreachable (127.0.0.1:5432)")
+    return f"strongroom_func_{secrets.token_hex(6)}"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgresql_server_stores_nothing_in_plaintext(tmp_path: Path, pg_table: str) -> None:
+    config = f"""
+storage "postgresql" {{
+  connection_url = "{PG_URL}"
+  table          = "{pg_table}"
+}}
+listener "tcp" {{
+  address     = "127.0.0.1:PORT"
+  tls_disable = true
+}}
+"""
+    server: RunningServer = start_server(tmp_path, config, workers=2)
+    try:
+        token = init_and_unseal(server.address)
+        mount_canary(server.address, token)
+        assert fresh_get(server.address, "sys/mounts", token).json()["data"]["app/"]
+    finally:
+        stop(server)
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        table = sql.Identifier(pg_table)
+        rows = conn.execute(sql.SQL("SELECT path, value FROM {}").format(table)).fetchall()
+        conn.execute(sql.SQL("DROP TABLE {}").format(table))
+    assert rows
+    for path, value in rows:
+        assert CANARY.encode() not in bytes(value), path
+        assert token.encode() not in bytes(value), path

@@ -1,0 +1,85 @@
+"""sys/mounts, sys/auth, tune, remount and sys/internal/ui/mounts."""
+
+from __future__ import annotations
+
+from support.inproc import Server
+
+
+async def test_enable_read_tune_disable_round_trip(server: Server) -> None:
+    enable = {"type": "kv", "description": "d", "options": {"version": "2"}}
+    assert (await server.call("POST", "sys/mounts/foo", enable)).status_code == 204
+    mounts = (await server.call("GET", "sys/mounts")).json()["data"]
+    assert mounts["foo/"]["type"] == "kv"
+    assert mounts["foo/"]["options"] == {"version": "2"}
+    assert mounts["foo/"]["accessor"].startswith("kv_")
+    tune = (await server.call("GET", "sys/mounts/foo/tune")).json()["data"]
+    assert tune["default_lease_ttl"] == 768 * 3600
+    body = {"default_lease_ttl": "1h", "max_lease_ttl": "2h", "description": "x"}
+    assert (await server.call("POST", "sys/mounts/foo/tune", body)).status_code == 204
+    tune = (await server.call("GET", "sys/mounts/foo/tune")).json()["data"]
+    assert (tune["default_lease_ttl"], tune["max_lease_ttl"], tune["description"]) == (
+        3600,
+        7200,
+        "x",
+    )
+    assert (await server.call("DELETE", "sys/mounts/foo")).status_code == 204
+    assert "foo/" not in (await server.call("GET", "sys/mounts")).json()["data"]
+
+
+async def test_mount_conflicts_and_unknown_type(server: Server) -> None:
+    await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    again = await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    assert again.status_code == 400
+    assert again.json() == {"errors": ["path is already in use at foo/"]}
+    nested = await server.call("POST", "sys/mounts/foo/bar", {"type": "kv"})
+    assert nested.status_code == 400
+    unknown = await server.call("POST", "sys/mounts/bar", {"type": "nonexistent"})
+    assert unknown.status_code == 400
+    assert (await server.call("POST", "sys/mounts/sys2", {"type": "system"})).status_code == 400
+    assert (await server.call("POST", "sys/mounts/auth/x", {"type": "kv"})).status_code == 400
+
+
+async def test_builtin_mounts_cannot_be_removed(server: Server) -> None:
+    assert (await server.call("DELETE", "sys/mounts/sys")).status_code == 400
+    assert (await server.call("DELETE", "sys/auth/token")).status_code == 400
+
+
+async def test_tune_default_above_max_is_refused(server: Server) -> None:
+    await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    resp = await server.call("POST", "sys/mounts/foo/tune", {"default_lease_ttl": "9999h"})
+    assert resp.status_code == 400
+
+
+async def test_remount_moves_entry_and_reports_status(server: Server) -> None:
+    await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    uuid_before = (await server.call("GET", "sys/mounts")).json()["data"]["foo/"]["uuid"]
+    resp = await server.call("POST", "sys/remount", {"from": "foo", "to": "baz"})
+    migration = resp.json()["data"]["migration_id"]
+    mounts = (await server.call("GET", "sys/mounts")).json()["data"]
+    assert "foo/" not in mounts
+    assert mounts["baz/"]["uuid"] == uuid_before
+    status = (await server.call("GET", f"sys/remount/status/{migration}")).json()["data"]
+    assert status["migration_info"]["status"] == "success"
+
+
+async def test_auth_table(server: Server) -> None:
+    auth = (await server.call("GET", "sys/auth")).json()["data"]
+    assert auth["token/"]["type"] == "token"
+    resp = await server.call("POST", "sys/auth/kvauth", {"type": "kv"})
+    assert resp.status_code == 400
+
+
+async def test_ui_mounts(server: Server) -> None:
+    await server.call("POST", "sys/mounts/secret", {"type": "kv", "options": {"version": "2"}})
+    body = (await server.call("GET", "sys/internal/ui/mounts")).json()["data"]
+    assert "secret/" in body["secret"]
+    assert "token/" in body["auth"]
+    one = (await server.call("GET", "sys/internal/ui/mounts/secret/data/foo")).json()["data"]
+    assert (one["type"], one["path"], one["options"]) == ("kv", "secret/", {"version": "2"})
+
+
+async def test_mount_table_survives_reseal(server: Server) -> None:
+    await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    await server.call("PUT", "sys/seal")
+    await server.unseal()
+    assert "foo/" in (await server.call("GET", "sys/mounts")).json()["data"]
