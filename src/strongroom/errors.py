@@ -31,7 +31,7 @@ class StrongroomError(Exception):
     def __init__(
         self, public: str | None = None, *, detail: str = "", data: dict[str, Any] | None = None
     ) -> None:
-        self.public = public or self.default_message
+        self.public = self.default_message if public is None else public
         self.detail = detail
         self.data = data
         super().__init__(self.public)
@@ -63,7 +63,7 @@ class UnsupportedOperation(StrongroomError):
 
 class PayloadTooLarge(StrongroomError):
     status = 413
-    default_message = "request body too large"
+    default_message = "http: request body too large"
 
 
 class UnsupportedMediaType(StrongroomError):

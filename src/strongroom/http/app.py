@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from strongroom.core.core import Core
-from strongroom.core.request import Request, Response
+from strongroom.core.request import Operation, Request, Response
 from strongroom.errors import PayloadTooLarge
 from strongroom.http import parse
 from strongroom.http.errors import envelope, error_body
@@ -28,6 +28,8 @@ Send = Callable[[Message], Awaitable[None]]
 
 access_log = logging.getLogger("strongroom.access")
 _JSON = b"application/json"
+# Vault and OpenBao send this on every API response, TLS or not.
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _encode = msgspec.json.Encoder().encode
 
 
@@ -92,10 +94,13 @@ def _build(
     if method in ("GET", "HEAD", "LIST") and not data:
         data = query
     client = scope.get("client")
+    path = parse.logical_path(scope["path"])
+    if op is Operation.LIST and not path.endswith("/"):
+        path += "/"  # Vault's HTTP layer does the same, so list routes end in a slash
     return Request(
         id=request_id,
         operation=op,
-        path=parse.logical_path(scope["path"]),
+        path=path,
         data=data,
         namespace=parse.namespace(headers),
         token=parse.token(headers),
@@ -141,7 +146,7 @@ def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
 
 
 async def _send(send: Send, status: int, payload: bytes, content_type: bytes) -> None:
-    headers = [(b"cache-control", b"no-store")]
+    headers = [(b"cache-control", b"no-store"), _HSTS]
     if status != 204:
         headers.append((b"content-type", content_type))
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -31,7 +31,7 @@ _TRUE = ("true", "1", "t")
 def operation(method: str, query: Mapping[str, Any]) -> Operation:
     op = _METHODS.get(method)
     if op is None:
-        raise UnsupportedOperation
+        raise UnsupportedOperation("")  # Vault answers an unknown method with no message
     if op is Operation.READ and str(query.get("list", "")).lower() in _TRUE:
         return Operation.LIST
     return op
@@ -61,17 +61,15 @@ def query(raw: bytes) -> dict[str, Any]:
 def body(raw: bytes, method: str, content_type: str) -> dict[str, Any]:
     media_type = content_type.split(";", maxsplit=1)[0].strip()
     if method == "PATCH" and media_type != "application/merge-patch+json":
-        raise UnsupportedMediaType(
-            "PATCH requires the Content-Type header to be application/merge-patch+json"
-        )
+        raise UnsupportedMediaType("PATCH requires Content-Type of application/merge-patch+json")
     if not raw.strip():
         return {}
     try:
         data = msgspec.json.decode(raw)
     except msgspec.DecodeError:
-        raise BadRequest("failed to parse JSON input: invalid JSON") from None
+        raise BadRequest("failed to decode JSON input: invalid JSON") from None
     if not isinstance(data, dict):
-        raise BadRequest("failed to parse JSON input: expected a JSON object")
+        raise BadRequest("failed to decode JSON input: expected a JSON object")
     return data
 
 

@@ -83,3 +83,20 @@ async def test_mount_table_survives_reseal(server: Server) -> None:
     await server.call("PUT", "sys/seal")
     await server.unseal()
     assert "foo/" in (await server.call("GET", "sys/mounts")).json()["data"]
+
+
+async def test_ui_mounts_without_token_shows_only_unauth_listed(server: Server) -> None:
+    await server.call("POST", "sys/mounts/open", {"type": "kv"})
+    await server.call("POST", "sys/mounts/hidden", {"type": "kv"})
+    tune = {"listing_visibility": "unauth"}
+    assert (await server.call("POST", "sys/mounts/open/tune", tune)).status_code == 204
+    body = (await server.call("GET", "sys/internal/ui/mounts", token=None)).json()["data"]
+    assert list(body["secret"]) == ["open/"]
+    assert body["auth"] == {}
+
+
+async def test_read_missing_mount_and_remount_status(server: Server) -> None:
+    resp = await server.call("GET", "sys/mounts/doesnotexist")
+    assert resp.json() == {"errors": ["No secret engine mount at doesnotexist/"]}
+    assert (await server.call("GET", "sys/remount/status/nope")).status_code == 404
+    assert (await server.call("DELETE", "sys/mounts/doesnotexist")).status_code == 204

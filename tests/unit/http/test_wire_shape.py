@@ -46,9 +46,10 @@ async def test_bearer_token_accepted(server: Server) -> None:
 
 
 async def test_list_verb_and_query_flag_are_the_same(server: Server) -> None:
+    # Vault appends "/" to a LIST path, so sys/mounts/ matches no route: 404, not 405.
     by_verb = await server.call("LIST", "sys/mounts")
     by_query = await server.call("GET", "sys/mounts?list=true")
-    assert by_verb.status_code == by_query.status_code == 405
+    assert by_verb.status_code == by_query.status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,21 @@ async def test_wrong_field_type_names_field_not_value(server: Server) -> None:
 async def test_unknown_method_is_405(server: Server) -> None:
     resp = await server.call("FOO", "sys/mounts")
     assert resp.status_code == 405
-    assert resp.json()["errors"]
+    assert resp.json() == {"errors": []}
+
+
+async def test_every_response_carries_hsts(server: Server) -> None:
+    for resp in (
+        await server.call("GET", "sys/health", token=None),
+        await server.call("GET", "sys/mounts", token=None),
+        await server.call("POST", "sys/mounts/x", {"type": "kv"}),
+    ):
+        assert resp.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+async def test_malformed_health_code_is_400_with_no_message(server: Server) -> None:
+    resp = await server.call("GET", "sys/health?activecode=abc", token=None)
+    assert (resp.status_code, resp.json()) == (400, {"errors": []})
 
 
 async def test_patch_needs_merge_patch_content_type(server: Server) -> None:
@@ -95,6 +110,7 @@ async def test_unrouted_path_is_404(server: Server) -> None:
 async def test_body_over_32_mib_is_413(server: Server) -> None:
     resp = await server.call("POST", "sys/mounts/x", content=b" " * (32 * 1024 * 1024 + 1))
     assert resp.status_code == 413
+    assert resp.json() == {"errors": ["http: request body too large"]}
 
 
 async def test_unknown_namespace_is_404(server: Server) -> None:

@@ -21,7 +21,10 @@ R, L, U, D = Operation.READ, Operation.LIST, Operation.UPDATE, Operation.DELETE
 
 async def _health(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     state, body = await health(core)
-    status = get_int(req.data, state, HEALTH_CODES[state])
+    try:
+        status = get_int(req.data, state, HEALTH_CODES[state])
+    except BadRequest:
+        raise BadRequest("") from None  # Vault answers a malformed code with no message
     if state == "standbycode" and req.data.get("standbyok"):
         status = get_int(req.data, "activecode", 200)
     if not 100 <= status <= 599:
@@ -34,7 +37,7 @@ async def _leader(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
 
 
 async def _key_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    return Response(key_status(core))
+    return Response(key_status(core), top_level=True)
 
 
 async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
@@ -45,7 +48,7 @@ async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
 async def _metrics(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     if get_str(req.data, "format") == "prometheus":
         text = core.metrics.prometheus(core.sealed)
-        return Response(text=text, content_type="text/plain; version=0.0.4")
+        return Response(text=text, content_type="text/plain; version=0.0.4; charset=utf-8")
     return Response(core.metrics.as_json(core.sealed), raw=True)
 
 
@@ -119,6 +122,8 @@ class SystemBackend:
         if not request.path.startswith("sys/"):
             return None
         rest = request.path[4:]
+        if rest == "internal/ui/mounts" and not request.token:
+            return mounts.ui_mounts_unauthenticated(self._core, request, {})
         if rest not in UNAUTHENTICATED_PATHS:
             return None
         return UNAUTHENTICATED.dispatch(self._core, request, rest)

@@ -12,7 +12,7 @@ from strongroom.core.fields import get_bool, get_duration, get_str, get_str_list
 from strongroom.core.mount_manager import normalise
 from strongroom.core.mounts import MountConfig, MountEntry, TableKind
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.errors import BadRequest
+from strongroom.errors import BadRequest, NotFound, Sealed
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -34,12 +34,13 @@ async def list_mounts(core: Core, _req: Request, params: Mapping[str, str]) -> R
 def _entry(core: Core, kind: TableKind, path: str) -> MountEntry:
     entry = core.mounts.find(kind, path)
     if entry is None:
-        raise BadRequest(f"No {'auth' if kind == 'auth' else 'secret engine'} mount at {path}")
+        noun = "auth" if kind == "auth" else "secret engine"
+        raise BadRequest(f"No {noun} mount at {normalise(path)}")
     return entry
 
 
 async def read_mount(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    return Response(_entry(core, _kind(params), params["path"]).describe())
+    return Response(_entry(core, _kind(params), params["path"]).describe(), top_level=True)
 
 
 def _config(data: Mapping[str, Any]) -> MountConfig:
@@ -97,10 +98,12 @@ async def read_tune(core: Core, _req: Request, params: Mapping[str, str]) -> Res
         if getattr(cfg, name):
             value = getattr(cfg, name)
             body[name] = value if isinstance(value, str) else list(value)
-    return Response(body)
+    return Response(body, top_level=True)
 
 
-def _tuned(entry: MountEntry, data: Mapping[str, Any], max_ttl: int) -> MountEntry:
+def _tuned(
+    entry: MountEntry, data: Mapping[str, Any], default_ttl: int, max_ttl: int
+) -> MountEntry:
     cfg = entry.config
     changes: dict[str, Any] = {}
     for name in ("default_lease_ttl", "max_lease_ttl"):
@@ -118,8 +121,12 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any], max_ttl: int) -> MountEnt
         changes["listing_visibility"] = get_str(data, "listing_visibility")
     new_cfg = msgspec.structs.replace(cfg, **changes)
     effective_max = new_cfg.max_lease_ttl or max_ttl
-    if new_cfg.default_lease_ttl > effective_max:
-        raise BadRequest("tuning of default_lease_ttl must be less than or equal to max_lease_ttl")
+    effective_default = new_cfg.default_lease_ttl or default_ttl
+    if effective_default > effective_max:
+        raise BadRequest(
+            f"backend max lease TTL of {effective_max} would be less than backend default "
+            f"lease TTL of {effective_default}"
+        )
     updates: dict[str, Any] = {"config": new_cfg}
     if "description" in data:
         updates["description"] = get_str(data, "description")
@@ -131,10 +138,14 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any], max_ttl: int) -> MountEnt
 async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     kind = _kind(params)
     path = _entry(core, kind, params["path"]).path
+    defaults = core.defaults
 
     def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
         return tuple(
-            _tuned(e, req.data, core.defaults.max_lease_ttl) if e.path == path else e for e in table
+            _tuned(e, req.data, defaults.default_lease_ttl, defaults.max_lease_ttl)
+            if e.path == path
+            else e
+            for e in table
         )
 
     await core.mounts.change(kind, mutate)
@@ -148,20 +159,38 @@ async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     await core.remount(source, target)
     migration_id = str(uuid.uuid4())
     core.migrations[migration_id] = (normalise(source), normalise(target))
-    return Response({"migration_id": migration_id})
+    warning = "Mount move has been queued. Progress will be reported in Vault's operational logs"
+    return Response({"migration_id": migration_id}, warnings=[warning], top_level=True)
 
 
 async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
     found = core.migrations.get(params["id"])
     if found is None:
-        raise BadRequest(f"Failed to find migration information for ID {params['id']}")
+        raise NotFound
     source, target = found
     info = {"source_mount": source, "target_mount": target, "status": "success"}
-    return Response({"migration_id": params["id"], "migration_info": info})
+    return Response({"migration_info": info})
 
 
-async def ui_mounts(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    return Response({"secret": _listing(core, "mounts"), "auth": _listing(core, "auth")})
+async def ui_mounts(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    if req.token:
+        return Response({"secret": _listing(core, "mounts"), "auth": _listing(core, "auth")})
+    return await ui_mounts_unauthenticated(core, req, _p)
+
+
+async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    """Without a token, only mounts tuned to `listing_visibility = "unauth"` are shown."""
+    if core.sealed:
+        raise Sealed
+
+    def visible(kind: TableKind) -> dict[str, Any]:
+        return {
+            e.path: e.describe()
+            for e in core.mounts.entries(kind)
+            if e.config.listing_visibility == "unauth"
+        }
+
+    return Response({"secret": visible("mounts"), "auth": visible("auth")})
 
 
 async def ui_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:

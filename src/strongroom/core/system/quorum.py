@@ -135,7 +135,7 @@ async def start_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -
         raise BadRequest("PGP-encrypted root tokens are not supported")
     supplied = get_str(req.data, "otp")
     if supplied and len(supplied) != OTP_LENGTH:
-        raise BadRequest(f"OTP string must be {OTP_LENGTH} characters")
+        raise BadRequest("OTP string has incorrect length")
     otp = supplied or "".join(secrets.choice(_OTP_ALPHABET) for _ in range(OTP_LENGTH))
     attempt = await core.keeper.start("generate-root", {"otp": otp})
     body = _root_status(config, attempt)

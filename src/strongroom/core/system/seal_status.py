@@ -61,8 +61,7 @@ async def health(core: Core) -> tuple[str, dict[str, Any]]:
     body: dict[str, Any] = {
         "initialized": initialized,
         "sealed": core.sealed,
-        "standby": False,
-        "performance_standby": False,
+        "standby": core.sealed,  # Vault reports a sealed node as standby
         "replication_performance_mode": "disabled",
         "replication_dr_mode": "disabled",
         "server_time_utc": int(core.clock.now()),
