@@ -46,8 +46,15 @@ async def test_builtin_mounts_cannot_be_removed(server: Server) -> None:
 
 async def test_tune_default_above_max_is_refused(server: Server) -> None:
     await server.call("POST", "sys/mounts/foo", {"type": "kv"})
-    resp = await server.call("POST", "sys/mounts/foo/tune", {"default_lease_ttl": "9999h"})
-    assert resp.status_code == 400
+    both = {"default_lease_ttl": "3h", "max_lease_ttl": "2h"}
+    resp = await server.call("POST", "sys/mounts/foo/tune", both)
+    assert resp.json() == {
+        "errors": [
+            "backend max lease TTL of 7200 would be less than backend default lease TTL of 10800"
+        ]
+    }
+    only_max = await server.call("POST", "sys/mounts/foo/tune", {"max_lease_ttl": "2h"})
+    assert only_max.status_code == 204
 
 
 async def test_remount_moves_entry_and_reports_status(server: Server) -> None:

@@ -101,9 +101,7 @@ async def read_tune(core: Core, _req: Request, params: Mapping[str, str]) -> Res
     return Response(body, top_level=True)
 
 
-def _tuned(
-    entry: MountEntry, data: Mapping[str, Any], default_ttl: int, max_ttl: int
-) -> MountEntry:
+def _tuned(entry: MountEntry, data: Mapping[str, Any]) -> MountEntry:
     cfg = entry.config
     changes: dict[str, Any] = {}
     for name in ("default_lease_ttl", "max_lease_ttl"):
@@ -120,12 +118,13 @@ def _tuned(
     if "listing_visibility" in data:
         changes["listing_visibility"] = get_str(data, "listing_visibility")
     new_cfg = msgspec.structs.replace(cfg, **changes)
-    effective_max = new_cfg.max_lease_ttl or max_ttl
-    effective_default = new_cfg.default_lease_ttl or default_ttl
-    if effective_default > effective_max:
+    # As Vault's tuneMountTTLs: a zero TTL means "the system's", and only two explicit values
+    # can conflict with each other.
+    default, maximum = new_cfg.default_lease_ttl, new_cfg.max_lease_ttl
+    if default and maximum and maximum < default:
         raise BadRequest(
-            f"backend max lease TTL of {effective_max} would be less than backend default "
-            f"lease TTL of {effective_default}"
+            f"backend max lease TTL of {maximum} would be less than backend default "
+            f"lease TTL of {default}"
         )
     updates: dict[str, Any] = {"config": new_cfg}
     if "description" in data:
@@ -138,15 +137,9 @@ def _tuned(
 async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     kind = _kind(params)
     path = _entry(core, kind, params["path"]).path
-    defaults = core.defaults
 
     def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
-        return tuple(
-            _tuned(e, req.data, defaults.default_lease_ttl, defaults.max_lease_ttl)
-            if e.path == path
-            else e
-            for e in table
-        )
+        return tuple(_tuned(e, req.data) if e.path == path else e for e in table)
 
     await core.mounts.change(kind, mutate)
     return NO_CONTENT
