@@ -25,12 +25,17 @@ def fresh_get(address: str, path: str, token: str | None = None) -> httpx.Respon
         return client.get("/v1/" + path)
 
 
-def init_and_unseal(address: str) -> str:
+def init_and_unseal(address: str) -> tuple[str, list[str]]:
     with httpx.Client(base_url=address) as client:
         body = client.put("/v1/sys/init", json={"secret_shares": 3, "secret_threshold": 2}).json()
-        for key in body["keys"][:2]:
+    unseal(address, body["keys"])
+    return str(body["root_token"]), body["keys"]
+
+
+def unseal(address: str, keys: list[str]) -> None:
+    with httpx.Client(base_url=address) as client:
+        for key in keys[:2]:
             client.put("/v1/sys/unseal", json={"key": key}).raise_for_status()
-    return str(body["root_token"])
 
 
 def mount_canary(address: str, token: str) -> None:
@@ -44,7 +49,7 @@ def test_two_workers_share_seal_state_and_mounts(tmp_path: Path) -> None:
     config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "sr.db"))
     server = start_server(tmp_path, config, workers=2)
     try:
-        token = init_and_unseal(server.address)
+        token, _keys = init_and_unseal(server.address)
         mount_canary(server.address, token)
         for _ in range(20):
             resp = fresh_get(server.address, "sys/mounts", token)
@@ -75,7 +80,9 @@ def pg_table() -> str:
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_postgresql_server_stores_nothing_in_plaintext(tmp_path: Path, pg_table: str) -> None:
+def test_two_postgresql_nodes_share_one_table_without_plaintext(
+    tmp_path: Path, pg_table: str
+) -> None:
     config = f"""
 storage "postgresql" {{
   connection_url = "{PG_URL}"
@@ -86,13 +93,22 @@ listener "tcp" {{
   tls_disable = true
 }}
 """
-    server: RunningServer = start_server(tmp_path, config, workers=2)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    node_a: RunningServer = start_server(tmp_path / "a", config, workers=2)
+    node_b: RunningServer = start_server(tmp_path / "b", config, workers=1)
     try:
-        token = init_and_unseal(server.address)
-        mount_canary(server.address, token)
-        assert fresh_get(server.address, "sys/mounts", token).json()["data"]["app/"]
+        token, keys = init_and_unseal(node_a.address)
+        # Every node keeps its own seal state, as Vault's do: B is initialised but sealed.
+        assert fresh_get(node_b.address, "sys/mounts", token).status_code == 503
+        unseal(node_b.address, keys)
+        assert "app/" not in fresh_get(node_b.address, "sys/mounts", token).json()["data"]
+        mount_canary(node_a.address, token)
+        # a stateless node sees the other's mount-table change on its next request
+        assert fresh_get(node_b.address, "sys/mounts", token).json()["data"]["app/"]
     finally:
-        stop(server)
+        stop(node_a)
+        stop(node_b)
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         table = sql.Identifier(pg_table)
         rows = conn.execute(sql.SQL("SELECT path, value FROM {}").format(table)).fetchall()
