@@ -11,7 +11,9 @@
     ├── RateLimited                 429
     ├── InternalError               500  fixed text; detail only in the operator log
     ├── NotInitialized              501  (hvac: VaultNotInitialized)
-    └── Sealed                      503  "Vault is sealed"
+    ├── Sealed                      503  "Vault is sealed"
+    └── StorageConflict             409  an expected-version check failed in storage; callers
+                                         retry or translate it (a CAS mismatch is a 400)
 
 `detail` is for the operator log only and must never contain a secret either; messages never
 echo a submitted value.

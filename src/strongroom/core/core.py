@@ -31,6 +31,7 @@ from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
 
 CLUSTER_RECORD = "core/cluster-id"
+_PURGE_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,12 +191,14 @@ class Core:
         await self._purge(entry.storage_prefix(kind))
 
     async def _purge(self, prefix: str) -> None:
+        """Delete everything below `prefix`, a page at a time (a mount may hold millions)."""
         view = View(self.barrier, prefix)
-        for key in await view.list(""):
-            if key.endswith("/"):
-                await self._purge(prefix + key)
-            else:
-                await view.delete(key)
+        while page := await view.list("", limit=_PURGE_PAGE):
+            for key in page:
+                if key.endswith("/"):
+                    await self._purge(prefix + key)
+                else:
+                    await view.delete(key)
 
     async def remount(self, source: str, target: str) -> None:
         """Move a secrets mount to a new path; its storage (keyed by uuid) stays where it is."""

@@ -107,3 +107,14 @@ async def test_read_missing_mount_and_remount_status(server: Server) -> None:
     assert resp.json() == {"errors": ["No secret engine mount at doesnotexist/"]}
     assert (await server.call("GET", "sys/remount/status/nope")).status_code == 404
     assert (await server.call("DELETE", "sys/mounts/doesnotexist")).status_code == 204
+
+
+async def test_disable_purges_the_mounts_storage(server: Server) -> None:
+    await server.call("POST", "sys/mounts/foo", {"type": "kv"})
+    entry = server.core.mounts.find("mounts", "foo")
+    assert entry is not None
+    prefix = entry.storage_prefix("mounts")
+    for i in range(2500):
+        await server.core.barrier.put(f"{prefix}{'d/' if i % 2 else ''}k{i}", b"v")
+    assert (await server.call("DELETE", "sys/mounts/foo")).status_code == 204
+    assert await server.core.barrier.list(prefix) == []
