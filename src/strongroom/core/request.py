@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from strongroom.core.login import Login
+
 
 class Operation(StrEnum):
     READ = "read"
@@ -52,10 +54,17 @@ class Response:
     top_level: bool = False  # also copy `data` to the top level (Vault's legacy sys/mounts shape)
     text: str | None = None  # a non-JSON body (Prometheus metrics), sent with `content_type`
     content_type: str = "application/json"
+    login: Login | None = None  # set by auth methods' log-in handlers; the core mints the token
 
     @property
     def empty(self) -> bool:
-        return self.data is None and self.text is None and not self.warnings and self.auth is None
+        return (
+            self.data is None
+            and self.text is None
+            and not self.warnings
+            and self.auth is None
+            and self.login is None
+        )
 
 
 NO_CONTENT = Response()

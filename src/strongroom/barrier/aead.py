@@ -1,0 +1,46 @@
+"""Layer 2's sharp tool: AES-256-GCM with a caller-supplied 96-bit nonce and associated data.
+
+Kept tiny on purpose (STYLE.md habit 7); the barrier and the seal build their envelopes on top.
+Only a 256-bit key and a 96-bit nonce are accepted: GCM with other IV lengths runs the IV
+through GHASH, which is where most GCM implementation bugs live (NIST SP 800-38D §8.2, and the
+Wycheproof `LongIv`/`SmallIv` notes).
+"""
+
+from __future__ import annotations
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from strongroom.barrier.errors import InvalidCiphertext
+
+KEY_SIZE = 32
+NONCE_SIZE = 12
+TAG_SIZE = 16
+
+
+def _check(key: bytes, nonce: bytes) -> None:
+    if len(key) != KEY_SIZE:
+        raise ValueError("AES-256-GCM needs a 32-byte key")
+    if len(nonce) != NONCE_SIZE:
+        raise ValueError("AES-256-GCM needs a 12-byte nonce")
+
+
+def encrypt(key: bytes, plaintext: bytes, aad: bytes, nonce: bytes) -> bytes:
+    """`ciphertext ‖ tag` of `plaintext` bound to `aad`. Raises ValueError on a bad key/nonce size.
+
+    The caller owns nonce uniqueness: a repeated (key, nonce) pair leaks the GHASH key.
+    """
+    _check(key, nonce)
+    return AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def decrypt(key: bytes, ciphertext: bytes, aad: bytes, nonce: bytes) -> bytes:
+    """The plaintext of `ciphertext ‖ tag`. Raises InvalidCiphertext if it does not authenticate.
+
+    Raises ValueError on a bad key or nonce size (a programming error, not a bad blob).
+    """
+    _check(key, nonce)
+    try:  # a ciphertext shorter than a tag also ends here, as InvalidTag
+        return AESGCM(key).decrypt(nonce, ciphertext, aad)
+    except InvalidTag:
+        raise InvalidCiphertext from None

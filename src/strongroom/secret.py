@@ -1,0 +1,44 @@
+"""Secret-bearing bytes with a masked `repr`, shared by every layer that holds key material.
+
+Modelled on `starlette.datastructures.Secret`: the value shows up in no `repr`, `str`, f-string,
+log line or traceback, and is handed out only by an explicit `reveal()`. Equality is constant
+time (DESIGN.md invariant 3) and there is no hash, so a `SecretBytes` cannot be used as a dict
+key or set member whose hash would be a function of the secret.
+
+CPython cannot wipe memory it has handed to `bytes`; dropping every reference (as `seal()` does)
+is the most this class can promise.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+
+class SecretBytes:
+    """Bytes that never print themselves."""
+
+    __slots__ = ("_value",)
+    # Unhashable on purpose: a hash of the value would be a (non-constant-time) function of it.
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, value: bytes) -> None:
+        if not isinstance(value, bytes):
+            raise TypeError("SecretBytes wraps bytes")
+        self._value = value
+
+    def reveal(self) -> bytes:
+        """The secret itself; call it at the last moment, never to log or format it."""
+        return self._value
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SecretBytes):
+            return NotImplemented
+        return hmac.compare_digest(self._value, other._value)
+
+    def __repr__(self) -> str:
+        return "SecretBytes(***)"
+
+    __str__ = __repr__
