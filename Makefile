@@ -16,16 +16,16 @@ run: $(STAMP)
 	$(BIN)/strongroom server -dev -dev-listen-address=127.0.0.1:8200
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
 
 fmt: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -9,7 +9,9 @@ Wycheproof `LongIv`/`SmallIv` notes).
 from __future__ import annotations
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from strongroom.barrier.errors import InvalidCiphertext
 
@@ -44,3 +46,8 @@ def decrypt(key: bytes, ciphertext: bytes, aad: bytes, nonce: bytes) -> bytes:
         return AESGCM(key).decrypt(nonce, ciphertext, aad)
     except InvalidTag:
         raise InvalidCiphertext from None
+
+
+def derive_key(key: bytes, purpose: bytes) -> bytes:
+    """HKDF-SHA256 (RFC 5869) of `key`, no salt, `purpose` as info: a 32-byte subkey."""
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE, salt=None, info=purpose).derive(key)

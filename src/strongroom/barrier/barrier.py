@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Sequence
 
 from strongroom.barrier import envelope
-from strongroom.barrier.aead import KEY_SIZE, NONCE_SIZE
+from strongroom.barrier.aead import KEY_SIZE, NONCE_SIZE, derive_key
 from strongroom.barrier.errors import InvalidCiphertext
 from strongroom.barrier.keyring import Keyring, Term
 from strongroom.barrier.reserved import KEYRING_PATH, RESERVED_PATHS, is_reserved, refuse_reserved
@@ -120,6 +120,22 @@ class Barrier:
         root = self._unsealed_root()
         keyring, _ = await self._read_keyring(root)
         self._install(keyring)
+
+    async def derive(self, purpose: bytes, term: int | None = None) -> tuple[int, bytes]:
+        """A 32-byte key for `purpose`, derived from a keyring term (the active one by default).
+
+        HKDF-SHA256 (RFC 5869) with the term key as input keying material and `purpose` as info,
+        so a derived key shares the term's lifetime: when the term is gone, so is the key.
+        Raises InvalidCiphertext for a term this keyring does not hold, Sealed while sealed.
+        """
+        keyring = self._unsealed_keyring()
+        if term is not None and term > keyring.active.number:
+            await self.reload()
+            keyring = self._unsealed_keyring()
+        found = keyring.active if term is None else keyring.term(term)
+        if found is None:
+            raise InvalidCiphertext
+        return found.number, derive_key(found.key.reveal(), purpose)
 
     # -- data operations ---------------------------------------------------------------------------
 

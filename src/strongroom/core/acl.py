@@ -7,7 +7,7 @@ everything, through the same call the full ACL will answer.
 from __future__ import annotations
 
 from strongroom.core.request import Request
-from strongroom.core.tokens import TokenEntry
+from strongroom.core.token.entry import TokenEntry
 from strongroom.errors import PermissionDenied
 
 

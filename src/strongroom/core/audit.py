@@ -8,14 +8,16 @@ enabled the broker records nothing, as Vault does.
 from __future__ import annotations
 
 from strongroom.core.request import Request, Response
-from strongroom.core.tokens import TokenEntry
+from strongroom.core.token.entry import TokenEntry
 
 
 class AuditBroker:
-    async def log_request(self, request: Request, token: TokenEntry) -> None:
+    async def log_request(self, request: Request, token: TokenEntry | None) -> None:
         """Write the request entry to the enabled devices (none yet)."""
         del request, token
 
-    async def log_response(self, request: Request, token: TokenEntry, response: Response) -> None:
+    async def log_response(
+        self, request: Request, token: TokenEntry | None, response: Response
+    ) -> None:
         """Write the response entry to the enabled devices (none yet)."""
         del request, token, response

@@ -8,6 +8,7 @@ sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactl
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Mapping
@@ -22,11 +23,20 @@ from strongroom.core.audit import AuditBroker
 from strongroom.core.keeper import Keeper
 from strongroom.core.metrics import Metrics
 from strongroom.core.mount_manager import MountManager, normalise
-from strongroom.core.mounts import BackendType, MountConfig, MountEntry, TableKind, new_entry
+from strongroom.core.mounts import (
+    BackendType,
+    MountConfig,
+    Mounted,
+    MountEntry,
+    TableKind,
+    new_entry,
+)
 from strongroom.core.request import Request, Response
-from strongroom.core.tokens import IssuedToken, TokenEntry, TokenStore, new_accessor
+from strongroom.core.token.entry import IssuedToken, TokenEntry
+from strongroom.core.token.issue import auth_block
+from strongroom.core.token.service import TokenService
 from strongroom.core.view import View
-from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed
+from strongroom.errors import BadRequest, NotFound, Sealed
 from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
 
@@ -54,7 +64,7 @@ class Core:
         defaults: Defaults | None = None,
     ) -> None:
         from strongroom.core.system.backend import SystemBackend  # noqa: PLC0415 - cycle
-        from strongroom.core.token_backend import TokenBackend  # noqa: PLC0415 - cycle
+        from strongroom.core.token.paths import TokenBackend  # noqa: PLC0415 - cycle
 
         self.physical = physical
         self.keeper = keeper
@@ -62,13 +72,13 @@ class Core:
         self.defaults = defaults or Defaults()
         self.barrier = Barrier(physical, clock)
         self.seal = ShamirSeal(physical)
-        self.tokens = TokenStore(View(self.barrier, "sys/token/"))
+        self.tokens = TokenService(self.barrier, clock)
         self.audit = AuditBroker()
         self.metrics = Metrics()
         self.system = SystemBackend(self)
         builtins = {
             "system": BackendType("mounts", lambda _ctx: self.system),
-            "token": BackendType("auth", lambda ctx: TokenBackend(self, ctx)),
+            "token": BackendType("auth", lambda _ctx: TokenBackend(self)),
         }
         self.user_types = frozenset(backends)
         self.cluster_id = ""
@@ -95,7 +105,7 @@ class Core:
         if root_key is None:
             self.barrier.seal()
             self.mounts.clear()
-            self.tokens.forget_salt()
+            self.tokens.forget()
             return
         if self.barrier.sealed:
             await self.barrier.unseal(root_key)
@@ -116,14 +126,14 @@ class Core:
         await self.barrier.initialize(root_key.reveal())
         await self.barrier.unseal(root_key.reveal())
         try:
-            await self.tokens.init_salt()
+            await self.tokens.store.init_salt()
             await self.barrier.put(CLUSTER_RECORD, str(uuid.uuid4()).encode())
             await self._default_mounts()
             root = await self.create_root_token(root_token_id)
         finally:
             self.barrier.seal()
             self.mounts.clear()
-            self.tokens.forget_salt()
+            self.tokens.forget()
         return unseal_shares, root
 
     async def _default_mounts(self) -> None:
@@ -141,14 +151,15 @@ class Core:
         await self.mounts.change("auth", lambda t: (*t, token_entry))
 
     async def create_root_token(self, token_id: str | None = None) -> IssuedToken:
-        entry = TokenEntry(
-            accessor=new_accessor(),
-            policies=("root",),
-            display_name="root",
-            creation_time=self.clock.now(),
-            path="auth/token/root",
-        )
-        return await self.tokens.create(entry, token_id)
+        return await self.tokens.create_root(token_id)
+
+    def mount_ttls(self, kind: TableKind, path: str) -> tuple[int, int]:
+        """(default, max) lease TTL of a mount: its tuned values, else the system's."""
+        entry = self.mounts.find(kind, path)
+        default, maximum = self.defaults.default_lease_ttl, self.defaults.max_lease_ttl
+        if entry is None:
+            return default, maximum
+        return entry.config.default_lease_ttl or default, entry.config.max_lease_ttl or maximum
 
     # -- mounting ------------------------------------------------------------------------------
 
@@ -233,31 +244,42 @@ class Core:
     async def _handle(self, request: Request) -> tuple[Response, str]:
         if request.namespace:
             raise NotFound("namespace not found")
-        unauthenticated = self.system.unauthenticated(request)
+        unauthenticated = self.system.open_handler(request)
         if unauthenticated is not None:
             return await unauthenticated, "sys/"
         if self.barrier.sealed:
             raise Sealed
         await self.mounts.sync()
-        token = await self._authenticate(request)
-        check_access(token, request)
-        await self.audit.log_request(request, token)
         routed = self.mounts.route(request.path)
+        caller: TokenEntry | None = None
+        if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
+            caller = await self.tokens.authenticate(request)
+            check_access(caller, request)
+            request = dataclasses.replace(request, caller=caller)
+        await self.audit.log_request(request, caller)
         if routed is None:
             raise NotFound(f'no handler for route "{request.path}". route entry not found.')
         mounted, rest = routed
         response = await mounted.backend.handle(request, rest)
         response.mount_type = mounted.entry.type
-        await self.audit.log_response(request, token, response)
+        if response.login is not None:
+            response = await self._complete_login(response, mounted)
+        await self.audit.log_response(request, caller, response)
         return response, mounted.full_path
 
-    async def _authenticate(self, request: Request) -> TokenEntry:
-        if not request.token:
-            raise PermissionDenied
-        entry = await self.tokens.lookup(request.token)
-        if entry is None:
-            raise PermissionDenied("permission denied", detail="invalid token")
-        return entry
+    async def _complete_login(self, response: Response, mounted: Mounted) -> Response:
+        """Mint the token an auth method's log-in earned and render Vault's `auth` block."""
+        assert response.login is not None  # noqa: S101 - checked by the caller
+        ttls = self.mount_ttls("auth", mounted.entry.path)
+        issued = await self.tokens.from_login(self, response.login, mounted.entry.path, ttls)
+        response.auth = auth_block(issued, self.clock.now())
+        response.login = None
+        return response
+
+
+def _open_path(patterns: frozenset[str], path: str) -> bool:
+    """Whether `path` is one of a backend's unauthenticated paths (trailing `*` = prefix)."""
+    return any(path.startswith(p[:-1]) if p.endswith("*") else path == p for p in patterns)
 
 
 _RESERVED = ("sys/", "auth/", "cubbyhole/", "identity/")

@@ -24,7 +24,7 @@ class Login:
     explicit_max_ttl: int = 0  # a hard cap that survives renewals; 0 = none
     period: int = 0  # > 0 makes a periodic token
     num_uses: int = 0  # 0 = unlimited
-    token_type: TokenType = "default"
+    token_type: TokenType = "default"  # noqa: S105 - a token type, not a secret
     bound_cidrs: tuple[str, ...] = ()
     renewable: bool = True
     no_default_policy: bool = False

@@ -116,7 +116,13 @@ def new_entry(
 
 
 class LogicalBackend(Protocol):
-    """What a mounted engine or auth method offers the core."""
+    """What a mounted engine or auth method offers the core.
+
+    `unauthenticated` names paths below the mount that answer without a token (an auth
+    method's `login`); a trailing `*` matches a prefix, as Vault's PathsSpecial does.
+    """
+
+    unauthenticated: frozenset[str]
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` (relative to the mount). Raises StrongroomError subclasses."""

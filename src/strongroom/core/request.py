@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from strongroom.core.login import Login
+from strongroom.core.token.entry import TokenEntry
 
 
 class Operation(StrEnum):
@@ -35,6 +36,7 @@ class Request:
     token: str | None = field(default=None, repr=False)
     remote_addr: str = ""
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    caller: TokenEntry | None = field(default=None, repr=False)  # set once authenticated
 
 
 @dataclass(slots=True)

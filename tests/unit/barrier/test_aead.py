@@ -84,3 +84,18 @@ def test_invalid_ciphertext_says_nothing() -> None:
     assert str(caught.value) == "invalid ciphertext"
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
+
+
+def test_derive_key_matches_wycheproof_hkdf_vectors() -> None:
+    """RFC 5869 HKDF-SHA256 with no salt: the Wycheproof cases of that shape, 32-byte outputs."""
+    vectors = Path(__file__).parents[2] / "vectors" / "wycheproof" / "hkdf_sha256_test.json"
+    data = json.loads(vectors.read_text())
+    checked = 0
+    for group in data["testGroups"]:
+        for case in group["tests"]:
+            if case["salt"] or case["size"] != 32 or case["result"] != "valid":
+                continue
+            got = aead.derive_key(bytes.fromhex(case["ikm"]), bytes.fromhex(case["info"]))
+            assert got.hex() == case["okm"], case["tcId"]
+            checked += 1
+    assert checked > 0

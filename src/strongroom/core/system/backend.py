@@ -114,10 +114,12 @@ AUTHENTICATED: Router[Core] = Router(
 
 
 class SystemBackend:
+    unauthenticated: frozenset[str] = frozenset()  # answered before routing: see below
+
     def __init__(self, core: Core) -> None:
         self._core = core
 
-    def unauthenticated(self, request: Request) -> Awaitable[Response] | None:
+    def open_handler(self, request: Request) -> Awaitable[Response] | None:
         """The handler for a path that needs no token, or None."""
         if not request.path.startswith("sys/"):
             return None

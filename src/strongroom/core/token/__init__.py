@@ -1,0 +1,1 @@
+"""The token store (Vault's `auth/token`): entries, TTL rules, issuance, revocation trees."""

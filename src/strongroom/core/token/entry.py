@@ -1,0 +1,79 @@
+"""What the token store keeps about a token. Never the token itself (DESIGN.md invariant 3):
+`key` is the salted HMAC under which the entry is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import msgspec
+
+TOKEN_PREFIX = "hvs."  # noqa: S105 - a prefix, not a secret
+BATCH_PREFIX = "hvb."
+
+
+class TokenEntry(msgspec.Struct, frozen=True, kw_only=True):
+    key: str = ""  # salted HMAC of the token; empty for batch tokens
+    accessor: str = ""  # empty for batch tokens
+    policies: tuple[str, ...] = ()
+    namespace: str = ""
+    display_name: str = "token"
+    meta: dict[str, str] | None = None
+    creation_time: float = 0.0
+    creation_ttl: int = 0
+    expire_time: float | None = None  # None: never expires (root tokens)
+    max_expire: float | None = None  # renewals never go past this
+    explicit_max_ttl: int = 0
+    period: int = 0
+    num_uses: int = 0  # uses left; 0 = unlimited
+    parent: str = ""  # the parent's key; "" for orphans
+    type: Literal["service", "batch"] = "service"
+    path: str = "auth/token/create"
+    renewable: bool = True
+    bound_cidrs: tuple[str, ...] = ()
+    role: str = ""
+    entity_id: str = ""
+    last_renewal: float | None = None
+    internal: dict[str, str] = msgspec.field(default_factory=dict)
+
+    @property
+    def is_root(self) -> bool:
+        return "root" in self.policies
+
+    @property
+    def orphan(self) -> bool:
+        return not self.parent
+
+    def ttl_left(self, now: float) -> int:
+        return 0 if self.expire_time is None else max(0, int(self.expire_time - now))
+
+    def expired(self, now: float) -> bool:
+        return self.expire_time is not None and self.expire_time <= now
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A freshly minted token: the one moment its value exists in the clear."""
+
+    token: str = field(repr=False)
+    entry: TokenEntry
+
+
+class TokenRole(msgspec.Struct, frozen=True, kw_only=True):
+    """`auth/token/roles/:name`, with Vault's field names."""
+
+    name: str
+    allowed_policies: tuple[str, ...] = ()
+    disallowed_policies: tuple[str, ...] = ()
+    allowed_policies_glob: tuple[str, ...] = ()
+    disallowed_policies_glob: tuple[str, ...] = ()
+    orphan: bool = False
+    renewable: bool = True
+    path_suffix: str = ""
+    allowed_entity_aliases: tuple[str, ...] = ()
+    token_explicit_max_ttl: int = 0
+    token_period: int = 0
+    token_type: str = "default-service"  # noqa: S105 - a token type, not a secret
+    token_bound_cidrs: tuple[str, ...] = ()
+    token_no_default_policy: bool = False
+    token_num_uses: int = 0

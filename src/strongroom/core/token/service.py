@@ -1,0 +1,127 @@
+"""The token service: what the pipeline asks of tokens (resolve, authenticate, spend a use,
+revoke a tree, expire what is due, mint from a log-in), over the store and the barrier."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Literal
+
+from strongroom.barrier import Barrier
+from strongroom.clock import Clock
+from strongroom.core.login import Login
+from strongroom.core.request import Request
+from strongroom.core.token import batch
+from strongroom.core.token.entry import BATCH_PREFIX, IssuedToken, TokenEntry
+from strongroom.core.token.issue import TokenRequest, issue
+from strongroom.core.token.store import TokenStore, new_accessor
+from strongroom.core.view import View
+from strongroom.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from strongroom.core.core import Core
+
+_EXPIRY_PAGE = 200
+
+
+def _address_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
+
+
+class TokenService:
+    def __init__(self, barrier: Barrier, clock: Clock) -> None:
+        self.view = View(barrier, "sys/token/")
+        self.store = TokenStore(self.view)
+        self._barrier = barrier
+        self._clock = clock
+
+    def forget(self) -> None:
+        """Called on seal."""
+        self.store.forget_salt()
+
+    async def resolve(self, token: str) -> TokenEntry | None:
+        """The live entry behind `token`: None if unknown, expired, or (batch) orphaned."""
+        if not token:
+            return None
+        now = self._clock.now()
+        if token.startswith(BATCH_PREFIX):
+            entry = await batch.open_token(self._barrier, token)
+            if entry is None or entry.expired(now):
+                return None
+            if entry.parent and await self.store.by_key(entry.parent) is None:
+                return None  # a batch token dies with its parent
+            return entry
+        entry = await self.store.lookup(token)
+        if entry is None or entry.expired(now):
+            return None
+        return entry
+
+    async def authenticate(self, request: Request) -> TokenEntry:
+        """The caller's entry, with one use spent. Raises PermissionDenied, never saying why."""
+        entry = await self.resolve(request.token or "")
+        if entry is None:
+            raise PermissionDenied
+        if entry.bound_cidrs and not _address_allowed(request.remote_addr, entry.bound_cidrs):
+            raise PermissionDenied
+        if entry.num_uses:
+            spent = await self.store.use(entry)
+            if spent is None:
+                raise PermissionDenied
+            entry = spent
+        return entry
+
+    async def revoke(self, entry: TokenEntry) -> int:
+        """Revoke a token and its whole subtree. Batch tokens cannot be revoked (Vault)."""
+        if entry.type == "batch":
+            return 0
+        return await self.store.revoke_tree(entry)
+
+    async def expire_due(self) -> int:
+        """Revoke every token whose expiry has passed, a page at a time (the expiry job)."""
+        revoked = 0
+        while due := await self.store.due(self._clock.now(), _EXPIRY_PAGE):
+            for entry in due:
+                revoked += await self.store.revoke_tree(entry)
+        return revoked
+
+    async def create_root(self, token_id: str | None = None) -> IssuedToken:
+        entry = TokenEntry(
+            accessor=new_accessor(),
+            policies=("root",),
+            display_name="root",
+            creation_time=self._clock.now(),
+            path="auth/token/root",
+            renewable=False,
+        )
+        return await self.store.create(entry, token_id)
+
+    async def from_login(
+        self, core: Core, login: Login, mount_path: str, ttls: tuple[int, int]
+    ) -> IssuedToken:
+        """Mint the orphan token an auth method's successful log-in earned."""
+        kind: Literal["service", "batch"] = (
+            "batch" if login.token_type in ("batch", "default-batch") else "service"
+        )
+        request = TokenRequest(
+            policies=login.policies,
+            meta=login.metadata or None,
+            display_name=login.display_name,
+            ttl=login.ttl,
+            max_ttl=login.max_ttl,
+            explicit_max_ttl=login.explicit_max_ttl,
+            period=login.period,
+            num_uses=login.num_uses,
+            renewable=login.renewable,
+            no_default_policy=login.no_default_policy,
+            orphan=True,
+            type=kind,
+            bound_cidrs=login.bound_cidrs,
+            path=f"auth/{mount_path}login",
+            internal=login.internal,
+            policies_vetted=True,
+            ttls=ttls,
+        )
+        return await issue(core, request, None)
