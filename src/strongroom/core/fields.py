@@ -15,12 +15,18 @@ _TRUE = {"true", "1", "t", "yes"}
 _FALSE = {"false", "0", "f", "no", ""}
 
 
+def _value(data: Mapping[str, Any], name: str, default: Any) -> Any:  # noqa: ANN401 - JSON
+    """The raw value; JSON null counts as absent, as in Vault's FieldData."""
+    value = data.get(name)
+    return default if value is None else value
+
+
 def _bad(name: str, kind: str) -> BadRequest:
     return BadRequest(f'error converting input for field "{name}": expected {kind}')
 
 
 def get_str(data: Mapping[str, Any], name: str, default: str = "") -> str:
-    value = data.get(name, default)
+    value = _value(data, name, default)
     if isinstance(value, list) and len(value) == 1:  # query parameters arrive as lists
         value = value[0]
     if not isinstance(value, str):
@@ -29,7 +35,7 @@ def get_str(data: Mapping[str, Any], name: str, default: str = "") -> str:
 
 
 def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
-    value = data.get(name, default)
+    value = _value(data, name, default)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if isinstance(value, bool):
@@ -45,7 +51,7 @@ def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
 
 
 def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    value = data.get(name, default)
+    value = _value(data, name, default)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if isinstance(value, bool):
@@ -57,7 +63,7 @@ def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
 
 def get_duration(data: Mapping[str, Any], name: str, default: int = 0) -> int:
     """Seconds from an integer or a Vault duration string ("90s", "1h30m")."""
-    value = data.get(name, default)
+    value = _value(data, name, default)
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise _bad(name, "duration")
     try:
@@ -67,7 +73,7 @@ def get_duration(data: Mapping[str, Any], name: str, default: int = 0) -> int:
 
 
 def get_str_map(data: Mapping[str, Any], name: str) -> dict[str, str]:
-    value = data.get(name) or {}
+    value = _value(data, name, {}) or {}
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
@@ -77,7 +83,7 @@ def get_str_map(data: Mapping[str, Any], name: str) -> dict[str, str]:
 
 def get_str_list(data: Mapping[str, Any], name: str) -> list[str]:
     """A list of strings, or a comma-separated string as Vault's CommaStringSlice accepts."""
-    value = data.get(name) or []
+    value = _value(data, name, []) or []
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -1,0 +1,61 @@
+"""hvac's `auth.token.*` against the real server (done-when of the tokens issue)."""
+
+from __future__ import annotations
+
+import hvac
+import hvac.exceptions
+import pytest
+
+from support.procs import RunningServer
+
+
+def unsealed_client(server: RunningServer) -> hvac.Client:
+    client = hvac.Client(url=server.address)
+    result = client.sys.initialize(1, 1)
+    client.sys.submit_unseal_key(result["keys"][0])
+    client.token = result["root_token"]
+    return client
+
+
+@pytest.mark.slow
+def test_token_lifecycle_with_hvac(sqlite_server: RunningServer) -> None:
+    root = unsealed_client(sqlite_server)
+    created = root.auth.token.create(policies=["app"], ttl="1h", meta={"svc": "x"})
+    token, accessor = created["auth"]["client_token"], created["auth"]["accessor"]
+    assert created["auth"]["policies"] == ["app", "default"]
+    looked = root.auth.token.lookup(token)["data"]
+    assert looked["meta"] == {"svc": "x"}
+    assert 3590 <= looked["ttl"] <= 3600  # a real clock ticks between the calls
+    assert root.auth.token.lookup_accessor(accessor)["data"]["accessor"] == accessor
+    renewed = root.auth.token.renew(token, increment="2h")
+    assert 7190 <= renewed["auth"]["lease_duration"] <= 7200
+    assert accessor in root.auth.token.list_accessors()["data"]["keys"]
+    root.auth.token.revoke_accessor(accessor)
+    with pytest.raises(hvac.exceptions.InvalidRequest):
+        root.auth.token.lookup(token)
+
+    parent = root.auth.token.create(policies=["root"])["auth"]["client_token"]
+    as_parent = hvac.Client(url=sqlite_server.address, token=parent)
+    child = as_parent.auth.token.create(policies=["root"])["auth"]["client_token"]
+    orphan = as_parent.auth.token.create_orphan(policies=["root"])["auth"]
+    assert orphan["orphan"] is True
+    assert as_parent.lookup_token()["data"]["policies"] == ["root"]
+    root.auth.token.revoke(parent)
+    with pytest.raises(hvac.exceptions.Forbidden):
+        hvac.Client(url=sqlite_server.address, token=child).sys.list_mounted_secrets_engines()
+    assert root.auth.token.lookup(orphan["client_token"])["data"]["orphan"] is True
+
+    root.auth.token.create_or_update_role("svc", allowed_policies=["app"], orphan=True)
+    assert root.auth.token.read_role("svc")["data"]["allowed_policies"] == ["app"]
+    assert root.auth.token.list_roles()["data"]["keys"] == ["svc"]
+    from_role = root.auth.token.create(role_name="svc", policies=["app"])
+    assert from_role["auth"]["orphan"] is True
+    root.auth.token.delete_role("svc")
+    root.auth.token.tidy()
+
+    self_token = root.auth.token.create(policies=["root"], ttl="1h")["auth"]["client_token"]
+    as_self = hvac.Client(url=sqlite_server.address, token=self_token)
+    assert 3590 <= as_self.auth.token.lookup_self()["data"]["ttl"] <= 3600
+    assert 1790 <= as_self.auth.token.renew_self(increment="30m")["auth"]["lease_duration"] <= 1800
+    as_self.auth.token.revoke_self()
+    assert not as_self.is_authenticated()
