@@ -225,6 +225,21 @@ class Core:
 
         await self.mounts.change("mounts", mutate)
 
+    # -- background work ---------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """One round of background work: expire due tokens, then each backend's own `tick`
+        (scheduled key rotation, version cleanup). Idempotent, so every worker may run it;
+        does nothing while sealed."""
+        if self.barrier.sealed:
+            return
+        await self.mounts.sync()
+        await self.tokens.expire_due()
+        for mounted in self.mounts.mounted():
+            tick = getattr(mounted.backend, "tick", None)
+            if tick is not None:
+                await tick()
+
     # -- the request pipeline --------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Response:

@@ -88,6 +88,9 @@ class MountManager:
                 routes[_full(entry, kind)] = Mounted(entry, kind, backend)
         self._routes, self._tables, self._version = routes, tables, version
 
+    def mounted(self) -> list[Mounted]:
+        return list(self._routes.values())
+
     def entries(self, kind: TableKind) -> tuple[MountEntry, ...]:
         return self._tables.get(kind)
 

@@ -6,7 +6,9 @@ one environment variable; the worker opens storage, joins the node's seal state 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,6 +22,8 @@ from strongroom.server.hygiene import harden_process
 from strongroom.server.logs import configure_logging
 
 ENV = "STRONGROOM_WORKER"
+BACKGROUND_INTERVAL = 5.0  # seconds between rounds of expiry and scheduled rotation
+log = logging.getLogger("strongroom.background")
 
 
 def create_app() -> App:
@@ -27,9 +31,10 @@ def create_app() -> App:
     harden_process()
     keeper: RemoteKeeper | None = None
     core: Core | None = None
+    background: asyncio.Task[None] | None = None
 
     async def startup() -> Core:
-        nonlocal keeper, core
+        nonlocal keeper, core, background
         if spec["dev"] is not None:
             settings = dev_settings(spec["dev"]["listen"])
         else:
@@ -40,15 +45,31 @@ def create_app() -> App:
         if spec["dev"] is not None and not await core.initialized():
             creds = await dev_bootstrap(core, spec["dev"]["root_token_id"])
             _banner(spec["dev"]["listen"], creds.unseal_key, creds.root_token)
+        background = asyncio.get_running_loop().create_task(run_background(core))
         return core
 
     async def shutdown() -> None:
+        if background is not None:
+            background.cancel()
         if keeper is not None:
             await keeper.close()
         if core is not None:
             await core.physical.close()
 
     return App(startup=startup, shutdown=shutdown)
+
+
+async def run_background(core: Core, interval: float = BACKGROUND_INTERVAL) -> None:
+    """The worker's background loop: `Core.tick` every `interval` seconds, forever.
+
+    A failed round is logged and retried on the next one, never allowed to end the loop.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await core.tick()
+        except Exception:
+            log.exception("background round failed")
 
 
 def _banner(address: str, unseal_key: str, root_token: str) -> None:

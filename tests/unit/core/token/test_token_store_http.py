@@ -239,3 +239,12 @@ async def test_expiry_job_removes_expired_tokens(server: Server) -> None:
     assert await server.core.tokens.expire_due() == 5
     assert len(await server.core.tokens.view.list("id/")) == 1
     assert await server.core.tokens.view.list("expiry/") == []
+
+
+async def test_core_tick_expires_tokens_and_is_idle_while_sealed(server: Server) -> None:
+    await create(server, policies=["p"], ttl="1h")
+    server.clock.advance(2 * HOUR)
+    await server.core.tick()
+    assert len(await server.core.tokens.view.list("id/")) == 1
+    await server.call("PUT", "sys/seal")
+    await server.core.tick()  # sealed: nothing to do, and no error
