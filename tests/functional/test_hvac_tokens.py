@@ -59,3 +59,17 @@ def test_token_lifecycle_with_hvac(sqlite_server: RunningServer) -> None:
     assert 1790 <= as_self.auth.token.renew_self(increment="30m")["auth"]["lease_duration"] <= 1800
     as_self.auth.token.revoke_self()
     assert not as_self.is_authenticated()
+
+
+@pytest.mark.slow
+def test_wrap_and_unwrap_with_hvac(sqlite_server: RunningServer) -> None:
+    root = unsealed_client(sqlite_server)
+    wrapped = root.sys.wrap(payload={"db_password": "hunter2"}, ttl="10m")
+    token = wrapped["wrap_info"]["token"]
+    unwrapped = hvac.Client(url=sqlite_server.address).sys.unwrap(token=token)
+    assert unwrapped["data"] == {"db_password": "hunter2"}
+    with pytest.raises(hvac.exceptions.InvalidRequest):
+        root.sys.unwrap(token=token)
+    created = root.auth.token.create(policies=["app"], wrap_ttl="1m")
+    inner = hvac.Client(url=sqlite_server.address, token=created["wrap_info"]["token"]).sys.unwrap()
+    assert inner["auth"]["policies"] == ["app", "default"]

@@ -18,6 +18,7 @@ import msgspec
 
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
+from strongroom.core import wrapping
 from strongroom.core.acl import check_access
 from strongroom.core.audit import AuditBroker
 from strongroom.core.keeper import Keeper
@@ -235,6 +236,7 @@ class Core:
             return
         await self.mounts.sync()
         await self.tokens.expire_due()
+        await wrapping.tidy(self)
         for mounted in self.mounts.mounted():
             tick = getattr(mounted.backend, "tick", None)
             if tick is not None:
@@ -265,6 +267,7 @@ class Core:
         if self.barrier.sealed:
             raise Sealed
         await self.mounts.sync()
+        wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
         routed = self.mounts.route(request.path)
         caller: TokenEntry | None = None
         if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
@@ -279,6 +282,8 @@ class Core:
         response.mount_type = mounted.entry.type
         if response.login is not None:
             response = await self._complete_login(response, mounted)
+        if wrap_ttl is not None and not response.empty:
+            response = await wrapping.wrap(self, response, wrap_ttl, request.path)
         await self.audit.log_response(request, caller, response)
         return response, mounted.full_path
 

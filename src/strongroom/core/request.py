@@ -57,6 +57,7 @@ class Response:
     text: str | None = None  # a non-JSON body (Prometheus metrics), sent with `content_type`
     content_type: str = "application/json"
     login: Login | None = None  # set by auth methods' log-in handlers; the core mints the token
+    wrap_info: Mapping[str, Any] | None = None  # set when the response was wrapped
 
     @property
     def empty(self) -> bool:
@@ -66,6 +67,7 @@ class Response:
             and not self.warnings
             and self.auth is None
             and self.login is None
+            and self.wrap_info is None
         )
 
 

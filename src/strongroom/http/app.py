@@ -138,6 +138,7 @@ def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
         response.data,
         warnings=response.warnings,
         auth=response.auth,
+        wrap_info=response.wrap_info,
         mount_type=response.mount_type,
     )
     if response.top_level and response.data is not None:

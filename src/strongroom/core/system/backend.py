@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING
 
+from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
 from strongroom.core.system import mounts, quorum, unseal
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
-from strongroom.errors import BadRequest
+from strongroom.errors import BadRequest, Sealed
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -75,6 +76,14 @@ UNAUTHENTICATED: Router[Core] = Router(
         Route("generate-root/update", {U: quorum.update_generate_root}),
     ]
 )
+# Possession of the wrapping token is the credential for these; they answer only unsealed.
+WRAPPING: Router[Core] = Router(
+    [
+        Route("wrapping/unwrap", {U: wrapping.unwrap}),
+        Route("wrapping/lookup", {U: wrapping.lookup, R: wrapping.lookup}),
+        Route("wrapping/rewrap", {U: wrapping.rewrap}),
+    ]
+)
 UNAUTHENTICATED_PATHS = frozenset(
     {
         "health",
@@ -106,6 +115,7 @@ AUTHENTICATED: Router[Core] = Router(
             {R: mounts.read_mount, U: mounts.enable_mount, D: mounts.disable_mount},
         ),
         Route("remount", {U: mounts.remount}),
+        Route("wrapping/wrap", {U: wrapping.wrap_data}),
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),
         Route("internal/ui/mounts", {R: mounts.ui_mounts}),
         Route(r"internal/ui/mounts/(?P<path>.+)", {R: mounts.ui_mount}),
@@ -126,6 +136,10 @@ class SystemBackend:
         rest = request.path[4:]
         if rest == "internal/ui/mounts" and not request.token:
             return mounts.ui_mounts_unauthenticated(self._core, request, {})
+        if rest in ("wrapping/unwrap", "wrapping/lookup", "wrapping/rewrap"):
+            if self._core.sealed:
+                raise Sealed
+            return WRAPPING.dispatch(self._core, request, rest)
         if rest not in UNAUTHENTICATED_PATHS:
             return None
         return UNAUTHENTICATED.dispatch(self._core, request, rest)
