@@ -117,3 +117,22 @@ listener "tcp" {{
     for path, value in rows:
         assert CANARY.encode() not in bytes(value), path
         assert token.encode() not in bytes(value), path
+
+
+@pytest.mark.slow
+def test_revoked_token_is_refused_by_every_worker_at_once(tmp_path: Path) -> None:
+    config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "sr.db"))
+    server = start_server(tmp_path, config, workers=2)
+    try:
+        root, _keys = init_and_unseal(server.address)
+        with httpx.Client(base_url=server.address, headers={"X-Vault-Token": root}) as client:
+            created = client.post("/v1/auth/token/create", json={"policies": ["root"]})
+            token = created.json()["auth"]["client_token"]
+            for _ in range(10):
+                assert fresh_get(server.address, "sys/mounts", token).status_code == 200
+            assert client.post("/v1/auth/token/revoke", json={"token": token}).status_code == 204
+        # new connections spread over both workers: none may still accept the token
+        for _ in range(20):
+            assert fresh_get(server.address, "sys/mounts", token).status_code == 403
+    finally:
+        stop(server)

@@ -152,6 +152,17 @@ class Barrier:
             return None
         return Entry(await self._open(path, entry.value), entry.version)
 
+    async def version(self, path: str) -> int:
+        """The storage version of `path` (0 if absent), without opening the value.
+
+        Versions are metadata, not secrets: they say only that a value changed. Change
+        detection on the hot path (the configuration epoch) needs no decryption.
+        """
+        refuse_reserved(path)
+        self._unsealed_keyring()
+        entry = await self._physical.get(path)
+        return 0 if entry is None else entry.version
+
     async def put(self, path: str, value: bytes) -> int:
         return await self._physical.put(path, self._seal(path, value))
 
