@@ -118,3 +118,9 @@ async def test_disable_purges_the_mounts_storage(server: Server) -> None:
         await server.core.barrier.put(f"{prefix}{'d/' if i % 2 else ''}k{i}", b"v")
     assert (await server.call("DELETE", "sys/mounts/foo")).status_code == 204
     assert await server.core.barrier.list(prefix) == []
+
+
+async def test_kv_v2_alias(server: Server) -> None:
+    assert (await server.call("POST", "sys/mounts/kv2", {"type": "kv-v2"})).status_code == 204
+    entry = (await server.call("GET", "sys/mounts")).json()["data"]["kv2/"]
+    assert (entry["type"], entry["options"]) == ("kv", {"version": "2"})

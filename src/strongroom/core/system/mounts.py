@@ -65,6 +65,8 @@ async def enable_mount(core: Core, req: Request, params: Mapping[str, str]) -> R
         raise BadRequest("backend type must be specified as a string")
     path = normalise(params["path"])
     options = get_str_map(req.data, "options") or None
+    if type_ == "kv-v2":  # Vault's alias: a KV mount at version 2
+        type_, options = "kv", {**(options or {}), "version": "2"}
     await core.mount(
         _kind(params),
         path,
