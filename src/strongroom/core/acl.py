@@ -1,18 +1,72 @@
-"""Access control (DESIGN.md invariant 4): deny by default.
+"""Authorisation in the pipeline (DESIGN.md invariant 4): deny by default, deny wins.
 
-Only the `root` policy exists until the policy engine lands; every other token is denied
-everything, through the same call the full ACL will answer.
+The compiled ACL of the caller's policies decides on the path and operation; Vault's
+root-protected paths additionally need `sudo`. A POST or PUT is a `create` when the backend's
+existence check says the target is absent, an `update` otherwise (Vault's ExistenceCheck).
+Denials all look alike: "permission denied", whether or not the path exists.
 """
 
 from __future__ import annotations
 
-from strongroom.core.request import Request
+from typing import TYPE_CHECKING
+
+from strongroom.core.mounts import LogicalBackend
+from strongroom.core.request import Operation, Request
 from strongroom.core.token.entry import TokenEntry
 from strongroom.errors import PermissionDenied
 
+if TYPE_CHECKING:
+    from strongroom.core.core import Core
 
-def check_access(token: TokenEntry, request: Request) -> None:
-    """Raises PermissionDenied unless `token` may perform `request`."""
-    del request  # the policy engine will consult path and operation
-    if not token.is_root:
+# Vault's root-protected paths (PathsSpecial.Root of the system backend and the token store):
+# an entry ending in "/" or "*" protects everything below it.
+SUDO_PATHS = (
+    "sys/auth/*",
+    "sys/remount",
+    "sys/audit",
+    "sys/audit/*",
+    "sys/raw/*",
+    "sys/rotate",
+    "sys/seal",
+    "sys/step-down",
+    "sys/leases/revoke-prefix/*",
+    "sys/leases/revoke-force/*",
+    "sys/leases/lookup/*",
+    "auth/token/accessors/",
+    "auth/token/revoke-orphan",
+)
+
+
+def needs_sudo(path: str) -> bool:
+    for pattern in SUDO_PATHS:
+        if pattern.endswith("*"):
+            if path.startswith(pattern[:-1]):
+                return True
+        elif path == pattern or path == pattern.rstrip("/"):
+            return True
+    return False
+
+
+async def _operation(request: Request, backend: LogicalBackend | None, rest: str) -> str:
+    if request.operation is not Operation.UPDATE:
+        return request.operation.value
+    exists = getattr(backend, "exists", None)
+    if exists is not None and not await exists(rest):
+        return "create"
+    return "update"
+
+
+async def authorize(  # noqa: PLR0913 - the request and its routing, as the pipeline has them
+    core: Core,
+    caller: TokenEntry,
+    request: Request,
+    backend: LogicalBackend | None,
+    rest: str,
+    wrap_ttl: int | None,
+) -> None:
+    """Raises PermissionDenied unless `caller` may perform `request`."""
+    acl = await core.policies.acl(caller)
+    operation = await _operation(request, backend, rest)
+    decision = acl.check(request.path, operation, request.data, wrap_ttl=wrap_ttl)
+    if not decision.allowed or (needs_sudo(request.path) and not decision.sudo):
         raise PermissionDenied

@@ -19,7 +19,9 @@ import msgspec
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
 from strongroom.core import wrapping
-from strongroom.core.acl import check_access
+from strongroom.core.acl import authorize
+from strongroom.core.epoch import EPOCH_RECORD
+from strongroom.core.policy_store import PolicyStore
 from strongroom.core.audit import AuditBroker
 from strongroom.core.keeper import Keeper
 from strongroom.core.metrics import Metrics
@@ -74,6 +76,8 @@ class Core:
         self.barrier = Barrier(physical, clock)
         self.seal = ShamirSeal(physical)
         self.tokens = TokenService(self.barrier, clock)
+        self.policies = PolicyStore(self.barrier)
+        self._epoch = -1
         self.audit = AuditBroker()
         self.metrics = Metrics()
         self.system = SystemBackend(self)
@@ -106,13 +110,15 @@ class Core:
         if root_key is None:
             self.barrier.seal()
             self.mounts.clear()
+            self.policies.clear_cache()
             self.tokens.forget()
+            self._epoch = -1
             return
         if self.barrier.sealed:
             await self.barrier.unseal(root_key)
         cluster = await self.barrier.get(CLUSTER_RECORD)
         self.cluster_id = "" if cluster is None else cluster.decode()
-        await self.mounts.sync()
+        await self.sync_caches()
 
     async def initialize(
         self, shares: int, threshold: int, root_token_id: str | None = None
@@ -128,6 +134,7 @@ class Core:
         await self.barrier.unseal(root_key.reveal())
         try:
             await self.tokens.store.init_salt()
+            await self.policies.create_default()
             await self.barrier.put(CLUSTER_RECORD, str(uuid.uuid4()).encode())
             await self._default_mounts()
             root = await self.create_root_token(root_token_id)
@@ -226,6 +233,14 @@ class Core:
 
         await self.mounts.change("mounts", mutate)
 
+    async def sync_caches(self) -> None:
+        """Drop this worker's configuration caches if any worker or node changed them."""
+        epoch = await self.barrier.version(EPOCH_RECORD)
+        if epoch != self._epoch:
+            self.policies.clear_cache()
+            await self.mounts.sync()
+            self._epoch = epoch
+
     # -- background work ---------------------------------------------------------------------------
 
     async def tick(self) -> None:
@@ -234,7 +249,7 @@ class Core:
         does nothing while sealed."""
         if self.barrier.sealed:
             return
-        await self.mounts.sync()
+        await self.sync_caches()
         await self.tokens.expire_due()
         await wrapping.tidy(self)
         for mounted in self.mounts.mounted():
@@ -266,13 +281,14 @@ class Core:
             return await unauthenticated, "sys/"
         if self.barrier.sealed:
             raise Sealed
-        await self.mounts.sync()
+        await self.sync_caches()
         wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
         routed = self.mounts.route(request.path)
         caller: TokenEntry | None = None
         if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
             caller = await self.tokens.authenticate(request)
-            check_access(caller, request)
+            backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
+            await authorize(self, caller, request, backend, rest, wrap_ttl)
             request = dataclasses.replace(request, caller=caller)
         await self.audit.log_request(request, caller)
         if routed is None:

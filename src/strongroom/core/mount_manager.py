@@ -1,9 +1,9 @@
 """Keeps the mount tables of a namespace, their backend instances, and routes paths to them.
 
-Both tables live in one barrier record (`core/mounts`) so that a single read per request tells a
-worker whether any other worker or node changed them (the record's storage version moves on every
-write; DESIGN.md "Processes"). Changes are read-modify-write transactions guarded by that
-version, so two workers mounting at once cannot lose each other's entry.
+Both tables live in one barrier record (`core/mounts`). Changes are read-modify-write
+transactions guarded by that record's storage version, so two workers mounting at once cannot
+lose each other's entry, and they move the configuration epoch (`epoch.py`) in the same
+transaction so that every worker reloads on its next request.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from strongroom.core.mounts import (
     MountEntry,
     TableKind,
 )
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.view import Store, View
 from strongroom.errors import BadRequest, StorageConflict
 from strongroom.storage.interface import Check, Put
@@ -118,7 +119,11 @@ class MountManager:
             blob = msgspec.json.encode(new)
             try:
                 await self._store.transact(
-                    [Check(self._record, max(self._version, 0)), Put(self._record, blob)]
+                    [
+                        Check(self._record, max(self._version, 0)),
+                        Put(self._record, blob),
+                        epoch_bump(),
+                    ]
                 )
             except StorageConflict:
                 continue

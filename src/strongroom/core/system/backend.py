@@ -10,7 +10,7 @@ from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
-from strongroom.core.system import mounts, quorum, unseal
+from strongroom.core.system import mounts, policies, quorum, unseal
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
 from strongroom.errors import BadRequest, Sealed
 
@@ -114,6 +114,19 @@ AUTHENTICATED: Router[Core] = Router(
             _TABLE + r"/(?P<path>.+)",
             {R: mounts.read_mount, U: mounts.enable_mount, D: mounts.disable_mount},
         ),
+        Route("policy/?", {R: policies.list_legacy, L: policies.list_legacy}),
+        Route(
+            r"policy/(?P<name>[^/]+)",
+            {R: policies.read_legacy, U: policies.write, D: policies.delete},
+        ),
+        Route("policies/acl/?", {L: policies.list_acl}),
+        Route(
+            r"policies/acl/(?P<name>[^/]+)",
+            {R: policies.read_acl, U: policies.write, D: policies.delete},
+        ),
+        Route("capabilities", {U: policies.capabilities}),
+        Route("capabilities-self", {U: policies.capabilities_self}),
+        Route("capabilities-accessor", {U: policies.capabilities_accessor}),
         Route("remount", {U: mounts.remount}),
         Route("wrapping/wrap", {U: wrapping.wrap_data}),
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),

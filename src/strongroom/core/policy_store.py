@@ -1,0 +1,124 @@
+"""ACL policies at rest (`sys/policy/<name>`) and the compiled-ACL cache of this worker.
+
+Policies are parsed once when written and compiled per distinct token policy set (and identity,
+for templated policies); a check is then a few dictionary and prefix lookups. Every write bumps
+the configuration epoch in the same transaction, so every worker drops its cache on its next
+request (DESIGN.md invariant 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from strongroom.core.epoch import epoch_bump
+from strongroom.core.token.entry import TokenEntry
+from strongroom.core.view import Store, View
+from strongroom.errors import BadRequest, NotFound
+from strongroom.policy import ACL, DEFAULT_POLICY, Policy, parse_policy, resolve_templates
+from strongroom.storage.interface import Delete, Put
+
+RESPONSE_WRAPPING_POLICY = """
+path "sys/wrapping/unwrap" { capabilities = ["update"] }
+path "sys/wrapping/lookup" { capabilities = ["update", "read"] }
+path "sys/wrapping/rewrap" { capabilities = ["update"] }
+"""
+_BUILTIN = frozenset({"root", "response-wrapping"})
+_MAX_CACHE = 4096
+
+
+class StoredPolicy(msgspec.Struct, frozen=True):
+    name: str
+    text: str
+
+
+_DECODER = msgspec.json.Decoder(StoredPolicy)
+
+
+def _identity(token: TokenEntry) -> dict[str, str]:
+    """What templated policies may refer to: Vault's entity fields, from the token."""
+    identity = {"identity.entity.id": token.entity_id, "identity.entity.name": token.display_name}
+    for key, value in (token.meta or {}).items():
+        identity[f"identity.entity.metadata.{key}"] = value
+    for key, value in token.internal.items():
+        identity[f"identity.entity.metadata.{key}"] = value
+    return identity
+
+
+class PolicyStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._view = View(store, "sys/policy/")
+        self._acls: dict[tuple[object, ...], ACL] = {}
+        self._texts: dict[str, str | None] = {}
+
+    def clear_cache(self) -> None:
+        self._acls.clear()
+        self._texts.clear()
+
+    async def create_default(self) -> None:
+        """Store Vault's `default` policy; called once, at initialisation."""
+        await self.write("default", DEFAULT_POLICY)
+
+    async def text(self, name: str) -> str | None:
+        if name == "response-wrapping":
+            return RESPONSE_WRAPPING_POLICY
+        if name not in self._texts:
+            blob = await self._view.get(name)
+            self._texts[name] = None if blob is None else _DECODER.decode(blob).text
+        return self._texts[name]
+
+    async def names(self) -> list[str]:
+        return sorted({*await self._view.list(""), "root"})
+
+    async def write(self, name: str, text: str) -> Policy:
+        name = name.lower()
+        if name in _BUILTIN:
+            raise BadRequest(f"cannot update {name} policy")
+        policy = parse_policy(name, text)
+        blob = msgspec.json.encode(StoredPolicy(name, text))
+        await self._store.transact([Put(f"sys/policy/{name}", blob), epoch_bump()])
+        self.clear_cache()
+        return policy
+
+    async def delete(self, name: str) -> None:
+        name = name.lower()
+        if name in ("root", "default"):
+            raise BadRequest(f"cannot delete {name} policy")
+        await self._store.transact([Delete(f"sys/policy/{name}"), epoch_bump()])
+        self.clear_cache()
+
+    async def read(self, name: str) -> str:
+        name = name.lower()
+        if name == "root":
+            return ""
+        text = await self.text(name)
+        if text is None:
+            raise NotFound
+        return text
+
+    async def acl(self, token: TokenEntry) -> ACL:
+        """The compiled ACL of `token`'s policies (cached per policy set and identity)."""
+        if token.is_root:
+            return ACL.root()
+        identity = _identity(token)
+        key = (token.policies, tuple(sorted(identity.items())))
+        acl = self._acls.get(key)
+        if acl is None:
+            acl = await self._compile(token.policies, identity)
+            if len(self._acls) >= _MAX_CACHE:
+                self._acls.clear()
+            self._acls[key] = acl
+        return acl
+
+    async def _compile(self, names: tuple[str, ...], identity: Mapping[str, str]) -> ACL:
+        policies = []
+        for name in names:
+            text = await self.text(name)
+            if text is None:
+                continue  # Vault ignores a policy name that does not exist
+            rendered = resolve_templates(text, identity) if "{{" in text else text
+            if rendered is not None:
+                policies.append(parse_policy(name, rendered))
+        return ACL.compile(policies)
