@@ -56,7 +56,7 @@ async def _operation(request: Request, backend: LogicalBackend | None, rest: str
     return "update"
 
 
-async def authorize(  # noqa: PLR0913 - the request and its routing, as the pipeline has them
+async def authorize(
     core: Core,
     caller: TokenEntry,
     request: Request,

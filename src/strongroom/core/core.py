@@ -20,9 +20,8 @@ from strongroom.barrier import Barrier
 from strongroom.clock import Clock
 from strongroom.core import wrapping
 from strongroom.core.acl import authorize
-from strongroom.core.epoch import EPOCH_RECORD
-from strongroom.core.policy_store import PolicyStore
 from strongroom.core.audit import AuditBroker
+from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.core.keeper import Keeper
 from strongroom.core.metrics import Metrics
 from strongroom.core.mount_manager import MountManager, normalise
@@ -34,6 +33,7 @@ from strongroom.core.mounts import (
     TableKind,
     new_entry,
 )
+from strongroom.core.policy_store import PolicyStore
 from strongroom.core.request import Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import auth_block

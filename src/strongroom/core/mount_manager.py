@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import msgspec
 
 from strongroom.clock import Clock
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.mounts import (
     BackendType,
     MountContext,
@@ -20,7 +21,6 @@ from strongroom.core.mounts import (
     MountEntry,
     TableKind,
 )
-from strongroom.core.epoch import epoch_bump
 from strongroom.core.view import Store, View
 from strongroom.errors import BadRequest, StorageConflict
 from strongroom.storage.interface import Check, Put
