@@ -123,3 +123,34 @@ async def test_child_policies_must_be_a_subset(server: Server) -> None:
     assert ok.status_code == 200
     wider = await server.call("POST", "auth/token/create", {"policies": ["root"]}, token=maker)
     assert wider.status_code == 400
+
+
+async def test_create_versus_update_follows_existence(server: Server) -> None:
+    await server.call("POST", "sys/mounts/secret", {"type": "kv", "options": {"version": "2"}})
+    create_only = 'path "secret/data/*" { capabilities = ["create"] }'
+    await server.call("PUT", "sys/policy/creator", {"policy": create_only})
+    token = await token_with(server, "creator")
+    first = await server.call("POST", "secret/data/app", {"data": {"a": "1"}}, token=token)
+    assert first.status_code == 200
+    again = await server.call("POST", "secret/data/app", {"data": {"a": "2"}}, token=token)
+    assert again.status_code == 403  # the secret exists now: this is an update
+    update_only = 'path "secret/data/*" { capabilities = ["update"] }'
+    await server.call("PUT", "sys/policy/updater", {"policy": update_only})
+    updater = await token_with(server, "updater")
+    fresh = await server.call("POST", "secret/data/new", {"data": {"a": "1"}}, token=updater)
+    assert fresh.status_code == 403
+    assert (
+        await server.call("POST", "secret/data/app", {"data": {"b": "1"}}, token=updater)
+    ).status_code == 200
+
+
+async def test_read_only_token_cannot_list_or_destroy(server: Server) -> None:
+    await server.call("POST", "sys/mounts/secret", {"type": "kv", "options": {"version": "2"}})
+    await server.call("POST", "secret/data/app/db", {"data": {"pw": "x"}})
+    reader = 'path "secret/data/app/*" { capabilities = ["read"] }'
+    await server.call("PUT", "sys/policy/app-reader", {"policy": reader})
+    token = await token_with(server, "app-reader")
+    assert (await server.call("GET", "secret/data/app/db", token=token)).status_code == 200
+    assert (await server.call("LIST", "secret/metadata/app", token=token)).status_code == 403
+    destroy = await server.call("POST", "secret/destroy/app/db", {"versions": [1]}, token=token)
+    assert destroy.status_code == 403

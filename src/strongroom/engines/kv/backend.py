@@ -40,6 +40,17 @@ class KvBackend:
             await self._upgrade()
         return await self._router.dispatch(self._kv, request, path)
 
+    async def exists(self, path: str) -> bool:
+        """Vault's existence check: a write to an absent secret needs `create`, else `update`.
+
+        Only secrets can be absent; every other path (config, metadata ops) counts as existing.
+        """
+        if self._version == "2":
+            if not path.startswith("data/"):
+                return True
+            return await self._kv.meta(path.removeprefix("data/")) is not None
+        return await self._kv.v1_get(path) is not None
+
     async def _upgrade(self) -> None:
         async with self._upgrading:  # one pass per instance; other workers are safe by design
             if not self._upgraded:
