@@ -27,13 +27,45 @@ def _check(key: bytes, nonce: bytes) -> None:
         raise ValueError("AES-256-GCM needs a 12-byte nonce")
 
 
+class Cipher:
+    """AES-256-GCM under one key, with the key schedule done once (the hot path reuses it).
+
+    Holds key material: owners drop their Cipher objects when they seal.
+    """
+
+    __slots__ = ("_aesgcm",)
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != KEY_SIZE:
+            raise ValueError("AES-256-GCM needs a 32-byte key")
+        self._aesgcm = AESGCM(key)
+
+    def __repr__(self) -> str:
+        return "Cipher(***)"
+
+    def encrypt(self, plaintext: bytes, aad: bytes, nonce: bytes) -> bytes:
+        """`ciphertext ‖ tag`. The caller owns nonce uniqueness: a repeat leaks the GHASH key."""
+        if len(nonce) != NONCE_SIZE:
+            raise ValueError("AES-256-GCM needs a 12-byte nonce")
+        return self._aesgcm.encrypt(nonce, plaintext, aad)
+
+    def decrypt(self, ciphertext: bytes, aad: bytes, nonce: bytes) -> bytes:
+        """The plaintext. Raises InvalidCiphertext if it does not authenticate."""
+        if len(nonce) != NONCE_SIZE:
+            raise ValueError("AES-256-GCM needs a 12-byte nonce")
+        try:  # a ciphertext shorter than a tag also ends here, as InvalidTag
+            return self._aesgcm.decrypt(nonce, ciphertext, aad)
+        except InvalidTag:
+            raise InvalidCiphertext from None
+
+
 def encrypt(key: bytes, plaintext: bytes, aad: bytes, nonce: bytes) -> bytes:
     """`ciphertext ‖ tag` of `plaintext` bound to `aad`. Raises ValueError on a bad key/nonce size.
 
     The caller owns nonce uniqueness: a repeated (key, nonce) pair leaks the GHASH key.
     """
     _check(key, nonce)
-    return AESGCM(key).encrypt(nonce, plaintext, aad)
+    return Cipher(key).encrypt(plaintext, aad, nonce)
 
 
 def decrypt(key: bytes, ciphertext: bytes, aad: bytes, nonce: bytes) -> bytes:
@@ -42,10 +74,7 @@ def decrypt(key: bytes, ciphertext: bytes, aad: bytes, nonce: bytes) -> bytes:
     Raises ValueError on a bad key or nonce size (a programming error, not a bad blob).
     """
     _check(key, nonce)
-    try:  # a ciphertext shorter than a tag also ends here, as InvalidTag
-        return AESGCM(key).decrypt(nonce, ciphertext, aad)
-    except InvalidTag:
-        raise InvalidCiphertext from None
+    return Cipher(key).decrypt(ciphertext, aad, nonce)
 
 
 def derive_key(key: bytes, purpose: bytes) -> bytes:

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Sequence
 
 from strongroom.barrier import envelope
-from strongroom.barrier.aead import KEY_SIZE, NONCE_SIZE, derive_key
+from strongroom.barrier.aead import KEY_SIZE, NONCE_SIZE, Cipher, derive_key
 from strongroom.barrier.errors import InvalidCiphertext
 from strongroom.barrier.keyring import Keyring, Term
 from strongroom.barrier.reserved import KEYRING_PATH, RESERVED_PATHS, is_reserved, refuse_reserved
@@ -48,6 +48,7 @@ class Barrier:
         self._token_bytes = token_bytes
         self._root_key: SecretBytes | None = None
         self._keyring: Keyring | None = None
+        self._ciphers: dict[int, Cipher] = {}
 
     # -- seal state --------------------------------------------------------------------------------
 
@@ -85,6 +86,7 @@ class Barrier:
         """Forget the root key and every barrier key (DESIGN.md invariant 2)."""
         self._keyring = None
         self._root_key = None
+        self._ciphers.clear()
 
     # -- keyring -----------------------------------------------------------------------------------
 
@@ -213,7 +215,8 @@ class Barrier:
     def _seal_keyring(self, root: SecretBytes, keyring: Keyring) -> bytes:
         nonce = self._token_bytes(NONCE_SIZE)
         plaintext = keyring.encode()
-        return envelope.seal_blob(root.reveal(), envelope.ROOT_TERM, KEYRING_PATH, plaintext, nonce)
+        cipher = Cipher(root.reveal())
+        return envelope.seal_blob(cipher, envelope.ROOT_TERM, KEYRING_PATH, plaintext, nonce)
 
     async def _read_keyring(self, root: SecretBytes) -> tuple[Keyring, int]:
         entry = await self._physical.get(KEYRING_PATH)
@@ -221,7 +224,7 @@ class Barrier:
             raise NotInitialized
         if envelope.blob_term(entry.value) != envelope.ROOT_TERM:
             raise InvalidCiphertext
-        plaintext = envelope.open_blob(root.reveal(), KEYRING_PATH, entry.value)
+        plaintext = envelope.open_blob(Cipher(root.reveal()), KEYRING_PATH, entry.value)
         return Keyring.decode(plaintext), entry.version
 
     def _seal(self, path: str, value: bytes) -> bytes:
@@ -230,7 +233,7 @@ class Barrier:
             raise TypeError("storage value must be bytes")
         term = self._unsealed_keyring().active
         nonce = self._token_bytes(NONCE_SIZE)
-        return envelope.seal_blob(term.key.reveal(), term.number, path, value, nonce)
+        return envelope.seal_blob(self._cipher(term), term.number, path, value, nonce)
 
     def _seal_op(self, op: Op) -> Op:
         if isinstance(op, Put):
@@ -249,7 +252,14 @@ class Barrier:
         term = keyring.term(number)
         if term is None:
             raise InvalidCiphertext
-        return envelope.open_blob(term.key.reveal(), path, blob)
+        return envelope.open_blob(self._cipher(term), path, blob)
+
+    def _cipher(self, term: Term) -> Cipher:
+        """The term's cipher, key schedule done once per unseal (dropped on seal)."""
+        cipher = self._ciphers.get(term.number)
+        if cipher is None:
+            cipher = self._ciphers[term.number] = Cipher(term.key.reveal())
+        return cipher
 
 
 def _replace_keyring(expected_version: int, blob: bytes) -> list[Op]:

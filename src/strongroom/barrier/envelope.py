@@ -25,9 +25,9 @@ def _aad(term: int, path: str) -> bytes:
     return _HEADER.pack(VERSION, term) + path.encode("utf-8")
 
 
-def seal_blob(key: bytes, term: int, path: str, plaintext: bytes, nonce: bytes) -> bytes:
-    """The blob for `plaintext` stored at `path` under `term`'s `key`."""
-    ciphertext = aead.encrypt(key, plaintext, _aad(term, path), nonce)
+def seal_blob(cipher: aead.Cipher, term: int, path: str, plaintext: bytes, nonce: bytes) -> bytes:
+    """The blob for `plaintext` stored at `path` under `term`'s key."""
+    ciphertext = cipher.encrypt(plaintext, _aad(term, path), nonce)
     return _HEADER.pack(VERSION, term) + nonce + ciphertext
 
 
@@ -41,8 +41,8 @@ def blob_term(blob: bytes) -> int:
     return int(term)
 
 
-def open_blob(key: bytes, path: str, blob: bytes) -> bytes:
+def open_blob(cipher: aead.Cipher, path: str, blob: bytes) -> bytes:
     """The plaintext of a blob read from `path`. Raises InvalidCiphertext if it does not open."""
     term = blob_term(blob)
     nonce = blob[_HEADER.size : _HEADER.size + aead.NONCE_SIZE]
-    return aead.decrypt(key, blob[_HEADER.size + aead.NONCE_SIZE :], _aad(term, path), nonce)
+    return cipher.decrypt(blob[_HEADER.size + aead.NONCE_SIZE :], _aad(term, path), nonce)

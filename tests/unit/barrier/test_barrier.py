@@ -85,6 +85,7 @@ async def test_seal_drops_every_key(barrier: Barrier) -> None:
     state = vars(barrier)  # (read through vars: mypy has narrowed the attributes to non-None)
     assert state["_keyring"] is None
     assert state["_root_key"] is None
+    assert state["_ciphers"] == {}  # the cached key schedules go too
     assert not any(isinstance(v, SecretBytes | Keyring | Term | bytes) for v in state.values())
 
 
