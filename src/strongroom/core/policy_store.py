@@ -118,7 +118,7 @@ class PolicyStore:
             text = await self.text(name)
             if text is None:
                 continue  # Vault ignores a policy name that does not exist
-            rendered = resolve_templates(text, identity) if "{{" in text else text
-            if rendered is not None:
-                policies.append(parse_policy(name, rendered))
+            # None: no placeholders in it, the text stands as written
+            rendered = resolve_templates(text, identity) if "{{" in text else None
+            policies.append(parse_policy(name, text if rendered is None else rendered))
         return ACL.compile(policies)
