@@ -81,17 +81,30 @@ async def cancel_rekey(core: Core, _req: Request, _p: Mapping[str, str]) -> Resp
     return NO_CONTENT
 
 
-async def update_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def _add_share(
+    core: Core, kind: str, req: Request
+) -> tuple[SealConfig, QuorumAttempt, SecretBytes | None]:
+    """Record one share of a rekey or generate-root attempt.
+
+    Returns the attempt and, once the quorum is complete (the attempt is then over), the root
+    key the shares unlocked.
+    """
     config = await _config(core)
     key = decode_key(get_str(req.data, "key"))
     nonce = get_str(req.data, "nonce")
     if not nonce:
         raise BadRequest("missing nonce")
-    attempt = await core.keeper.add_share("rekey", key, nonce)
+    attempt = await core.keeper.add_share(kind, key, nonce)
     if len(attempt.shares) < config.secret_threshold:
+        return config, attempt, None
+    await core.keeper.cancel(kind)
+    return config, attempt, await _open_quorum(core, attempt)
+
+
+async def update_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    config, attempt, root_key = await _add_share(core, "rekey", req)
+    if root_key is None:
         return Response(_rekey_status(config, attempt), raw=True)
-    await core.keeper.cancel("rekey")
-    root_key = await _open_quorum(core, attempt)
     params = attempt.params
     new = await core.seal.rekey(root_key, params["secret_shares"], params["secret_threshold"])
     body = {
@@ -150,17 +163,10 @@ async def cancel_generate_root(core: Core, _req: Request, _p: Mapping[str, str])
 
 
 async def update_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config = await _config(core)
-    key = decode_key(get_str(req.data, "key"))
-    nonce = get_str(req.data, "nonce")
-    if not nonce:
-        raise BadRequest("missing nonce")
-    attempt = await core.keeper.add_share("generate-root", key, nonce)
+    config, attempt, root_key = await _add_share(core, "generate-root", req)
     body = _root_status(config, attempt)
-    if len(attempt.shares) < config.secret_threshold:
+    if root_key is None:
         return Response(body, raw=True)
-    await core.keeper.cancel("generate-root")
-    await _open_quorum(core, attempt)
     root = await core.create_root_token()
     encoded = encode_token(root.token, attempt.params["otp"])
     body.update(complete=True, encoded_token=encoded, encoded_root_token=encoded)
