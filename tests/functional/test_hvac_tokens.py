@@ -73,3 +73,28 @@ def test_wrap_and_unwrap_with_hvac(sqlite_server: RunningServer) -> None:
     created = root.auth.token.create(policies=["app"], wrap_ttl="1m")
     inner = hvac.Client(url=sqlite_server.address, token=created["wrap_info"]["token"]).sys.unwrap()
     assert inner["auth"]["policies"] == ["app", "default"]
+
+
+@pytest.mark.slow
+def test_policies_with_hvac_and_no_token_in_the_log(sqlite_server: RunningServer) -> None:
+    root = unsealed_client(sqlite_server)
+    hcl = 'path "sys/mounts" {\n  capabilities = ["read"]\n}\n'
+    root.sys.create_or_update_policy("reader", hcl)
+    as_dict = {"path": {"sys/policy/*": {"capabilities": ["read", "list"]}}}
+    root.sys.create_or_update_policy("policy-reader", as_dict)
+    assert root.sys.read_policy("reader")["data"]["rules"] == hcl
+    assert {"reader", "policy-reader"} <= set(root.sys.list_policies()["data"]["policies"])
+    token = root.auth.token.create(policies=["reader"])["auth"]["client_token"]
+    limited = hvac.Client(url=sqlite_server.address, token=token)
+    assert "sys/" in limited.sys.list_mounted_secrets_engines()["data"]
+    with pytest.raises(hvac.exceptions.Forbidden):
+        limited.sys.list_auth_methods()
+    with pytest.raises(hvac.exceptions.Forbidden):
+        limited.sys.create_or_update_policy("escalate", 'path "*" { capabilities = ["sudo"] }')
+    root.sys.delete_policy("reader")
+    with pytest.raises(hvac.exceptions.Forbidden):
+        limited.sys.list_mounted_secrets_engines()
+    # the operational log never carries a token, whatever happened
+    log = sqlite_server.output()
+    assert token not in log
+    assert root.token not in log
