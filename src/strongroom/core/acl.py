@@ -37,14 +37,14 @@ SUDO_PATHS = (
 )
 
 
+_SUDO_PREFIXES = tuple(p[:-1] for p in SUDO_PATHS if p.endswith("*"))
+_SUDO_EXACT = frozenset(
+    variant for p in SUDO_PATHS if not p.endswith("*") for variant in (p, p.rstrip("/"))
+)
+
+
 def needs_sudo(path: str) -> bool:
-    for pattern in SUDO_PATHS:
-        if pattern.endswith("*"):
-            if path.startswith(pattern[:-1]):
-                return True
-        elif path == pattern or path == pattern.rstrip("/"):
-            return True
-    return False
+    return path in _SUDO_EXACT or path.startswith(_SUDO_PREFIXES)
 
 
 async def _operation(request: Request, backend: LogicalBackend | None, rest: str) -> str:

@@ -8,7 +8,6 @@ sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactl
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import uuid
 from collections.abc import Mapping
@@ -289,7 +288,7 @@ class Core:
             caller = await self.tokens.authenticate(request)
             backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
             await authorize(self, caller, request, backend, rest, wrap_ttl)
-            request = dataclasses.replace(request, caller=caller)
+            request = request.with_caller(caller)
         await self.audit.log_request(request, caller)
         if routed is None:
             raise NotFound(f'no handler for route "{request.path}". route entry not found.')

@@ -25,6 +25,7 @@ path "sys/wrapping/lookup" { capabilities = ["update", "read"] }
 path "sys/wrapping/rewrap" { capabilities = ["update"] }
 """
 _BUILTIN = frozenset({"root", "response-wrapping"})
+_ROOT = ACL.root()
 _MAX_CACHE = 4096
 
 
@@ -101,7 +102,7 @@ class PolicyStore:
     async def acl(self, token: TokenEntry) -> ACL:
         """The compiled ACL of `token`'s policies (cached per policy set and identity)."""
         if token.is_root:
-            return ACL.root()
+            return _ROOT
         identity = _identity(token)
         key = (token.policies, tuple(sorted(identity.items())))
         acl = self._acls.get(key)
