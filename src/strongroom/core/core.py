@@ -237,6 +237,7 @@ class Core:
         epoch = await self.barrier.version(EPOCH_RECORD)
         if epoch != self._epoch:
             self.policies.clear_cache()
+            self.tokens.clear_cache()
             await self.mounts.sync()
             self._epoch = epoch
 

@@ -4,10 +4,12 @@ revoke a tree, expire what is due, mint from a log-in), over the store and the b
 from __future__ import annotations
 
 import ipaddress
+import secrets
 from typing import TYPE_CHECKING, Literal
 
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
+from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.core.login import Login
 from strongroom.core.request import Request
 from strongroom.core.token import batch
@@ -34,13 +36,23 @@ def _address_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
 class TokenService:
     def __init__(self, barrier: Barrier, clock: Clock) -> None:
         self.view = View(barrier, "sys/token/")
-        self.store = TokenStore(self.view)
+        self.store = TokenStore(self.view, self._changed)
         self._barrier = barrier
         self._clock = clock
+        # Entries of unlimited-use tokens, by salted key; dropped whenever the epoch moves.
+        self._cache: dict[str, TokenEntry] = {}
+
+    async def _changed(self) -> None:
+        self._cache.clear()
+        await self._barrier.put(EPOCH_RECORD, secrets.token_bytes(8))
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
     def forget(self) -> None:
         """Called on seal."""
         self.store.forget_salt()
+        self._cache.clear()
 
     async def resolve(self, token: str) -> TokenEntry | None:
         """The live entry behind `token`: None if unknown, expired, or (batch) orphaned."""
@@ -54,7 +66,12 @@ class TokenService:
             if entry.parent and await self.store.by_key(entry.parent) is None:
                 return None  # a batch token dies with its parent
             return entry
-        entry = await self.store.lookup(token)
+        key = await self.store.key_of(token)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = await self.store.by_key(key)
+            if entry is not None and not entry.num_uses:
+                self._cache[key] = entry  # limited-use tokens are always read fresh
         if entry is None or entry.expired(now):
             return None
         return entry

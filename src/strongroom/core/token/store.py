@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 import string
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import msgspec
 
@@ -57,9 +57,12 @@ def _expiry_key(entry: TokenEntry) -> str | None:
 
 
 class TokenStore:
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, on_change: Callable[[], Awaitable[None]]) -> None:
         self._view = view
         self._salt: bytes | None = None
+        # Called after every change that could make a cached entry wrong (revoke, renew,
+        # orphaning): the service moves the configuration epoch so every worker drops it.
+        self._changed = on_change
 
     async def init_salt(self) -> None:
         """Create the HMAC salt; called once, at initialisation."""
@@ -141,6 +144,7 @@ class TokenStore:
             if new_expiry is not None:
                 ops.append(Put(new_expiry, b""))
         await self._view.transact(ops)
+        await self._changed()
 
     async def use(self, entry: TokenEntry) -> TokenEntry | None:
         """Spend one use of a limited-use token; None if none was left. Revokes on the last use.
@@ -191,6 +195,7 @@ class TokenStore:
         if check_version is not None:
             ops.insert(0, Check(f"id/{entry.key}", check_version))
         await self._view.transact(ops)
+        await self._changed()
 
     async def revoke_tree(self, root: TokenEntry) -> int:
         """Revoke `root` and every descendant; returns how many tokens went.
@@ -212,6 +217,7 @@ class TokenStore:
                 await self._view.transact(ops)
                 revoked += len(chunk)
             frontier = [c.key for c in children]
+            await self._changed()  # per level: no worker may re-cache a removed descendant
         return revoked
 
     async def _children(self, parent: str) -> AsyncIterator[TokenEntry]:
@@ -235,6 +241,7 @@ class TokenStore:
                     Delete(f"parent/{parent.key}/{child.key}"),
                 ]
             )
+        await self._changed()
 
     async def due(self, now: float, limit: int = _PAGE) -> list[TokenEntry]:
         """Tokens whose expiry has passed, oldest first, at most `limit` (the expiry job's page)."""

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from strongroom.core.token.issue import TokenRequest, issue
-from strongroom.errors import BadRequest
+from strongroom.errors import BadRequest, PermissionDenied
 from support.inproc import Server
 
 HOUR = 3600
@@ -248,3 +248,25 @@ async def test_core_tick_expires_tokens_and_is_idle_while_sealed(server: Server)
     assert len(await server.core.tokens.view.list("id/")) == 1
     await server.call("PUT", "sys/seal")
     await server.core.tick()  # sealed: nothing to do, and no error
+
+
+async def test_cached_token_is_dropped_when_another_worker_revokes_it(server: Server) -> None:
+    from strongroom.core.core import Core  # noqa: PLC0415
+    from strongroom.core.request import Operation, Request  # noqa: PLC0415
+    from strongroom.engines.registry import catalogue  # noqa: PLC0415
+
+    # a second worker: its own Core (and caches) over the same storage and keeper
+    other = Core(
+        physical=server.core.physical,
+        keeper=server.core.keeper,
+        clock=server.clock,
+        backends=catalogue(),
+    )
+    await other.start()
+    token = (await create(server, policies=["root"]))["client_token"]
+    probe = Request(id="r", operation=Operation.READ, path="sys/mounts", data={}, token=token)
+    assert (await other.handle(probe)).data is not None
+    assert await other.tokens.resolve(token) is not None  # now cached in the other worker
+    await server.call("POST", "auth/token/revoke", {"token": token})
+    with pytest.raises(PermissionDenied):
+        await other.handle(probe)
