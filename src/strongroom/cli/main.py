@@ -14,6 +14,7 @@ import typer
 from typer._click import Context  # typer vendors click and exports no alias for its Context
 from typer.core import TyperGroup
 
+from strongroom.cli.audit import audit_app
 from strongroom.cli.errors import CommandError
 from strongroom.cli.mounts import auth_app, secrets_app
 from strongroom.cli.operator import operator_app
@@ -52,6 +53,7 @@ app.command("version")(version)
 app.add_typer(operator_app, name="operator")
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(auth_app, name="auth")
+app.add_typer(audit_app, name="audit")
 
 
 def rewrite_argv(argv: Sequence[str]) -> list[str]:

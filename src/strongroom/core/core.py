@@ -20,6 +20,7 @@ from strongroom.clock import Clock
 from strongroom.core import wrapping
 from strongroom.core.acl import authorize
 from strongroom.core.audit import AuditBroker
+from strongroom.core.audit_table import AuditTable
 from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.core.keeper import Keeper
 from strongroom.core.metrics import Metrics
@@ -38,7 +39,7 @@ from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import auth_block
 from strongroom.core.token.service import TokenService
 from strongroom.core.view import View
-from strongroom.errors import BadRequest, NotFound, Sealed
+from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed, StrongroomError
 from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
 
@@ -74,11 +75,12 @@ class Core:
         self.defaults = defaults or Defaults()
         self.barrier = Barrier(physical, clock)
         self.seal = ShamirSeal(physical)
+        self.metrics = Metrics()
         self.tokens = TokenService(self.barrier, clock)
         self.policies = PolicyStore(self.barrier)
         self._epoch = -1
-        self.audit = AuditBroker()
-        self.metrics = Metrics()
+        self.audit_table = AuditTable(self.barrier)
+        self.audit = AuditBroker(self.audit_table, clock, self.metrics)
         self.system = SystemBackend(self)
         builtins = {
             "system": BackendType("mounts", lambda _ctx: self.system),
@@ -107,6 +109,7 @@ class Core:
 
     async def _apply_root_key(self, root_key: bytes | None) -> None:
         if root_key is None:
+            await self.audit.close()
             self.barrier.seal()
             self.mounts.clear()
             self.policies.clear_cache()
@@ -239,6 +242,7 @@ class Core:
             self.policies.clear_cache()
             self.tokens.clear_cache()
             await self.mounts.sync()
+            await self.audit.reload()
             self._epoch = epoch
 
     # -- background work ---------------------------------------------------------------------------
@@ -250,7 +254,9 @@ class Core:
         if self.barrier.sealed:
             return
         await self.sync_caches()
-        await self.tokens.expire_due()
+        expired = await self.tokens.expire_due()
+        if expired:
+            await self.audit.log_event("tokens-expired", {"count": expired})
         await wrapping.tidy(self)
         for mounted in self.mounts.mounted():
             tick = getattr(mounted.backend, "tick", None)
@@ -284,13 +290,30 @@ class Core:
         await self.sync_caches()
         wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
         routed = self.mounts.route(request.path)
+        mounted = None if routed is None else routed[0]
         caller: TokenEntry | None = None
         if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
-            caller = await self.tokens.authenticate(request)
-            backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
-            await authorize(self, caller, request, backend, rest, wrap_ttl)
+            try:
+                caller = await self.tokens.authenticate(request)
+                backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
+                await authorize(self, caller, request, backend, rest, wrap_ttl)
+            except PermissionDenied as denied:
+                await self.audit.log_request(request, caller, mounted)
+                await self.audit.log_response(request, caller, mounted, None, denied.public)
+                raise
             request = request.with_caller(caller)
-        await self.audit.log_request(request, caller)
+        await self.audit.log_request(request, caller, mounted)
+        try:
+            response = await self._route(request, routed, wrap_ttl)
+        except StrongroomError as failed:
+            await self.audit.log_response(request, caller, mounted, None, failed.public)
+            raise
+        await self.audit.log_response(request, caller, mounted, response)
+        return response, "" if mounted is None else mounted.full_path
+
+    async def _route(
+        self, request: Request, routed: tuple[Mounted, str] | None, wrap_ttl: int | None
+    ) -> Response:
         if routed is None:
             raise NotFound(f'no handler for route "{request.path}". route entry not found.')
         mounted, rest = routed
@@ -300,8 +323,7 @@ class Core:
             response = await self._complete_login(response, mounted)
         if wrap_ttl is not None and not response.empty:
             response = await wrapping.wrap(self, response, wrap_ttl, request.path)
-        await self.audit.log_response(request, caller, response)
-        return response, mounted.full_path
+        return response
 
     async def _complete_login(self, response: Response, mounted: Mounted) -> Response:
         """Mint the token an auth method's log-in earned and render Vault's `auth` block."""

@@ -22,6 +22,7 @@ class _Series:
 class Metrics:
     def __init__(self) -> None:
         self._series: defaultdict[tuple[str, int], _Series] = defaultdict(_Series)
+        self._audit_failures: dict[str, int] = {}
 
     def observe(self, mount: str, status: int, seconds: float) -> None:
         series = self._series[(mount, status)]
@@ -30,6 +31,9 @@ class Metrics:
         for i, bound in enumerate(_BUCKETS):
             if seconds <= bound:
                 series.buckets[i] += 1
+
+    def audit_failure(self, device: str) -> None:
+        self._audit_failures[device] = self._audit_failures.get(device, 0) + 1
 
     def prometheus(self, sealed: bool) -> str:
         lines = [
@@ -46,6 +50,13 @@ class Metrics:
             lines.append(f'strongroom_http_requests_bucket{{{labels},le="+Inf"}} {series.count}')
             lines.append(f"strongroom_http_requests_sum{{{labels}}} {series.total:.6f}")
             lines.append(f"strongroom_http_requests_count{{{labels}}} {series.count}")
+        if self._audit_failures:
+            lines.append(
+                "# HELP strongroom_audit_failures Entries an audit device failed to write."
+            )
+            lines.append("# TYPE strongroom_audit_failures counter")
+            for device, count in sorted(self._audit_failures.items()):
+                lines.append(f'strongroom_audit_failures{{device="{device}"}} {count}')
         return "\n".join(lines) + "\n"
 
     def as_json(self, sealed: bool) -> dict[str, Any]:

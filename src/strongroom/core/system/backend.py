@@ -10,7 +10,7 @@ from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
-from strongroom.core.system import mounts, policies, quorum, unseal
+from strongroom.core.system import audit, mounts, policies, quorum, unseal
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
 from strongroom.errors import BadRequest, Sealed
 
@@ -42,7 +42,8 @@ async def _key_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Respo
 
 
 async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    await core.barrier.rotate()
+    term = await core.barrier.rotate()
+    await core.audit.log_event("barrier-key-rotated", {"term": term.number})
     return NO_CONTENT
 
 
@@ -127,6 +128,11 @@ AUTHENTICATED: Router[Core] = Router(
         Route("capabilities", {U: policies.capabilities}),
         Route("capabilities-self", {U: policies.capabilities_self}),
         Route("capabilities-accessor", {U: policies.capabilities_accessor}),
+        Route("audit/?", {R: audit.list_devices}),
+        Route(r"audit/(?P<path>.+)", {U: audit.enable, D: audit.disable}),
+        Route(r"audit-hash/(?P<path>.+)", {U: audit.audit_hash}),
+        Route("audit-signing-key", {R: audit.signing_key}),
+        Route("audit-signing-key/rotate", {U: audit.rotate_signing_key}),
         Route("remount", {U: mounts.remount}),
         Route("wrapping/wrap", {U: wrapping.wrap_data}),
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),

@@ -82,5 +82,6 @@ async def _unseal_with(core: Core, shares: list[bytes]) -> None:
 
 
 async def write_seal(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    await core.audit.log_event("seal", {})
     await core.keeper.publish(None)
     return NO_CONTENT

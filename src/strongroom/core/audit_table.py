@@ -1,0 +1,130 @@
+"""The audit device table (`core/audit`) and the audit signing keys (`core/audit-signing`).
+
+Devices are configuration, like mounts: the table sits behind the barrier (each device's HMAC
+salt with it) and every change moves the configuration epoch, so every worker reopens its
+sinks on its next request. The Ed25519 key that signs chain checkpoints lives behind the
+barrier too; rotating it keeps the old public keys so old logs still verify.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Callable
+
+import msgspec
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from strongroom.core.epoch import epoch_bump
+from strongroom.core.view import Store
+from strongroom.errors import BadRequest, StorageConflict
+from strongroom.storage.interface import Check, Put
+
+TABLE = "core/audit"
+SIGNING = "core/audit-signing"
+_RETRIES = 10
+
+
+class AuditDevice(msgspec.Struct, frozen=True, kw_only=True):
+    path: str  # ends in "/"
+    type: str
+    description: str = ""
+    options: dict[str, str] = msgspec.field(default_factory=dict)
+    local: bool = False
+    salt: bytes = b""
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "description": self.description,
+            "options": self.options,
+            "local": self.local,
+            "path": self.path,
+        }
+
+
+class SigningKey(msgspec.Struct, frozen=True):
+    key_id: str
+    private: bytes  # raw Ed25519 seed
+    created: float
+
+    def public_b64(self) -> str:
+        public = Ed25519PrivateKey.from_private_bytes(self.private).public_key()
+        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return base64.b64encode(raw).decode()
+
+
+_DEVICES = msgspec.json.Decoder(tuple[AuditDevice, ...])
+_KEYS = msgspec.json.Decoder(tuple[SigningKey, ...])
+
+
+class AuditTable:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def devices(self) -> tuple[AuditDevice, ...]:
+        blob = await self._store.get(TABLE)
+        return () if blob is None else _DEVICES.decode(blob)
+
+    async def _change(
+        self, mutate: Callable[[tuple[AuditDevice, ...]], tuple[AuditDevice, ...]]
+    ) -> None:
+        for _ in range(_RETRIES):
+            entry = await self._store.get_entry(TABLE)
+            current = () if entry is None else _DEVICES.decode(entry.value)
+            changed = mutate(current)
+            try:
+                await self._store.transact(
+                    [
+                        Check(TABLE, 0 if entry is None else entry.version),
+                        Put(TABLE, msgspec.json.encode(changed)),
+                        epoch_bump(),
+                    ]
+                )
+            except StorageConflict:
+                continue
+            return
+        raise StorageConflict(detail="audit table kept changing")
+
+    async def enable(self, device: AuditDevice) -> None:
+        def add(table: tuple[AuditDevice, ...]) -> tuple[AuditDevice, ...]:
+            if any(d.path == device.path for d in table):
+                raise BadRequest(f"path already in use: {device.path}")
+            salted = msgspec.structs.replace(device, salt=secrets.token_bytes(32))
+            return (*table, salted)
+
+        await self._change(add)
+
+    async def disable(self, path: str) -> None:
+        await self._change(lambda table: tuple(d for d in table if d.path != path))
+
+    async def signing_keys(self) -> tuple[SigningKey, ...]:
+        """The signing keys, oldest first; created on first use."""
+        blob = await self._store.get(SIGNING)
+        if blob is not None:
+            return _KEYS.decode(blob)
+        return await self.rotate_signing_key(0.0)
+
+    async def rotate_signing_key(self, now: float) -> tuple[SigningKey, ...]:
+        for _ in range(_RETRIES):
+            entry = await self._store.get_entry(SIGNING)
+            keys = () if entry is None else _KEYS.decode(entry.value)
+            seed = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.Raw,
+                serialization.PrivateFormat.Raw,
+                serialization.NoEncryption(),
+            )
+            new = (*keys, SigningKey(secrets.token_hex(8), seed, now))
+            try:
+                await self._store.transact(
+                    [
+                        Check(SIGNING, 0 if entry is None else entry.version),
+                        Put(SIGNING, msgspec.json.encode(new)),
+                        epoch_bump(),
+                    ]
+                )
+            except StorageConflict:
+                continue
+            return new
+        raise StorageConflict(detail="audit signing keys kept changing")

@@ -1,0 +1,74 @@
+"""Audit devices with hvac, against the real multi-worker server, and `strongroom audit verify`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import hvac
+import pytest
+
+from support.procs import BIN, SQLITE_CONFIG, start_server, stop
+
+CANARY = "canary-pw-7d1e5a"
+
+
+@pytest.mark.slow
+def test_audit_devices_with_hvac_and_verify(tmp_path: Path) -> None:
+    config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "sr.db"))
+    server = start_server(tmp_path, config, workers=2)
+    log = tmp_path / "audit.log"
+    try:
+        client = hvac.Client(url=server.address)
+        result = client.sys.initialize(1, 1)
+        client.sys.submit_unseal_key(result["keys"][0])
+        client.token = result["root_token"]
+        client.sys.enable_audit_device("file", options={"file_path": str(log)})
+        assert "file/" in client.sys.list_enabled_audit_devices()["data"]
+        client.sys.enable_secrets_engine("kv", path="secret", options={"version": "2"})
+        client.secrets.kv.v2.create_or_update_secret("app", secret={"pw": CANARY})
+        client.secrets.kv.v2.read_secret_version("app", raise_on_deleted_version=True)
+        hashed = client.sys.calculate_hash("file", CANARY)["data"]["hash"]
+        key = client.adapter.get("/v1/sys/audit-signing-key")["data"]["public_key"]
+        client.sys.disable_audit_device("file")
+    finally:
+        stop(server)
+    text = log.read_text()
+    assert CANARY not in text
+    entries = [json.loads(line) for line in text.splitlines()]
+    write = next(
+        e
+        for e in entries
+        if e["type"] == "request"
+        and e["request"]["path"] == "secret/data/app"
+        and e["request"]["operation"] == "update"
+    )
+    assert write["request"]["data"]["data"]["pw"] == hashed
+    assert write["request"]["mount_type"] == "kv"
+    assert write["auth"]["policies"] == ["root"]
+    read = next(
+        e
+        for e in entries
+        if e["type"] == "response"
+        and e["request"]["path"] == "secret/data/app"
+        and e["request"]["operation"] == "read"
+    )
+    assert read["response"]["data"]["data"]["pw"] == hashed
+    verified = subprocess.run(
+        [str(BIN), "audit", "verify", str(log), f"--public-key={key}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    lines = text.splitlines()
+    lines[len(lines) // 2] = lines[len(lines) // 2].replace("request", "requesT", 1)
+    log.write_text("\n".join(lines) + "\n")
+    tampered = subprocess.run(
+        [str(BIN), "audit", "verify", str(log), f"--public-key={key}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tampered.returncode == 1

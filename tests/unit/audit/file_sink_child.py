@@ -1,0 +1,33 @@
+"""Child process of test_file_sink.py: one worker appending to a shared audit file.
+
+    file_sink_child.py PATH WORKER COUNT START_AT SIGNING_KEY_HEX
+
+Waits until the wall clock reaches START_AT (so that every worker writes at once), then writes
+COUNT entries whose request ids are `WORKER-000000`, `WORKER-000001`, ... through a FileSink
+that signs a checkpoint every 100 seq with the given Ed25519 key (key_id "k").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from strongroom.audit import FileSink, Signer
+
+
+async def main(path: str, worker: str, count: int, start_at: float, key_hex: str) -> None:
+    signer = Signer("k", Ed25519PrivateKey.from_private_bytes(bytes.fromhex(key_hex)))
+    sink = FileSink(path, signer=signer, checkpoint_every=100)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    for number in range(count):
+        request = {"id": f"{worker}-{number:06d}", "operation": "update"}
+        await sink.write({"time": "2024-05-01T12:00:00Z", "type": "request", "request": request})
+    await sink.close()
+
+
+if __name__ == "__main__":
+    path, worker, count, start_at, key_hex = sys.argv[1:]
+    asyncio.run(main(path, worker, int(count), float(start_at), key_hex))
