@@ -16,14 +16,12 @@ import msgspec
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from strongroom.core.epoch import epoch_bump
+from strongroom.core.epoch import update_config
 from strongroom.core.view import Store
-from strongroom.errors import BadRequest, StorageConflict
-from strongroom.storage.interface import Check, Put
+from strongroom.errors import BadRequest
 
 TABLE = "core/audit"
 SIGNING = "core/audit-signing"
-_RETRIES = 10
 
 
 class AuditDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,22 +68,10 @@ class AuditTable:
     async def _change(
         self, mutate: Callable[[tuple[AuditDevice, ...]], tuple[AuditDevice, ...]]
     ) -> None:
-        for _ in range(_RETRIES):
-            entry = await self._store.get_entry(TABLE)
-            current = () if entry is None else _DEVICES.decode(entry.value)
-            changed = mutate(current)
-            try:
-                await self._store.transact(
-                    [
-                        Check(TABLE, 0 if entry is None else entry.version),
-                        Put(TABLE, msgspec.json.encode(changed)),
-                        epoch_bump(),
-                    ]
-                )
-            except StorageConflict:
-                continue
-            return
-        raise StorageConflict(detail="audit table kept changing")
+        def apply(blob: bytes | None) -> bytes:
+            return msgspec.json.encode(mutate(() if blob is None else _DEVICES.decode(blob)))
+
+        await update_config(self._store, TABLE, apply)
 
     async def enable(self, device: AuditDevice) -> None:
         def add(table: tuple[AuditDevice, ...]) -> tuple[AuditDevice, ...]:
@@ -107,24 +93,13 @@ class AuditTable:
         return await self.rotate_signing_key(0.0)
 
     async def rotate_signing_key(self, now: float) -> tuple[SigningKey, ...]:
-        for _ in range(_RETRIES):
-            entry = await self._store.get_entry(SIGNING)
-            keys = () if entry is None else _KEYS.decode(entry.value)
+        def add_key(blob: bytes | None) -> bytes:
+            keys = () if blob is None else _KEYS.decode(blob)
             seed = Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.Raw,
                 serialization.PrivateFormat.Raw,
                 serialization.NoEncryption(),
             )
-            new = (*keys, SigningKey(secrets.token_hex(8), seed, now))
-            try:
-                await self._store.transact(
-                    [
-                        Check(SIGNING, 0 if entry is None else entry.version),
-                        Put(SIGNING, msgspec.json.encode(new)),
-                        epoch_bump(),
-                    ]
-                )
-            except StorageConflict:
-                continue
-            return new
-        raise StorageConflict(detail="audit signing keys kept changing")
+            return msgspec.json.encode((*keys, SigningKey(secrets.token_hex(8), seed, now)))
+
+        return _KEYS.decode(await update_config(self._store, SIGNING, add_key))

@@ -8,12 +8,34 @@ one small read instead of one per cache, and nothing to miss across workers and 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
-from strongroom.storage.interface import Put
+from strongroom.core.view import Store
+from strongroom.errors import StorageConflict
+from strongroom.storage.interface import Check, Put
 
 EPOCH_RECORD = "core/epoch"
+_RETRIES = 10
 
 
 def epoch_bump() -> Put:
     """The op that moves the epoch. Its value is irrelevant: the storage version is the signal."""
     return Put(EPOCH_RECORD, secrets.token_bytes(8))
+
+
+async def update_config(store: Store, path: str, mutate: Callable[[bytes | None], bytes]) -> bytes:
+    """Read-modify-write one configuration record and move the epoch, atomically.
+
+    Guarded by the record's storage version and retried when another worker or node got there
+    first, so concurrent changes are never lost. Returns the value written.
+    """
+    for _ in range(_RETRIES):
+        entry = await store.get_entry(path)
+        value = mutate(None if entry is None else entry.value)
+        check = Check(path, 0 if entry is None else entry.version)
+        try:
+            await store.transact([check, Put(path, value), epoch_bump()])
+        except StorageConflict:
+            continue
+        return value
+    raise StorageConflict(detail="configuration record kept changing")
