@@ -4,8 +4,9 @@ A sink instance owns its chain (entries carry its random `chain` id) and seriali
 an asyncio lock, so lines leave in `seq` order. A stream (tcp, unix) sends newline-terminated
 lines; a datagram transport (udp, syslog's unix datagram socket) sends one line per datagram.
 Each send gets `write_timeout`; on failure the connection is dropped, re-opened once and the
-line sent again; a second failure raises and rolls the chain back. A collector that lost or
-duplicated a line shows it as a chain break in `audit verify`: that is the point.
+lines sent again (for datagrams, those not yet sent); a second failure raises and rolls the chain
+back. A collector that lost or duplicated a line shows it as a chain break in `audit verify`:
+that is the point.
 
 UDP cannot report loss (an ICMP "port unreachable" fails, at best, a later send), so only
 stream sockets and syslog's local socket are fail-closed in earnest.
@@ -140,8 +141,9 @@ class _NetSink:
             return
         sock = await self._socket()
         loop = asyncio.get_running_loop()
-        for frame in frames:
-            await loop.sock_sendall(sock, frame)
+        while frames:  # a datagram sent is delivered or lost whole: a retry sends the rest
+            await loop.sock_sendall(sock, frames[0])
+            del frames[0]
 
     async def _writer(self) -> asyncio.StreamWriter:
         if self._stream is not None:
@@ -159,12 +161,12 @@ class _NetSink:
         if self._dgram is not None:
             return self._dgram
         loop = asyncio.get_running_loop()
-        family, proto, address = socket.AF_UNIX, 0, self._target
+        family, proto = socket.AF_UNIX, 0
+        address: str | tuple[Any, ...] = self._target
         if isinstance(self._target, tuple):
-            family, _, proto, _, resolved = (
+            family, _, proto, _, address = (
                 await loop.getaddrinfo(*self._target, type=socket.SOCK_DGRAM)
             )[0]
-            address = (str(resolved[0]), int(resolved[1]))
         sock = socket.socket(family, socket.SOCK_DGRAM, proto)
         try:
             sock.setblocking(False)  # noqa: FBT003 (socket's own API)

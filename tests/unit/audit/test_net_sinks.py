@@ -90,6 +90,23 @@ async def test_syslog_frames_carry_priority_tag_and_pid(tmp_path: Path, entry: M
     assert msgspec.json.decode(frame.removeprefix(head))["seq"] == 1
 
 
+async def test_syslog_survives_a_restarted_daemon(tmp_path: Path, entry: MakeEntry) -> None:
+    address, frames = str(tmp_path / "log"), []
+    sink = SyslogSink(address=address)
+    for number in range(2):  # the daemon restarts: a new socket at the same path
+        receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        receiver.bind(address)
+        try:
+            await sink.write(entry(number))
+            frames.append(receiver.recv(65536))
+        finally:
+            receiver.close()
+            await asyncio.to_thread(Path(address).unlink)
+    await sink.close()
+    seqs = [msgspec.json.decode(frame.partition(b": ")[2])["seq"] for frame in frames]
+    assert seqs == [1, 2]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
