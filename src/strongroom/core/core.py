@@ -258,6 +258,7 @@ class Core:
         if expired:
             await self.audit.log_event("tokens-expired", {"count": expired})
         await wrapping.tidy(self)
+        await self.audit.checkpoint()
         for mounted in self.mounts.mounted():
             tick = getattr(mounted.backend, "tick", None)
             if tick is not None:

@@ -129,3 +129,11 @@ async def test_expiry_job_revocations_are_audited(server: Server, tmp_path: Path
     await server.core.tick()
     events = [e["event"] for e in entries(log) if e["type"] == "event"]
     assert any(e["kind"] == "tokens-expired" for e in events)
+
+
+async def test_background_round_signs_the_chain_tail(server: Server, tmp_path: Path) -> None:
+    log = tmp_path / "audit.log"
+    await enable_file(server, log)
+    await server.call("GET", "sys/mounts")
+    await server.core.tick()
+    assert entries(log)[-1]["type"] == "checkpoint"
