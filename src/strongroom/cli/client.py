@@ -24,6 +24,7 @@ TOKEN_ENV = ("STRONGROOM_TOKEN", "VAULT_TOKEN")
 CACERT_ENV = ("STRONGROOM_CACERT", "VAULT_CACERT")
 # Unseal and rekey can wait on the storage backend; Vault's CLI default is 60 seconds.
 TIMEOUT = 60.0
+MERGE_PATCH = "application/merge-patch+json"
 
 
 def _env(names: tuple[str, ...]) -> str | None:
@@ -69,12 +70,50 @@ class Client:
     ) -> dict[str, Any] | None:
         """The JSON body of the response (None for 204). Raises ApiError on an error status
         and UnreachableError if the server cannot be reached."""
-        try:
-            response = self._http.request(method, path, json=body)
-        except httpx.HTTPError as exc:
-            raise UnreachableError(f"cannot reach {self.address}: {exc}") from None
+        response = self._send(method, path, body)
         if response.status_code >= 400:
             raise _api_error(method, self.address + path, response)
+        return self._decode(method, path, response)
+
+    def read(self, path: str) -> dict[str, Any] | None:
+        """GET `path`; None for a 404 without a body (Vault's "No value found"). A 404 that
+        carries `data` (a deleted KV version) is returned like a success, as Vault's API does."""
+        response = self._send("GET", path, None)
+        if response.status_code == 404:
+            found = _json(response)
+            if isinstance(found, dict) and (found.get("data") or found.get("warnings")):
+                return found
+            return None
+        if response.status_code >= 400:
+            raise _api_error("GET", self.address + path, response)
+        return self._decode("GET", path, response)
+
+    def list(self, path: str) -> dict[str, Any] | None:
+        """LIST `path`; None where there is nothing to list (a 404), as in Vault's API."""
+        response = self._send("LIST", path, None)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise _api_error("LIST", self.address + path, response)
+        return self._decode("LIST", path, response)
+
+    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """PATCH `path` with a JSON merge patch (RFC 7386), as KV v2 requires."""
+        response = self._send("PATCH", path, body, content_type=MERGE_PATCH)
+        if response.status_code >= 400:
+            raise _api_error("PATCH", self.address + path, response)
+        return self._decode("PATCH", path, response)
+
+    def _send(
+        self, method: str, path: str, body: dict[str, Any] | None, content_type: str = ""
+    ) -> httpx.Response:
+        headers = {"Content-Type": content_type} if content_type else None
+        try:
+            return self._http.request(method, path, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise UnreachableError(f"cannot reach {self.address}: {exc}") from None
+
+    def _decode(self, method: str, path: str, response: httpx.Response) -> dict[str, Any] | None:
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -92,11 +131,15 @@ def payload(response: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else response
 
 
-def _api_error(method: str, url: str, response: httpx.Response) -> ApiError:
+def _json(response: httpx.Response) -> object:
     try:
-        body = response.json()
+        return response.json()
     except ValueError:
-        body = None
+        return None
+
+
+def _api_error(method: str, url: str, response: httpx.Response) -> ApiError:
+    body = _json(response)
     errors = body.get("errors") if isinstance(body, dict) else None
     messages = [str(e) for e in errors] if isinstance(errors, list) else []
     # A proxy's HTML page can be long; the first lines are enough to recognise it.

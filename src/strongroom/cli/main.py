@@ -16,6 +16,8 @@ from typer.core import TyperGroup
 
 from strongroom.cli.audit import audit_app
 from strongroom.cli.errors import CommandError
+from strongroom.cli.generic import delete, list_command, read, write
+from strongroom.cli.kv import kv_app
 from strongroom.cli.mounts import auth_app, secrets_app
 from strongroom.cli.operator import operator_app
 from strongroom.cli.serve import server
@@ -54,6 +56,11 @@ app.add_typer(operator_app, name="operator")
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(auth_app, name="auth")
 app.add_typer(audit_app, name="audit")
+app.command("read")(read)
+app.command("write")(write)
+app.command("list")(list_command)
+app.command("delete")(delete)
+app.add_typer(kv_app, name="kv")
 
 
 def rewrite_argv(argv: Sequence[str]) -> list[str]:
