@@ -31,7 +31,7 @@ class Request:
     id: str
     operation: Operation
     path: str
-    data: Mapping[str, Any]
+    data: Mapping[str, Any] = field(repr=False)  # may hold secrets (a secret_id, a password)
     namespace: str = ""
     token: str | None = field(default=None, repr=False)
     remote_addr: str = ""

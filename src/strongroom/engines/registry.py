@@ -1,10 +1,17 @@
-"""The catalogue of mount types this build offers (Vault's builtin plugin catalogue)."""
+"""The catalogue of mount types this build offers (Vault's builtin plugin catalogue):
+secrets engines and auth methods by the type name `sys/mounts` and `sys/auth` accept."""
 
 from __future__ import annotations
 
+from strongroom.auth.approle import AppRoleBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.kv.backend import KvBackend
+from strongroom.engines.transit import TransitBackend
 
 
 def catalogue() -> dict[str, BackendType]:
-    return {"kv": BackendType("mounts", KvBackend)}
+    return {
+        "kv": BackendType("mounts", KvBackend),
+        "transit": BackendType("mounts", TransitBackend),
+        "approle": BackendType("auth", AppRoleBackend),
+    }

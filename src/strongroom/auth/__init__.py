@@ -1,0 +1,1 @@
+"""Layer 4, auth methods: each a package exporting one backend."""

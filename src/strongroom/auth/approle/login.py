@@ -1,0 +1,90 @@
+"""AppRole log-in (`login`, api-docs/auth/approle "Login with AppRole").
+
+The handler checks the credentials and answers a `Login`; the core mints the token. Every
+refusal (unknown role ID, wrong, expired or spent secret ID, a client address outside the bound
+CIDRs, a locked-out pair) is the same 400 "invalid role or secret ID" that Vault gives for bad
+credentials, the reason going only to the operator log, so the answer is never an oracle.
+Vault says "missing secret_id" when a role that exists needs one; that tells a caller the role
+ID is real, so here it is the same refusal too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+from strongroom.auth.approle import cidrs
+from strongroom.auth.approle.context import AppRole
+from strongroom.auth.approle.errors import Refused
+from strongroom.auth.approle.models import Role, SecretId
+from strongroom.core.fields import get_str
+from strongroom.core.login import Login
+from strongroom.core.request import Request, Response
+from strongroom.errors import BadRequest
+
+INVALID = "invalid role or secret ID"
+
+
+async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
+    """Raises BadRequest: "missing role_id", or the one refusal described above."""
+    role_id = get_str(req.data, "role_id").strip()
+    if not role_id:
+        raise BadRequest("missing role_id")
+    secret_id = get_str(req.data, "secret_id").strip()
+    key = await app.lockouts.key(role_id, req.remote_addr)
+    if await app.lockouts.locked(key):
+        raise BadRequest(INVALID, detail="approle: locked out after repeated failed log-ins")
+    try:
+        granted = await _authenticate(app, role_id, secret_id, req.remote_addr)
+    except Refused as refused:
+        await app.lockouts.failed(key)
+        raise BadRequest(INVALID, detail=f"approle: {refused.reason}") from None
+    await app.lockouts.succeeded(key)
+    return Response(login=granted)
+
+
+async def _authenticate(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
+    role = await app.store.role_by_role_id(role_id)
+    if role is None:
+        raise Refused("unknown role_id")
+    if not cidrs.allows(role.secret_id_bound_cidrs, remote_addr):
+        raise Refused("client address outside the role's secret_id_bound_cidrs")
+    record = None
+    if role.bind_secret_id:
+        if not secret_id:
+            raise Refused("missing secret_id")
+        # The checks run before the use is spent: a refused log-in costs the secret ID nothing.
+        record = await app.secret_ids.redeem(role, secret_id, partial(_usable, role, remote_addr))
+    return _grant(role, record)
+
+
+def _usable(role: Role, remote_addr: str, record: SecretId) -> None:
+    """Raises Refused unless `record` may log in from `remote_addr` (Vault re-checks that the
+    secret ID's blocks still lie within the role's, which may have narrowed since)."""
+    if not cidrs.subset(record.cidr_list, role.secret_id_bound_cidrs):
+        raise Refused("secret ID's cidr_list is no longer within the role's")
+    if not cidrs.allows(record.cidr_list, remote_addr):
+        raise Refused("client address outside the secret ID's cidr_list")
+
+
+def _grant(role: Role, record: SecretId | None) -> Login:
+    """What the token gets: the role's token fields; a secret ID's own `token_bound_cidrs`
+    override the role's, and its metadata joins the token's, `role_name` always included."""
+    metadata = {**(record.metadata if record else {}), "role_name": role.name}
+    bound = record.token_bound_cidrs if record and record.token_bound_cidrs else None
+    return Login(
+        policies=role.token_policies,
+        display_name="approle",
+        metadata=metadata,
+        ttl=role.token_ttl,
+        max_ttl=role.token_max_ttl,
+        explicit_max_ttl=role.token_explicit_max_ttl,
+        period=role.token_period,
+        num_uses=role.token_num_uses,
+        token_type=role.token_type,
+        bound_cidrs=role.token_bound_cidrs if bound is None else bound,
+        renewable=True,
+        no_default_policy=role.token_no_default_policy,
+        alias_name=role.role_id,
+        internal={"role_name": role.name},
+    )

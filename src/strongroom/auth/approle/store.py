@@ -1,0 +1,138 @@
+"""The AppRole storage layout, its salt, and the role records with their role-ID index.
+
+Layout below the mount's view (the barrier seals every value; only HMACs appear in paths):
+
+    salt                               32 random bytes, created once (a Check makes it unique)
+    role/<name>                        Role
+    role_id/<HMAC(role ID)>            RoleIdIndex
+    secret_id/<role key>/<HMAC(sid)>   SecretId            (see secret_ids.py)
+    accessor/<HMAC(accessor)>          AccessorIndex
+    expiry/<ceil(expiry)>.<role key>.<HMAC(sid)>           (empty; tidy pages through it)
+    lockout/<HMAC(role ID, address)>   Lockout             (see lockout.py)
+
+Every HMAC is HMAC-SHA256 under the salt, with a purpose label so the same string never hashes
+alike in two indexes. Changes that must agree are one transaction guarded by `Check`s; a lost
+race raises StorageConflict and `retrying` runs the read-modify-write again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdIndex, encode
+from strongroom.clock import Clock
+from strongroom.core.view import View
+from strongroom.errors import BadRequest, InternalError, StorageConflict
+from strongroom.secret import SecretBytes
+from strongroom.storage.interface import Check, Delete, Op, Put
+
+T = TypeVar("T")
+SALT = "salt"
+ROLES = "role/"
+ROLE_IDS = "role_id/"
+PAGE = 100
+# Each lost race means another writer committed, so contenders settle in fewer rounds than
+# there are of them; the cap only stops a pathological livelock from spinning forever.
+_RETRIES = 1000
+
+
+def new_uuid() -> str:
+    """A random UUID-format identifier from `secrets` (Vault's role and secret IDs look so)."""
+    return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
+
+
+async def retrying(attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run `attempt` until it commits without a StorageConflict."""
+    for _ in range(_RETRIES):
+        try:
+            return await attempt()
+        except StorageConflict:
+            continue
+    raise InternalError(detail="approle: storage contention did not settle")
+
+
+class Store:
+    """The handlers' view of one AppRole mount: its storage, clock and HMAC salt."""
+
+    def __init__(self, view: View, clock: Clock, max_ttl: int = 0) -> None:
+        self.view = view
+        self.clock = clock
+        self.max_ttl = max_ttl  # the mount's max lease TTL caps secret_id_ttl; 0 = no cap
+        self._salt: SecretBytes | None = None
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    async def _salt_bytes(self) -> bytes:
+        if self._salt is None:
+            raw = await self.view.get(SALT)
+            if raw is None:
+                # First use: the Check lets exactly one worker create it; a loser reads theirs.
+                with contextlib.suppress(StorageConflict):
+                    await self.view.transact([Check(SALT, 0), Put(SALT, secrets.token_bytes(32))])
+                raw = await self.view.get(SALT)
+            if raw is None:
+                raise InternalError(detail="approle: salt missing after creation")
+            self._salt = SecretBytes(raw)
+        return self._salt.reveal()
+
+    async def hmac(self, purpose: str, value: str) -> str:
+        """Hex HMAC-SHA256 of `value` under the mount's salt, separated by `purpose`."""
+        message = purpose.encode() + b"\x00" + value.encode()
+        return hmac.new(await self._salt_bytes(), message, hashlib.sha256).hexdigest()
+
+    # -- roles -------------------------------------------------------------------------------------
+
+    async def role(self, name: str) -> tuple[Role, int] | None:
+        """The role called `name` and its storage version, or None."""
+        stored = await self.view.get_entry(ROLES + name)
+        return None if stored is None else (ROLE.decode(stored.value), stored.version)
+
+    async def role_names(self, after: str | None, limit: int | None) -> list[str]:
+        return await self.view.list(ROLES, after, limit)
+
+    async def role_by_role_id(self, role_id: str) -> Role | None:
+        """The role whose role ID is `role_id` (compared in constant time), or None."""
+        raw = await self.view.get(ROLE_IDS + await self.hmac("role_id", role_id))
+        if raw is None:
+            return None
+        found = await self.role(ROLE_ID_INDEX.decode(raw).name)
+        if found is None or not hmac.compare_digest(found[0].role_id.encode(), role_id.encode()):
+            return None  # an index left behind by a concurrent change
+        return found[0]
+
+    async def save_role(self, role: Role, previous: tuple[Role, int] | None) -> None:
+        """Write `role` where `previous` (or nothing) was, moving its role-ID index with it.
+
+        Raises BadRequest if another role holds the role ID, StorageConflict on a lost race.
+        """
+        ops: list[Op] = [
+            Check(ROLES + role.name, 0 if previous is None else previous[1]),
+            Put(ROLES + role.name, encode(role)),
+        ]
+        if previous is None or previous[0].role_id != role.role_id:
+            ops += await self._claim_role_id(role)
+            if previous is not None:
+                ops.append(Delete(ROLE_IDS + await self.hmac("role_id", previous[0].role_id)))
+        await self.view.transact(ops)
+
+    async def _claim_role_id(self, role: Role) -> list[Op]:
+        index = ROLE_IDS + await self.hmac("role_id", role.role_id)
+        stored = await self.view.get_entry(index)
+        if stored is not None and ROLE_ID_INDEX.decode(stored.value).name != role.name:
+            raise BadRequest("role_id already in use")
+        version = 0 if stored is None else stored.version
+        return [Check(index, version), Put(index, encode(RoleIdIndex(role.name)))]
+
+    async def delete_role(self, role: Role, version: int) -> None:
+        """Remove the role and its role-ID index at once. Raises StorageConflict on a race."""
+        index = ROLE_IDS + await self.hmac("role_id", role.role_id)
+        await self.view.transact(
+            [Check(ROLES + role.name, version), Delete(ROLES + role.name), Delete(index)]
+        )

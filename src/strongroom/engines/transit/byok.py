@@ -1,0 +1,174 @@
+"""BYOK: `wrapping_key`, `keys/:name/import` and `keys/:name/import_version` (Vault transit API).
+
+The mount has one RSA-4096 wrapping key, created on first use with a Check(path, 0) so two
+workers racing to create it agree on the winner's. Callers wrap key material as `crypto/wrap.py`
+describes (Vault's format); public keys alone may be imported as PEM (`public_key`), and a
+version imported that way can get its private half later with `import_version` + `version`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+from cryptography.hazmat.primitives import serialization as ser
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from strongroom.core.fields import get_bool, get_int, get_str
+from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.engines.transit import params
+from strongroom.engines.transit.crypto import aead, asymmetric, wrap
+from strongroom.engines.transit.errors import InvalidKeyMaterial
+from strongroom.engines.transit.handlers import policy_from, rotate_period
+from strongroom.engines.transit.models import (
+    HMAC_MAX_KEY_SIZE,
+    HMAC_MIN_KEY_SIZE,
+    SIGNING,
+    KeyPolicy,
+    KeyVersion,
+)
+from strongroom.engines.transit.service import Transit
+from strongroom.engines.transit.store import WRAPPING_KEY, Change
+from strongroom.engines.transit.versions import with_version
+from strongroom.errors import BadRequest, StorageConflict
+from strongroom.storage.interface import Check, Put
+
+
+def _new_wrapping_key() -> bytes:
+    key = rsa.generate_private_key(65537, wrap.WRAPPING_KEY_BITS)
+    return key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+
+
+async def wrapping_key(t: Transit) -> rsa.RSAPrivateKey:
+    """The mount's wrapping key, created on first use."""
+    if t.wrapping_key is not None:
+        return t.wrapping_key
+    raw = await t.store.view.get(WRAPPING_KEY)
+    if raw is None:
+        fresh = await asyncio.to_thread(_new_wrapping_key)
+        try:
+            await t.store.view.transact([Check(WRAPPING_KEY, 0), Put(WRAPPING_KEY, fresh)])
+            raw = fresh
+        except StorageConflict:
+            raw = await t.store.view.get(WRAPPING_KEY)
+    key = ser.load_der_private_key(raw or b"", password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise InvalidKeyMaterial
+    t.wrapping_key = key  # it never changes for the life of the mount
+    return key
+
+
+async def read_wrapping_key(t: Transit, _req: Request, _p: Mapping[str, str]) -> Response:
+    public = (await wrapping_key(t)).public_key()
+    pem = public.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
+    return Response({"public_key": pem.decode()})
+
+
+async def _material(t: Transit, policy: KeyPolicy, data: Mapping[str, Any]) -> KeyVersion:
+    """The imported version from `ciphertext` (wrapped private/secret) or `public_key` (PEM)."""
+    ciphertext, public = get_str(data, "ciphertext"), get_str(data, "public_key")
+    if ciphertext and public:
+        raise BadRequest("only one of the following fields, ciphertext and public_key, can be set")
+    now, hmac_key = t.now(), secrets.token_bytes(32)
+    if public:
+        if policy.type not in SIGNING:
+            raise BadRequest("provided type does not support public_key import")
+        if policy.derived:
+            raise BadRequest("unable to import only public key for derived Ed25519 key")
+        parsed = asymmetric.parse_public(policy.type, public)
+        formatted = asymmetric.format_public(policy.type, parsed)
+        return KeyVersion(created=now, hmac_key=hmac_key, public_key=formatted)
+    hash_function = get_str(data, "hash_function") or "SHA256"
+    if hash_function.upper() not in wrap.HASH_FUNCTIONS:
+        raise BadRequest(f"unknown hash function: {hash_function}")
+    blob = params.b64decode(ciphertext, "ciphertext")
+    secret = wrap.unwrap(await wrapping_key(t), blob, hash_function)
+    if policy.type in SIGNING:
+        stored = asymmetric.from_pkcs8(policy.type, secret)
+        public_key = asymmetric.load_private(policy.type, stored).public_key()
+        formatted = asymmetric.format_public(policy.type, public_key)
+        return KeyVersion(created=now, key=stored, hmac_key=hmac_key, public_key=formatted)
+    if policy.type == "hmac":
+        if not HMAC_MIN_KEY_SIZE <= len(secret) <= HMAC_MAX_KEY_SIZE:
+            raise BadRequest(f"invalid key size {len(secret)} bytes for key type hmac")
+        return KeyVersion(created=now, key=secret)
+    if len(secret) != aead.KEY_SIZES[policy.type]:
+        raise BadRequest(f"invalid key size {len(secret)} bytes for key type {policy.type}")
+    return KeyVersion(created=now, key=secret, hmac_key=hmac_key)
+
+
+async def import_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
+    data, name = req.data, p["name"]
+    if data.get("convergent_encryption") is not None:
+        raise BadRequest("import cannot be used on keys with convergent encryption enabled")
+    allow_rotation = get_bool(data, "allow_rotation")
+    if rotate_period(data) > 0 and not allow_rotation:
+        raise BadRequest("allow_rotation must be set to true if auto-rotation is enabled")
+    if not get_str(data, "ciphertext") and not get_str(data, "public_key"):
+        raise BadRequest("one of ciphertext or public_key must be set")
+    fields = {k: data.get(k) for k in ("derived", "exportable", "allow_plaintext_backup")}
+    fields["auto_rotate_period"] = data.get("auto_rotate_period")
+    key_type = (get_str(data, "type") or "aes256-gcm96").lower()
+    fresh = policy_from(name, fields, key_type)
+    fresh = msgspec.structs.replace(fresh, imported=True, allow_rotation=allow_rotation)
+    version = await _material(t, fresh, data)
+    if fresh.type == "hmac":
+        fresh = msgspec.structs.replace(fresh, key_size=len(version.key))
+
+    async def mutate(policy: KeyPolicy | None) -> Change:
+        if policy is not None:
+            raise BadRequest(
+                "the import path cannot be used with an existing key; "
+                "use import-version to rotate an existing imported key"
+            )
+        return Change(with_version(fresh, version))
+
+    await t.store.update(name, mutate)
+    return NO_CONTENT
+
+
+async def import_version(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
+    name = p["name"]
+    ring = await t.store.load(name)
+    if ring is None:
+        raise BadRequest(
+            f"no key found with name {name}; to import a new key, use the import/ endpoint"
+        )
+    if not ring.policy.imported:
+        raise BadRequest("the import_version endpoint can only be used with an imported key")
+    if ring.policy.convergent_encryption:
+        raise BadRequest("import_version cannot be used on keys with convergent encryption enabled")
+    version = await _material(t, ring.policy, req.data)
+    target = get_int(req.data, "version") if req.data.get("version") is not None else 0
+
+    async def mutate(policy: KeyPolicy | None) -> Change:
+        if policy is None:
+            raise BadRequest(f"no key found with name {name}")
+        if not target:
+            return Change(with_version(policy, version))
+        return Change(_completed(policy, target, version))
+
+    await t.store.update(name, mutate)
+    return NO_CONTENT
+
+
+def _completed(policy: KeyPolicy, number: int, version: KeyVersion) -> KeyPolicy:
+    """`policy` with the private half of public-only version `number` filled in."""
+    existing = policy.versions.get(number)
+    if existing is None:
+        raise BadRequest("no such key version")
+    if policy.type not in SIGNING:
+        raise BadRequest("provided type does not support importing key versions")
+    if existing.key:
+        raise BadRequest("private key imported, key version cannot be updated")
+    if not version.key:
+        raise BadRequest(
+            "cannot add a public key to a key version that already has a public key set"
+        )
+    if version.public_key != existing.public_key:
+        raise BadRequest("cannot import key, key pair does not match")
+    merged = msgspec.structs.replace(existing, key=version.key)
+    return msgspec.structs.replace(policy, versions={**policy.versions, number: merged})
