@@ -114,6 +114,13 @@ class PolicyStore:
         return acl
 
     async def _compile(self, names: tuple[str, ...], identity: Mapping[str, str]) -> ACL:
+        return ACL.compile(await self._policies(names, identity))
+
+    async def policies_of(self, token: TokenEntry) -> list[Policy]:
+        """The token's policies as parsed, templates resolved (for the resultant-acl view)."""
+        return await self._policies(token.policies, _identity(token))
+
+    async def _policies(self, names: tuple[str, ...], identity: Mapping[str, str]) -> list[Policy]:
         policies = []
         for name in names:
             text = await self.text(name)
@@ -122,4 +129,4 @@ class PolicyStore:
             # None: no placeholders in it, the text stands as written
             rendered = resolve_templates(text, identity) if "{{" in text else None
             policies.append(parse_policy(name, text if rendered is None else rendered))
-        return ACL.compile(policies)
+        return policies

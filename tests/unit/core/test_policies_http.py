@@ -154,3 +154,15 @@ async def test_read_only_token_cannot_list_or_destroy(server: Server) -> None:
     assert (await server.call("LIST", "secret/metadata/app", token=token)).status_code == 403
     destroy = await server.call("POST", "secret/destroy/app/db", {"versions": [1]}, token=token)
     assert destroy.status_code == 403
+
+
+async def test_resultant_acl(server: Server) -> None:
+    await server.call("PUT", "sys/policy/reader", {"policy": READ_MOUNTS})
+    token = await token_with(server, "reader")
+    body = (await server.call("GET", "sys/internal/ui/resultant-acl", token=token)).json()["data"]
+    assert body["root"] is False
+    assert body["exact_paths"]["sys/mounts"] == {"capabilities": ["read"]}
+    assert body["glob_paths"]["sys/mounts/"] == {"capabilities": ["deny"]}
+    assert "auth/token/lookup-self" in body["exact_paths"]  # from the default policy
+    root = (await server.call("GET", "sys/internal/ui/resultant-acl")).json()["data"]
+    assert root["root"] is True

@@ -126,6 +126,7 @@ AUTHENTICATED: Router[Core] = Router(
             {R: policies.read_acl, U: policies.write, D: policies.delete},
         ),
         Route("capabilities", {U: policies.capabilities}),
+        Route("internal/ui/resultant-acl", {R: policies.resultant_acl}),
         Route("capabilities-self", {U: policies.capabilities_self}),
         Route("capabilities-accessor", {U: policies.capabilities_accessor}),
         Route("audit/?", {R: audit.list_devices}),

@@ -14,6 +14,25 @@ if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 
+async def resultant_acl(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    """What the caller may do, path by path (Vault's UI helper): rules merged by path string."""
+    if req.caller is None:
+        raise PermissionDenied
+    if req.caller.is_root:
+        return Response({"root": True, "exact_paths": {}, "glob_paths": {}})
+    merged: dict[str, dict[str, set[str]]] = {"exact_paths": {}, "glob_paths": {}}
+    for policy in await core.policies.policies_of(req.caller):
+        for rule in policy.rules:
+            kind = "glob_paths" if rule.path.endswith("*") else "exact_paths"
+            merged[kind].setdefault(rule.path.removesuffix("*"), set()).update(rule.capabilities)
+    body: dict[str, Any] = {
+        kind: {path: {"capabilities": sorted(caps)} for path, caps in paths.items()}
+        for kind, paths in merged.items()
+    }
+    body["root"] = False
+    return Response(body)
+
+
 async def list_legacy(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
     names = await core.policies.names()
     return Response({"keys": names, "policies": names}, top_level=True)
