@@ -81,6 +81,8 @@ class FileSink:
         self._inode = (0, 0)  # (st_dev, st_ino) of the open file
         self._fd: int | None = 1 if self._stdout else self._open()
 
+    blocking = True  # write() never suspends: the broker awaits it directly, no task or timer
+
     async def write(self, entry: dict[str, Any]) -> None:
         self._append(lambda: self._chain.entry_lines(entry))
 

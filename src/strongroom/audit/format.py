@@ -9,7 +9,6 @@ knows a value can find it in the log without the log ever holding it (DESIGN.md 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -30,7 +29,8 @@ def hmac_value(salt: bytes, value: str) -> str:
 
 
 def _hmac_bytes(salt: bytes, data: bytes) -> str:
-    return _HMAC_PREFIX + hmac.new(salt, data, hashlib.sha256).hexdigest()
+    # hmac.digest is the one-shot C path: a fraction of hmac.new's cost, the same bytes.
+    return _HMAC_PREFIX + hmac.digest(salt, data, "sha256").hex()
 
 
 def hash_structure(
