@@ -79,6 +79,7 @@ class Core:
         self.tokens = TokenService(self.barrier, clock)
         self.policies = PolicyStore(self.barrier)
         self._epoch = -1
+        self._initialized = False
         self.audit_table = AuditTable(self.barrier)
         self.audit = AuditBroker(self.audit_table, clock, self.metrics)
         self.system = SystemBackend(self)
@@ -99,7 +100,10 @@ class Core:
         return self.barrier.sealed
 
     async def initialized(self) -> bool:
-        return await self.seal.config() is not None
+        """Whether the storage holds a seal; once true it stays true (no storage read then)."""
+        if not self._initialized:
+            self._initialized = await self.seal.config() is not None
+        return self._initialized
 
     async def start(self) -> None:
         """Join the node's seal state (a worker starting after the node was unsealed)."""
