@@ -6,15 +6,8 @@ import hvac
 import hvac.exceptions
 import pytest
 
+from support.hvac_client import unsealed_client
 from support.procs import RunningServer
-
-
-def unsealed_client(server: RunningServer) -> hvac.Client:
-    client = hvac.Client(url=server.address)
-    result = client.sys.initialize(1, 1)
-    client.sys.submit_unseal_key(result["keys"][0])
-    client.token = result["root_token"]
-    return client
 
 
 @pytest.mark.slow
