@@ -124,3 +124,13 @@ async def test_kv_v2_alias(server: Server) -> None:
     assert (await server.call("POST", "sys/mounts/kv2", {"type": "kv-v2"})).status_code == 204
     entry = (await server.call("GET", "sys/mounts")).json()["data"]["kv2/"]
     assert (entry["type"], entry["options"]) == ("kv", {"version": "2"})
+
+
+async def test_kv_version_tune_rules(server: Server) -> None:
+    await server.call("POST", "sys/mounts/v1kv", {"type": "kv"})
+    up = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "2"}})
+    assert up.status_code == 204
+    down = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "1"}})
+    assert down.json() == {"errors": ["cannot downgrade mount from version 2"]}
+    odd = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "3"}})
+    assert odd.json() == {"errors": ["invalid version provided: 3"]}

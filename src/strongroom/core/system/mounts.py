@@ -132,8 +132,21 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any]) -> MountEntry:
     if "description" in data:
         updates["description"] = get_str(data, "description")
     if "options" in data:
-        updates["options"] = {**(entry.options or {}), **get_str_map(data, "options")} or None
+        options = {**(entry.options or {}), **get_str_map(data, "options")}
+        if entry.type == "kv":
+            _check_kv_version(
+                (entry.options or {}).get("version", "1"), options.get("version", "1")
+            )
+        updates["options"] = options or None
     return msgspec.structs.replace(entry, **updates)
+
+
+def _check_kv_version(old: str, new: str) -> None:
+    """Vault's tune rules for KV: 1 → 2 upgrades in place; nothing goes back down."""
+    if new not in ("1", "2"):
+        raise BadRequest(f"invalid version provided: {new}")
+    if old == "2" and new == "1":
+        raise BadRequest("cannot downgrade mount from version 2")
 
 
 async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
