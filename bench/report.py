@@ -141,6 +141,8 @@ def _startup_section(report: Report) -> str:
         "|---|---|---|---|---|---|",
     ]
     lines += [_startup_row(s) for s in report.startup]
+    if report.startup_note:
+        lines += ["", report.startup_note + "."]
     return "\n".join(lines)
 
 
@@ -201,7 +203,7 @@ def _p99_target(rows: list[Row]) -> Target:
     if not compared:
         return Target(name, "n/a", "no workload measured on both servers at 64 connections")
     worse = [r.workload for r in compared if (r.strongroom.p99_ms or 0) > (r.openbao.p99_ms or 0)]
-    detail = f"{len(compared)} workloads compared"
+    detail = f"{len(compared)} workload(s) compared"
     if worse:
         return Target(name, "misses", f"{detail}; higher p99 on {', '.join(worse)}")
     return Target(name, "holds", detail)
