@@ -29,9 +29,6 @@ class View:
         self._store = store
         self.prefix = prefix
 
-    def sub(self, prefix: str) -> View:
-        return View(self._store, self.prefix + prefix)
-
     async def get(self, key: str) -> bytes | None:
         return await self._store.get(self.prefix + key)
 

@@ -108,9 +108,6 @@ class TokenStore:
             ops.append(Put(expiry, b""))
         return ops
 
-    async def lookup(self, token: str) -> TokenEntry | None:
-        return await self.by_key(await self._hmac(token))
-
     async def by_key(self, key: str) -> TokenEntry | None:
         blob = await self._view.get(f"id/{key}")
         return None if blob is None else _ENTRY.decode(blob)
