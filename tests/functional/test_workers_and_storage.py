@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from support.inproc import service_missing
 from support.procs import SQLITE_CONFIG, RunningServer, start_server, stop
 
 CANARY = "canary-" + "7f3a9c" * 4
@@ -72,9 +73,7 @@ def pg_table() -> str:
     try:
         psycopg.connect(PG_URL, connect_timeout=3).close()
     except psycopg.OperationalError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL unreachable; CI=true requires it")
-        pytest.skip("PostgreSQL test server unreachable (127.0.0.1:5432)")
+        service_missing("PostgreSQL test server unreachable (127.0.0.1:5432)")
     return f"strongroom_func_{secrets.token_hex(6)}"
 
 
