@@ -90,7 +90,13 @@ class Core:
         self.user_types = frozenset(backends)
         self.cluster_id = ""
         self.migrations: dict[str, tuple[str, str]] = {}
-        self.mounts = MountManager(self.barrier, clock, {**backends, **builtins})
+        self.mounts = MountManager(
+            self.barrier,
+            clock,
+            {**backends, **builtins},
+            emit=self.audit.log_event,
+            system_ttls=(self.defaults.default_lease_ttl, self.defaults.max_lease_ttl),
+        )
         keeper.subscribe(self._apply_root_key)
 
     # -- seal state ---------------------------------------------------------------------------

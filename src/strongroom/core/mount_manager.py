@@ -16,6 +16,7 @@ from strongroom.clock import Clock
 from strongroom.core.epoch import epoch_bump
 from strongroom.core.mounts import (
     BackendType,
+    EventSink,
     MountContext,
     Mounted,
     MountEntry,
@@ -43,11 +44,20 @@ Mutation = Callable[[tuple[MountEntry, ...]], tuple[MountEntry, ...]]
 
 class MountManager:
     def __init__(
-        self, store: Store, clock: Clock, backends: Mapping[str, BackendType], prefix: str = ""
+        self,
+        store: Store,
+        clock: Clock,
+        backends: Mapping[str, BackendType],
+        *,
+        emit: EventSink,
+        system_ttls: tuple[int, int],
+        prefix: str = "",
     ) -> None:
         self._store = store
         self._clock = clock
         self._backends = backends
+        self._emit = emit
+        self._system_ttls = system_ttls
         self._record = prefix + RECORD
         self._prefix = prefix
         self._version = -1
@@ -84,7 +94,13 @@ class MountManager:
                     continue
                 view = View(self._store, self._prefix + entry.storage_prefix(kind))
                 backend = self._backends[entry.type].factory(
-                    MountContext(view=view, clock=self._clock, entry=entry)
+                    MountContext(
+                        view=view,
+                        clock=self._clock,
+                        entry=entry,
+                        emit=self._emit,
+                        system_ttls=self._system_ttls,
+                    )
                 )
                 routes[_full(entry, kind)] = Mounted(entry, kind, backend)
         self._routes, self._tables, self._version = routes, tables, version

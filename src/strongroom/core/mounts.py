@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -129,13 +129,44 @@ class LogicalBackend(Protocol):
         ...
 
 
+class LeaseHolder(Protocol):
+    """A backend whose responses carry `LeaseRequest`s: the core calls these as leases end.
+
+    Both raise on failure (database down); the core keeps the lease and retries with back-off,
+    so they must be idempotent: revoking a user that is already gone is success.
+    """
+
+    async def revoke_lease(self, internal: Mapping[str, Any]) -> None: ...
+
+    async def renew_lease(self, internal: Mapping[str, Any], expires_at: float) -> None: ...
+
+
+EventSink = Callable[[str, Mapping[str, Any]], Awaitable[None]]
+"""Emits a non-request event (`"transit-key-rotated"`, {...}) into the audit stream."""
+
+SYSTEM_TTL = 768 * 3600  # Vault's system default and max lease TTL: 32 days
+
+
+async def _no_events(_kind: str, _data: Mapping[str, Any]) -> None:
+    """The sink of a context built outside a core (engine unit tests): events go nowhere."""
+
+
 @dataclass(frozen=True, slots=True)
 class MountContext:
-    """Everything a backend instance is given: its storage view, the clock, its entry."""
+    """Everything a backend instance is given: its storage view, the clock, its entry, where its
+    events go and the server-wide lease TTLs its own tuning falls back to."""
 
     view: View
     clock: Clock
     entry: MountEntry
+    emit: EventSink = _no_events
+    system_ttls: tuple[int, int] = (SYSTEM_TTL, SYSTEM_TTL)
+
+    def lease_ttls(self) -> tuple[int, int]:
+        """(default, max) lease TTL of this mount: its tuned values, else the system's."""
+        default, maximum = self.system_ttls
+        cfg = self.entry.config
+        return cfg.default_lease_ttl or default, cfg.max_lease_ttl or maximum
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,22 @@ class Request:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LeaseRequest:
+    """What an engine asks for when its answer grants something that must be taken back later
+    (a database user): the core turns it into a lease with a `lease_id`, stores `internal`
+    behind the barrier and, when the lease ends, hands `internal` to the engine's `revoke_lease`.
+
+    `ttl`/`max_ttl` of 0 mean the mount's (or the system's) defaults; the core caps both by the
+    mount's max TTL. `internal` never reaches the client or the audit log in clear.
+    """
+
+    internal: Mapping[str, Any] = field(repr=False)
+    ttl: int = 0
+    max_ttl: int = 0
+    renewable: bool = True
+
+
 @dataclass(slots=True)
 class Response:
     """What a handler returns.
@@ -72,6 +88,7 @@ class Response:
     content_type: str = "application/json"
     login: Login | None = None  # set by auth methods' log-in handlers; the core mints the token
     wrap_info: Mapping[str, Any] | None = None  # set when the response was wrapped
+    secret: LeaseRequest | None = None  # set by engines that grant leased credentials
 
     @property
     def empty(self) -> bool:

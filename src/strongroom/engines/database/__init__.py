@@ -1,0 +1,1 @@
+"""Vault's database secrets engine: dynamic users with leases, static roles rotated on schedule."""
