@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 from strongroom.clock import ManualClock
 from strongroom.core.core import Core
 from strongroom.core.keeper import LocalKeeper
+from strongroom.core.mounts import BackendType
 from strongroom.engines.registry import catalogue
 from strongroom.storage.inmem import InmemBackend
+from strongroom.storage.interface import Backend
 
 
 def service_missing(reason: str) -> None:
@@ -50,10 +53,14 @@ class Server:
             assert resp.status_code == 200
 
 
-def make_core(clock: ManualClock | None = None) -> Core:
+def make_core(
+    clock: ManualClock | None = None,
+    backends: Mapping[str, BackendType] | None = None,
+    physical: Backend | None = None,
+) -> Core:
     return Core(
-        physical=InmemBackend(),
+        physical=physical or InmemBackend(),
         keeper=LocalKeeper(),
         clock=clock or ManualClock(),
-        backends=catalogue(),
+        backends=catalogue() if backends is None else backends,
     )

@@ -32,6 +32,8 @@ SUDO_PATHS = (
     "sys/leases/revoke-prefix/*",
     "sys/leases/revoke-force/*",
     "sys/leases/lookup/*",
+    "sys/revoke-prefix/*",
+    "sys/revoke-force/*",
     "auth/token/accessors/",
     "auth/token/revoke-orphan",
 )

@@ -23,10 +23,12 @@ from strongroom.core.audit import AuditBroker
 from strongroom.core.audit_table import AuditTable
 from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.core.keeper import Keeper
+from strongroom.core.leases.manager import LeaseManager
 from strongroom.core.metrics import Metrics
-from strongroom.core.mount_manager import MountManager, normalise
+from strongroom.core.mount_manager import MountManager, full_path, normalise
 from strongroom.core.mounts import (
     BackendType,
+    LeaseHolder,
     MountConfig,
     Mounted,
     MountEntry,
@@ -76,7 +78,8 @@ class Core:
         self.barrier = Barrier(physical, clock)
         self.seal = ShamirSeal(physical)
         self.metrics = Metrics()
-        self.tokens = TokenService(self.barrier, clock)
+        self.tokens = TokenService(self.barrier, clock, self.revoke_token_leases)
+        self.leases = LeaseManager(self.barrier, clock, self._lease_holder)
         self.policies = PolicyStore(self.barrier)
         self._epoch = -1
         self._initialized = False
@@ -218,6 +221,7 @@ class Core:
             return  # Vault answers 204 for a path that is not mounted
         if entry.type not in self.user_types:
             raise BadRequest(f'cannot unmount "{path}"')
+        await self.leases.revoke_prefix(full_path(entry, kind))  # Vault: no unmount until done
         await self.mounts.change(kind, lambda t: tuple(e for e in t if e.path != entry.path))
         await self._purge(entry.storage_prefix(kind))
 
@@ -267,12 +271,30 @@ class Core:
         expired = await self.tokens.expire_due()
         if expired:
             await self.audit.log_event("tokens-expired", {"count": expired})
+        await self.revoke_token_leases()
+        leases = await self.leases.expire_due()
+        if leases:
+            await self.audit.log_event("leases-expired", {"count": leases})
         await wrapping.tidy(self)
         await self.audit.checkpoint()
         for mounted in self.mounts.mounted():
             tick = getattr(mounted.backend, "tick", None)
             if tick is not None:
                 await tick()
+
+    async def revoke_token_leases(self) -> None:
+        """Revoke the leases of revoked tokens (their duty records survive a crash)."""
+        while keys := await self.tokens.store.revoked(_PURGE_PAGE):
+            for key in keys:
+                await self.leases.revoke_token_leases(key)
+                await self.tokens.store.forget_revoked(key)
+
+    def _lease_holder(self, mount_uuid: str) -> LeaseHolder | None:
+        for mounted in self.mounts.mounted():
+            if mounted.entry.uuid == mount_uuid:
+                backend = mounted.backend
+                return backend if isinstance(backend, LeaseHolder) else None
+        return None
 
     # -- the request pipeline --------------------------------------------------------------------
 
@@ -330,11 +352,34 @@ class Core:
         mounted, rest = routed
         response = await mounted.backend.handle(request, rest)
         response.mount_type = mounted.entry.type
+        if response.secret is not None:
+            await self._grant_lease(request, mounted, rest, response)
         if response.login is not None:
             response = await self._complete_login(response, mounted)
         if wrap_ttl is not None and not response.empty:
             response = await wrapping.wrap(self, response, wrap_ttl, request.path)
         return response
+
+    async def _grant_lease(
+        self, request: Request, mounted: Mounted, rest: str, response: Response
+    ) -> None:
+        """Turn an engine's LeaseRequest into a stored lease and Vault's lease fields."""
+        assert response.secret is not None  # noqa: S101 - checked by the caller
+        caller = request.caller
+        # A batch token has no key to index by: its non-orphan leases go with its parent.
+        token_key = "" if caller is None else caller.key or caller.parent
+        entry = await self.leases.grant(
+            mounted.full_path + rest,
+            mounted.entry.uuid,
+            response.secret,
+            token_key,
+            self.mount_ttls(mounted.kind, mounted.entry.path),
+            None if caller is None else caller.expire_time,
+        )
+        response.secret = None
+        response.lease_id = entry.lease_id
+        response.lease_duration = entry.ttl
+        response.renewable = entry.renewable
 
     async def _complete_login(self, response: Response, mounted: Mounted) -> Response:
         """Mint the token an auth method's log-in earned and render Vault's `auth` block."""

@@ -88,7 +88,7 @@ class MountManager:
         routes: dict[str, Mounted] = {}
         for kind in ("mounts", "auth"):
             for entry in tables.get(kind):
-                old = self._routes.get(_full(entry, kind))
+                old = self._routes.get(full_path(entry, kind))
                 if old is not None and old.entry == entry:
                     routes[old.full_path] = old  # keep warm backend instances
                     continue
@@ -102,7 +102,7 @@ class MountManager:
                         system_ttls=self._system_ttls,
                     )
                 )
-                routes[_full(entry, kind)] = Mounted(entry, kind, backend)
+                routes[full_path(entry, kind)] = Mounted(entry, kind, backend)
         self._routes, self._tables, self._version = routes, tables, version
 
     def mounted(self) -> list[Mounted]:
@@ -153,5 +153,5 @@ def normalise(path: str) -> str:
     return path + "/" if path else ""
 
 
-def _full(entry: MountEntry, kind: TableKind) -> str:
+def full_path(entry: MountEntry, kind: TableKind) -> str:
     return entry.path if kind == "mounts" else "auth/" + entry.path

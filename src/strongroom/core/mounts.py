@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import msgspec
 
@@ -129,6 +129,7 @@ class LogicalBackend(Protocol):
         ...
 
 
+@runtime_checkable
 class LeaseHolder(Protocol):
     """A backend whose responses carry `LeaseRequest`s: the core calls these as leases end.
 

@@ -89,6 +89,9 @@ class Response:
     login: Login | None = None  # set by auth methods' log-in handlers; the core mints the token
     wrap_info: Mapping[str, Any] | None = None  # set when the response was wrapped
     secret: LeaseRequest | None = None  # set by engines that grant leased credentials
+    lease_id: str = ""  # the core's answer to `secret`: Vault's top-level lease fields
+    lease_duration: int = 0
+    renewable: bool = False
 
     @property
     def empty(self) -> bool:
@@ -99,6 +102,7 @@ class Response:
             and self.auth is None
             and self.login is None
             and self.wrap_info is None
+            and not self.lease_id
         )
 
 

@@ -39,6 +39,9 @@ class Wrapped(msgspec.Struct, frozen=True):
     auth: dict[str, Any] | None = None
     warnings: list[str] | None = None
     mount_type: str = ""
+    lease_id: str = ""
+    lease_duration: int = 0
+    renewable: bool = False
 
 
 def requested_ttl(headers: Mapping[str, str]) -> int | None:
@@ -82,6 +85,9 @@ async def wrap(core: Core, response: Response, ttl: int, path: str) -> Response:
         auth=dict(response.auth) if response.auth is not None else None,
         warnings=response.warnings,
         mount_type=response.mount_type,
+        lease_id=response.lease_id,
+        lease_duration=response.lease_duration,
+        renewable=response.renewable,
     )
     await _view(core).put(f"responses/{issued.entry.key}", msgspec.json.encode(wrapped))
     info: dict[str, Any] = {
@@ -118,7 +124,13 @@ async def _claim(core: Core, req: Request) -> Response:
     if entry is not None:
         await core.tokens.store.revoke_one(entry)
     return Response(
-        wrapped.data, auth=wrapped.auth, warnings=wrapped.warnings, mount_type=wrapped.mount_type
+        wrapped.data,
+        auth=wrapped.auth,
+        warnings=wrapped.warnings,
+        mount_type=wrapped.mount_type,
+        lease_id=wrapped.lease_id,
+        lease_duration=wrapped.lease_duration,
+        renewable=wrapped.renewable,
     )
 
 

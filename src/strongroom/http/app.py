@@ -140,6 +140,9 @@ def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
         auth=response.auth,
         wrap_info=response.wrap_info,
         mount_type=response.mount_type,
+        lease_id=response.lease_id,
+        lease_duration=response.lease_duration,
+        renewable=response.renewable,
     )
     if response.top_level and response.data is not None:
         body = {**response.data, **body}

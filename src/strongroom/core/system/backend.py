@@ -10,7 +10,7 @@ from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
-from strongroom.core.system import audit, mounts, policies, quorum, unseal
+from strongroom.core.system import audit, leases, mounts, policies, quorum, unseal
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
 from strongroom.errors import BadRequest, Sealed
 
@@ -134,6 +134,13 @@ AUTHENTICATED: Router[Core] = Router(
         Route(r"audit-hash/(?P<path>.+)", {U: audit.audit_hash}),
         Route("audit-signing-key", {R: audit.signing_key}),
         Route("audit-signing-key/rotate", {U: audit.rotate_signing_key}),
+        Route("leases/lookup", {U: leases.lookup}),
+        Route(r"leases/lookup/?(?P<prefix>.*)", {L: leases.list_leases}),
+        Route(r"(?:leases/)?renew(?:/(?P<lease_id>.+))?", {U: leases.renew}),
+        Route(r"(?:leases/)?revoke(?:/(?P<lease_id>.+))?", {U: leases.revoke}),
+        Route(r"(?:leases/)?revoke-prefix/(?P<prefix>.+)", {U: leases.revoke_prefix}),
+        Route(r"(?:leases/)?revoke-force/(?P<prefix>.+)", {U: leases.revoke_force}),
+        Route("leases/tidy", {U: leases.tidy}),
         Route("remount", {U: mounts.remount}),
         Route("wrapping/wrap", {U: wrapping.wrap_data}),
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
 from strongroom.barrier import Barrier
@@ -34,7 +35,10 @@ def _address_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
 
 
 class TokenService:
-    def __init__(self, barrier: Barrier, clock: Clock) -> None:
+    def __init__(
+        self, barrier: Barrier, clock: Clock, on_revoke: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._on_revoke = on_revoke  # revokes the leases of what was just revoked
         self.view = View(barrier, "sys/token/")
         self.store = TokenStore(self.view, self._changed)
         self._barrier = barrier
@@ -94,7 +98,9 @@ class TokenService:
         """Revoke a token and its whole subtree. Batch tokens cannot be revoked (Vault)."""
         if entry.type == "batch":
             return 0
-        return await self.store.revoke_tree(entry)
+        revoked = await self.store.revoke_tree(entry)
+        await self._on_revoke()
+        return revoked
 
     async def expire_due(self) -> int:
         """Revoke every token whose expiry has passed, a page at a time (the expiry job)."""

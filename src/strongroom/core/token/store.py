@@ -8,6 +8,8 @@ Layout below the store's view (`sys/token/`):
     parent/<parent key>/<key>    child index, for cascading revocation
     expiry/<%012d expiry>/<key>  ordered by expiry time, for the expiry job (paged, never loaded)
     roles/<name>                 TokenRole
+    revoked/<key>                a revoked token whose leases still have to be revoked; written
+                                 in the revoking transaction, so a crash cannot lose the duty
 
 Every change to a token and its indexes is one storage transaction.
 """
@@ -178,6 +180,7 @@ class TokenStore:
         ops: list[Op] = [
             Delete(f"id/{entry.key}"),
             Delete(f"accessor/{await self._accessor_key(entry.accessor)}"),
+            Put(f"revoked/{entry.key}", b""),
         ]
         if entry.parent:
             ops.append(Delete(f"parent/{entry.parent}/{entry.key}"))
@@ -216,6 +219,13 @@ class TokenStore:
             frontier = [c.key for c in children]
             await self._changed()  # per level: no worker may re-cache a removed descendant
         return revoked
+
+    async def revoked(self, limit: int) -> list[str]:
+        """Keys of revoked tokens whose leases are still to be revoked (oldest duty first)."""
+        return await self._view.list("revoked/", limit=limit)
+
+    async def forget_revoked(self, key: str) -> None:
+        await self._view.delete(f"revoked/{key}")
 
     async def _children(self, parent: str) -> AsyncIterator[TokenEntry]:
         after: str | None = None
