@@ -18,6 +18,7 @@ from strongroom.cli.audit import audit_app
 from strongroom.cli.errors import CommandError
 from strongroom.cli.generic import delete, list_command, read, write
 from strongroom.cli.kv import kv_app
+from strongroom.cli.lease import lease_app
 from strongroom.cli.mounts import auth_app, secrets_app
 from strongroom.cli.operator import operator_app
 from strongroom.cli.serve import server
@@ -61,6 +62,7 @@ app.command("write")(write)
 app.command("list")(list_command)
 app.command("delete")(delete)
 app.add_typer(kv_app, name="kv")
+app.add_typer(lease_app, name="lease")
 
 
 def rewrite_argv(argv: Sequence[str]) -> list[str]:

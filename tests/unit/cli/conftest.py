@@ -86,6 +86,17 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def listing(monkeypatch: pytest.MonkeyPatch, vault: FakeVault) -> FakeVault:
+    """The fake server taught the LIST verb (http.server knows only the standard ones)."""
+
+    def answer(self: Any) -> None:
+        self._answer()
+
+    monkeypatch.setattr(BaseHTTPRequestHandler, "do_LIST", answer, raising=False)
+    return vault
+
+
+@pytest.fixture
 def vault() -> Iterator[FakeVault]:
     fake = FakeVault()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))

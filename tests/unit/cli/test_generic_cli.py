@@ -1,7 +1,6 @@
 """`strongroom read|write|list|delete` against the fake Vault: any path, bodies and output."""
 
 import json
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -9,16 +8,9 @@ import pytest
 TOKEN = "hvs.generictoken"
 
 
-@pytest.fixture
-def listing(monkeypatch: pytest.MonkeyPatch, vault: Any) -> Any:
-    """The shared fake server, taught the LIST verb; the token in the environment."""
-
-    def answer(self: Any) -> None:
-        self._answer()
-
-    monkeypatch.setattr(BaseHTTPRequestHandler, "do_LIST", answer, raising=False)
+@pytest.fixture(autouse=True)
+def token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VAULT_TOKEN", TOKEN)
-    return vault
 
 
 def test_read_table_json_and_field(listing: Any, run: Any) -> None:
