@@ -18,11 +18,12 @@ from strongroom.audit.devices import open_sink
 from strongroom.audit.file_sink import FileSink
 from strongroom.audit.format import hash_structure, hmac_value
 from strongroom.audit.net_sinks import SocketSink, SyslogSink
-from strongroom.audit.sinks import Sink
+from strongroom.audit.sinks import ChainedSink, Sink
 from strongroom.audit.verify import Report, verify_file
 
 __all__ = [
     "ChainState",
+    "ChainedSink",
     "FileSink",
     "Report",
     "Signer",

@@ -67,7 +67,7 @@ class FileSink:
         stdout: bool = False,
     ) -> None:
         self._stdout = stdout or path == "stdout"
-        self._chain = SinkChain(
+        self.chain = SinkChain(
             signer=signer,
             checkpoint_every=checkpoint_every,
             clock=clock,
@@ -84,10 +84,10 @@ class FileSink:
     blocking = True  # write() never suspends: the broker awaits it directly, no task or timer
 
     async def write(self, entry: dict[str, Any]) -> None:
-        self._append(lambda: self._chain.entry_lines(entry))
+        self._append(lambda: self.chain.entry_lines(entry))
 
     async def checkpoint(self) -> None:
-        self._append(self._chain.checkpoint_lines)
+        self._append(self.chain.checkpoint_lines)
 
     async def close(self) -> None:
         fd, self._fd = self._fd, None
@@ -120,7 +120,7 @@ class FileSink:
         head: bytes = b"",
         truncate: bool = True,
     ) -> int:
-        saved = self._chain.snapshot()
+        saved = self.chain.snapshot()
         try:
             lines = make()
             if not lines:
@@ -130,7 +130,7 @@ class FileSink:
             if self._fsync:
                 os.fsync(fd)
         except BaseException:
-            self._chain.restore(saved)
+            self.chain.restore(saved)
             self._size = -1
             if truncate:
                 with suppress(OSError):  # a device such as /dev/full cannot be truncated
@@ -182,16 +182,16 @@ class FileSink:
         """Catch the chain up with the file's last complete line; returns b"\\n" when a torn
         line must be ended before the next line is appended."""
         if size == 0:
-            known = self._chain.state.seq > 0
-            self._chain.restart(self._chain.state.prev if known else None)
+            known = self.chain.state.seq > 0
+            self.chain.restart(self.chain.state.prev if known else None)
             return b""
         last, torn = _last_line(fd, size)
         tail = self._parse(last)
         if tail is None:
-            self._chain.restart(None)  # not a chain we can continue: `verify` reports why
+            self.chain.restart(None)  # not a chain we can continue: `verify` reports why
         else:
             seq, prev, kind = tail
-            self._chain.resume(seq, prev, at_checkpoint=kind == "checkpoint")
+            self.chain.resume(seq, prev, at_checkpoint=kind == "checkpoint")
         return b"\n" if torn else b""
 
     def _parse(self, line: bytes | None) -> tuple[int, str, str] | None:

@@ -81,7 +81,7 @@ class _NetSink:
         self._prefix = prefix.encode()
         # Vault ends every line with a newline, datagrams included; syslog frames are bare.
         self._newline = b"" if transport == "unixgram" else b"\n"
-        self._chain = SinkChain(
+        self.chain = SinkChain(
             signer=signer, checkpoint_every=checkpoint_every, clock=clock, chain_id=new_chain_id()
         )
         self._lock = asyncio.Lock()
@@ -90,10 +90,10 @@ class _NetSink:
         self._closed = False
 
     async def write(self, entry: dict[str, Any]) -> None:
-        await self._deliver(lambda: self._chain.entry_lines(entry))
+        await self._deliver(lambda: self.chain.entry_lines(entry))
 
     async def checkpoint(self) -> None:
-        await self._deliver(self._chain.checkpoint_lines)
+        await self._deliver(self.chain.checkpoint_lines)
 
     async def close(self) -> None:
         async with self._lock:
@@ -108,14 +108,14 @@ class _NetSink:
         async with self._lock:
             if self._closed:
                 raise OSError(errno.EBADF, "audit device is closed")
-            saved = self._chain.snapshot()
+            saved = self.chain.snapshot()
             try:
                 lines = make()
                 if lines:
                     head = self._header() + self._prefix
                     await self._send([head + line + self._newline for line in lines])
             except BaseException:
-                self._chain.restore(saved)
+                self.chain.restore(saved)
                 raise
 
     async def _send(self, frames: list[bytes]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from strongroom.audit.chain import ChainState, Signer, checkpoint_entry, link
 from strongroom.audit.format import rfc3339
@@ -36,12 +36,23 @@ class Sink(Protocol):
         """Release the device; idempotent. A later `write` raises OSError."""
 
 
+@runtime_checkable
+class ChainedSink(Sink, Protocol):
+    """A sink that hash-chains what it writes (every sink this package opens)."""
+
+    chain: SinkChain
+
+    async def checkpoint(self) -> None:
+        """Sign the chain's tail now, for an "every T seconds" job (no-op if nothing new)."""
+
+
 def new_chain_id() -> str:
     return secrets.token_hex(8)
 
 
-# (seq, prev, at_checkpoint, pending chain_start): a tuple, as it is taken on every write.
-_Snapshot = tuple[int, str, bool, dict[str, Any] | None]
+# (seq, prev, at_checkpoint, pending chain_start, last checkpoint): a tuple, as it is taken on
+# every write.
+_Snapshot = tuple[int, str, bool, dict[str, Any] | None, dict[str, Any] | None]
 
 
 class SinkChain:
@@ -61,6 +72,9 @@ class SinkChain:
         self.state = ChainState()
         self.at_checkpoint = False  # the chain's last line is a checkpoint
         self._start: dict[str, Any] | None = None  # a chain_start entry due before the next
+        # The newest signed checkpoint this process wrote: what sys/audit-checkpoints publishes
+        # so an external system can anchor it.
+        self.last_checkpoint: dict[str, Any] | None = None
         self._signer = signer
         self._every = checkpoint_every
         self._clock = clock
@@ -84,10 +98,16 @@ class SinkChain:
         self._start = None
 
     def snapshot(self) -> _Snapshot:
-        return self.state.seq, self.state.prev, self.at_checkpoint, self._start
+        return (
+            self.state.seq,
+            self.state.prev,
+            self.at_checkpoint,
+            self._start,
+            self.last_checkpoint,
+        )
 
     def restore(self, snapshot: _Snapshot) -> None:
-        seq, prev, self.at_checkpoint, self._start = snapshot
+        seq, prev, self.at_checkpoint, self._start, self.last_checkpoint = snapshot
         self.state = ChainState(seq, prev)
 
     def entry_lines(self, entry: dict[str, Any]) -> list[bytes]:
@@ -98,17 +118,21 @@ class SinkChain:
             self._start = None
         lines.append(self._link(dict(entry)))
         if self._signer is not None and self.state.seq % self._every == 0:
-            lines.append(self._link(checkpoint_entry(self.state, self._signer, self._clock())))
-            self.at_checkpoint = True
+            lines.append(self._checkpoint(self._signer))
         return lines
 
     def checkpoint_lines(self) -> list[bytes]:
         """A checkpoint now, or nothing when there is no signer, no entry, or nothing new."""
         if self._signer is None or self.state.seq == 0 or self.at_checkpoint:
             return []
-        line = self._link(checkpoint_entry(self.state, self._signer, self._clock()))
+        return [self._checkpoint(self._signer)]
+
+    def _checkpoint(self, signer: Signer) -> bytes:
+        entry = checkpoint_entry(self.state, signer, self._clock())
+        line = self._link(entry)
         self.at_checkpoint = True
-        return [line]
+        self.last_checkpoint = {**entry["checkpoint"], "time": entry["time"]}
+        return line
 
     def _link(self, entry: dict[str, Any]) -> bytes:
         if self._chain_id is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from strongroom.audit import Signer, Sink, hash_structure, hmac_value, open_sink
+from strongroom.audit import ChainedSink, Signer, Sink, hash_structure, hmac_value, open_sink
 from strongroom.clock import Clock, rfc3339
 from strongroom.core.audit_table import AuditDevice, AuditTable
 from strongroom.core.metrics import Metrics
@@ -91,6 +91,7 @@ class AuditBroker:
         self._sinks: dict[str, tuple[AuditDevice, Sink]] = {}
         self._loaded: tuple[tuple[AuditDevice, ...], str] | None = None
         self._pending: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+        self._published: dict[str, dict[str, Any]] = {}  # newest checkpoint recorded, per device
 
     @property
     def enabled(self) -> bool:
@@ -127,16 +128,23 @@ class AuditBroker:
 
     async def checkpoint(self) -> None:
         """Sign every device's chain tail now (the background round's "every T seconds"),
-        so a quiet log does not leave its last entries unproven for long."""
+        so a quiet log does not leave its last entries unproven for long; then publish each
+        device's newest checkpoint for sys/audit-checkpoints."""
+        latest: dict[str, dict[str, Any]] = {}
         for device, sink in self._sinks.values():
-            sign = getattr(sink, "checkpoint", None)
-            if sign is None:
+            if not isinstance(sink, ChainedSink):
                 continue
             try:
-                await asyncio.wait_for(sign(), WRITE_TIMEOUT)
+                await asyncio.wait_for(sink.checkpoint(), WRITE_TIMEOUT)
             except (OSError, TimeoutError, ValueError):
                 self._metrics.audit_failure(device.path)
                 log.warning("audit device %s failed to write a checkpoint", device.path)
+            newest = sink.chain.last_checkpoint
+            if newest is not None and newest != self._published.get(device.path):
+                latest[device.path] = newest
+        if latest:
+            await self._table.record_checkpoints(latest)
+            self._published.update(latest)
 
     def hash(self, path: str, value: str) -> str | None:
         found = self._sinks.get(path)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import msgspec
 from cryptography.hazmat.primitives import serialization
@@ -22,6 +23,8 @@ from strongroom.errors import BadRequest
 
 TABLE = "core/audit"
 SIGNING = "core/audit-signing"
+CHECKPOINTS = "core/audit-checkpoints"
+KEPT_CHECKPOINTS = 32  # per device: enough for an anchoring job that polls now and then
 
 
 class AuditDevice(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,6 +58,7 @@ class SigningKey(msgspec.Struct, frozen=True):
 
 _DEVICES = msgspec.json.Decoder(tuple[AuditDevice, ...])
 _KEYS = msgspec.json.Decoder(tuple[SigningKey, ...])
+_CHECKPOINTS = msgspec.json.Decoder(dict[str, list[dict[str, Any]]])
 
 
 class AuditTable:
@@ -84,6 +88,26 @@ class AuditTable:
 
     async def disable(self, path: str) -> None:
         await self._change(lambda table: tuple(d for d in table if d.path != path))
+
+    async def checkpoints(self) -> dict[str, list[dict[str, Any]]]:
+        """The newest signed checkpoints per device path, oldest first."""
+        blob = await self._store.get(CHECKPOINTS)
+        return {} if blob is None else _CHECKPOINTS.decode(blob)
+
+    async def record_checkpoints(self, latest: Mapping[str, dict[str, Any]]) -> None:
+        """Add each device's newest checkpoint (as written by this process) to the record."""
+
+        def merge(blob: bytes | None) -> bytes:
+            kept = {} if blob is None else _CHECKPOINTS.decode(blob)
+            for path, checkpoint in latest.items():
+                known = kept.setdefault(path, [])
+                if checkpoint not in known:
+                    known.append(checkpoint)
+                    known.sort(key=lambda c: (c["time"], c["seq"]))
+                    del known[:-KEPT_CHECKPOINTS]
+            return msgspec.json.encode(kept)
+
+        await update_config(self._store, CHECKPOINTS, merge, epoch=False)
 
     async def signing_keys(self) -> tuple[SigningKey, ...]:
         """The signing keys, oldest first; created on first use."""

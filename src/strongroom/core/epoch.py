@@ -23,18 +23,21 @@ def epoch_bump() -> Put:
     return Put(EPOCH_RECORD, secrets.token_bytes(8))
 
 
-async def update_config(store: Store, path: str, mutate: Callable[[bytes | None], bytes]) -> bytes:
+async def update_config(
+    store: Store, path: str, mutate: Callable[[bytes | None], bytes], *, epoch: bool = True
+) -> bytes:
     """Read-modify-write one configuration record and move the epoch, atomically.
 
     Guarded by the record's storage version and retried when another worker or node got there
-    first, so concurrent changes are never lost. Returns the value written.
+    first, so concurrent changes are never lost. Returns the value written. A record no worker
+    caches (`epoch=False`) leaves the epoch alone, so it does not flush every cache.
     """
     for _ in range(_RETRIES):
         entry = await store.get_entry(path)
         value = mutate(None if entry is None else entry.value)
         check = Check(path, 0 if entry is None else entry.version)
         try:
-            await store.transact([check, Put(path, value), epoch_bump()])
+            await store.transact([check, Put(path, value), *([epoch_bump()] if epoch else [])])
         except StorageConflict:
             continue
         return value

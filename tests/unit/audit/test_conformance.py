@@ -12,23 +12,25 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from strongroom.audit import FileSink, Signer, Sink, SocketSink, SyslogSink, verify_file
+from strongroom.audit import (
+    ChainedSink,
+    FileSink,
+    Signer,
+    Sink,
+    SocketSink,
+    SyslogSink,
+    verify_file,
+)
 
 EVERY = 25
 MakeEntry = Callable[[int], dict[str, Any]]  # the `entry` fixture of conftest.py
 SYSLOG_HEADER = re.compile(rb"<38>strongroom\[[0-9]+\]: ")  # AUTH (4) * 8 + info (6)
-
-
-class ChainedSink(Sink, Protocol):
-    """Every sink here also signs its chain on demand (for an "every T seconds" job)."""
-
-    async def checkpoint(self) -> None: ...
 
 
 @dataclass

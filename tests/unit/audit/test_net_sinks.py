@@ -33,7 +33,7 @@ async def test_a_hung_collector_times_out_and_rolls_back(entry: MakeEntry) -> No
     with pytest.raises(TimeoutError):
         await sink.write(huge)
     assert loop.time() - started < 2  # two attempts of 0.2 s, plus encoding 32 MB
-    assert sink._chain.state.seq == 0  # rolled back: the next entry takes seq 1 again
+    assert sink.chain.state.seq == 0  # rolled back: the next entry takes seq 1 again
     await sink.close()
     for writer in stalled:
         writer.close()

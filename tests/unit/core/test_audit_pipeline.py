@@ -139,3 +139,32 @@ async def test_background_round_signs_the_chain_tail(server: Server, tmp_path: P
     await server.call("GET", "sys/mounts")
     await server.core.tick()
     assert entries(log)[-1]["type"] == "checkpoint"
+
+
+async def test_audit_checkpoints_publishes_what_the_log_holds(
+    server: Server, tmp_path: Path
+) -> None:
+    log = tmp_path / "audit.log"
+    await enable_file(server, log)
+    empty = await server.call("GET", "sys/audit-checkpoints")
+    assert empty.json()["data"] == {"checkpoints": {}}
+    for _ in range(2):
+        await server.call("GET", "sys/mounts")
+        await server.core.tick()
+    await server.core.tick()  # nothing new: no second copy of the same checkpoint
+    published = (await server.call("GET", "sys/audit-checkpoints")).json()["data"]
+    in_log = [e["checkpoint"] for e in entries(log) if e["type"] == "checkpoint"]
+    listed = published["checkpoints"]["file/"]
+    assert [{k: c[k] for k in ("seq", "hash", "key_id", "signature")} for c in listed] == in_log
+    key = (await server.call("GET", "sys/audit-signing-key")).json()["data"]
+    assert {c["key_id"] for c in listed} == {key["key_id"]}
+
+
+async def test_seal_and_unseal_are_audited(server: Server, tmp_path: Path) -> None:
+    log = tmp_path / "audit.log"
+    await enable_file(server, log)
+    assert (await server.call("PUT", "sys/seal")).status_code == 204
+    await server.unseal()
+    await server.call("GET", "sys/mounts")
+    kinds = [e["event"]["kind"] for e in entries(log) if e["type"] == "event"]
+    assert kinds[-2:] == ["seal", "unseal"]

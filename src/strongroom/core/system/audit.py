@@ -76,3 +76,8 @@ async def rotate_signing_key(core: Core, _req: Request, _p: Mapping[str, str]) -
     await core.sync_caches()
     await core.audit.log_event("audit-signing-key-rotated", {})
     return NO_CONTENT
+
+
+async def checkpoints(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    """The newest signed checkpoints per device, for an external system to anchor."""
+    return Response({"checkpoints": await core.audit_table.checkpoints()})

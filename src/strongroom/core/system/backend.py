@@ -133,6 +133,7 @@ AUTHENTICATED: Router[Core] = Router(
         Route(r"audit/(?P<path>.+)", {U: audit.enable, D: audit.disable}),
         Route(r"audit-hash/(?P<path>.+)", {U: audit.audit_hash}),
         Route("audit-signing-key", {R: audit.signing_key}),
+        Route("audit-checkpoints", {R: audit.checkpoints}),
         Route("audit-signing-key/rotate", {U: audit.rotate_signing_key}),
         Route("leases/lookup", {U: leases.lookup}),
         Route(r"leases/lookup/?(?P<prefix>.*)", {L: leases.list_leases}),
