@@ -69,7 +69,7 @@ async def write_unseal(core: Core, req: Request, _p: Mapping[str, str]) -> Respo
         if len(attempt.shares) >= config.secret_threshold:
             await core.keeper.cancel("unseal")
             await _unseal_with(core, list(attempt.shares))
-            if not core.sealed:  # publish waits until every worker (this one too) applied it
+            if not core.barrier.sealed:  # publish waited until every worker applied it
                 await core.sync_caches()  # load the audit devices, so the event reaches them
                 await core.audit.log_event("unseal", {})
     return await read_seal_status(core, req, {})
