@@ -51,6 +51,11 @@ def merge(fragments: Sequence[Fragment]) -> Settings:
     listeners = [listener for f in fragments for listener in f.listeners]
     if not listeners:
         raise ConfigError(f'no "listener" block in {where}')
+    audit = [device for f in fragments for device in f.audit]
+    paths = [device.path for device in audit]
+    if len(set(paths)) != len(paths):
+        clash = next(p for p in paths if paths.count(p) > 1)
+        raise ConfigError(f'audit device path "{clash}" is declared twice in {where}')
     default_ttl = _largest(f.default_lease_ttl for f in fragments)
     max_ttl = _largest(f.max_lease_ttl for f in fragments)
     if default_ttl > max_ttl:
@@ -64,6 +69,7 @@ def merge(fragments: Sequence[Fragment]) -> Settings:
         log_level=_last(f.log_level for f in fragments) or "info",
         ui=any(f.ui for f in fragments),
         disable_mlock=any(f.disable_mlock for f in fragments),
+        audit=tuple(audit),
     )
 
 

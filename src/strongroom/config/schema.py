@@ -24,6 +24,7 @@ from strongroom.config.coerce import (
 )
 from strongroom.config.errors import ConfigError
 from strongroom.config.settings import (
+    AuditSettings,
     ListenerSettings,
     LogLevel,
     StorageKind,
@@ -45,8 +46,11 @@ _TOP_KEYS = frozenset(
         "log_level",
         "ui",
         "disable_mlock",
+        "audit",
     }
 )
+_AUDIT_TYPES = frozenset({"file", "socket", "syslog"})
+_AUDIT_KEYS = frozenset({"description", "options", "local"})
 # storage type -> (required options, optional options with their defaults)
 _STORAGE: dict[str, tuple[frozenset[str], Mapping[str, str]]] = {
     "inmem": (frozenset(), {}),
@@ -88,6 +92,7 @@ class Fragment:
     log_level: LogLevel | None = None
     ui: bool | None = None
     disable_mlock: bool | None = None
+    audit: tuple[AuditSettings, ...] = ()
 
 
 def parse_fragment(document: Mapping[str, Any], source: Path) -> Fragment:
@@ -104,6 +109,7 @@ def parse_fragment(document: Mapping[str, Any], source: Path) -> Fragment:
         log_level=top.get("log_level", _as_log_level),
         ui=top.get("ui", as_bool),
         disable_mlock=top.get("disable_mlock", as_bool),
+        audit=tuple(_audit_devices(document.get("audit", []), source)),
     )
 
 
@@ -189,6 +195,41 @@ def _tcp_listener(body: _Body) -> ListenerSettings:
     )
     _check_tls(listener, body.source)
     return listener
+
+
+def _audit_devices(value: object, source: Path) -> Iterator[AuditSettings]:
+    """`audit "<type>" "<path>" { description, options { ... }, local }` blocks."""
+    for kind, named in _blocks(value, "audit", source):
+        if kind not in _AUDIT_TYPES:
+            raise ConfigError(f'unsupported audit device type "{kind}" in {source}')
+        for path, values in _blocks([named], f"audit.{kind}", source):
+            body = _Body(values, f"audit.{kind}.{path}.", source)
+            reject_unknown(values, _AUDIT_KEYS, body.prefix, source)
+            yield AuditSettings(
+                type=kind,
+                path=path.strip("/") + "/",
+                description=body.get("description", as_str) or "",
+                options=_string_map(values.get("options", {}), body.prefix + "options", source),
+                local=bool(body.get("local", as_bool)),
+            )
+
+
+def _string_map(value: object, key: str, source: Path) -> dict[str, str]:
+    """An `options { k = "v" }` block (python-hcl2 gives a list of one dict) or a JSON object."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, dict):
+        raise ConfigError.invalid(key, source, "a map of strings")
+    return {str(k): _option(v, f"{key}.{k}", source) for k, v in value.items()}
+
+
+def _option(value: object, key: str, source: Path) -> str:
+    """Audit options are strings in the API; an unquoted `true` or `5` in HCL means the same."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return as_str(value, key, source)
 
 
 def _valid_address(address: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Literal
 
 __all__ = [
     "DEFAULT_LEASE_TTL",
+    "AuditSettings",
     "DevOptions",
     "ListenerSettings",
     "LogLevel",
@@ -72,6 +73,18 @@ class ListenerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditSettings:
+    """An `audit "<type>" "<path>" { ... }` block: a device the server keeps enabled (OpenBao's
+    declarative audit devices). Options may name sockets and files, never secrets."""
+
+    type: str
+    path: str
+    description: str = ""
+    options: Mapping[str, str] = field(default_factory=dict)
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the server needs to start; TTLs are in seconds."""
 
@@ -83,6 +96,7 @@ class Settings:
     log_level: LogLevel = "info"
     ui: bool = False
     disable_mlock: bool = False  # accepted for Vault compatibility; Strongroom never mlocks
+    audit: tuple[AuditSettings, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -83,6 +83,17 @@ def _request(
     }
 
 
+class _Unavailable:
+    """An enabled device that could not be opened. Skipping it instead would, were it the only
+    device, leave requests unaudited: it must count as a device that fails every write."""
+
+    async def write(self, _entry: dict[str, Any]) -> None:
+        raise OSError("audit device could not be opened")
+
+    async def close(self) -> None:
+        """Nothing was opened."""
+
+
 class AuditBroker:
     def __init__(self, table: AuditTable, clock: Clock, metrics: Metrics) -> None:
         self._table = table
@@ -113,7 +124,7 @@ class AuditBroker:
                 sink = open_sink(device.type, device.options, signer)
             except (OSError, ValueError):
                 log.exception("audit device %s could not be opened", device.path)
-                continue
+                sink = _Unavailable()  # still enabled: it fails every write, so we fail closed
             self._sinks[device.path] = (device, sink)
         self._loaded = (devices, active)
 

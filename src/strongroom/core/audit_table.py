@@ -34,6 +34,7 @@ class AuditDevice(msgspec.Struct, frozen=True, kw_only=True):
     options: dict[str, str] = msgspec.field(default_factory=dict)
     local: bool = False
     salt: bytes = b""
+    declared: bool = False  # from the server's config file: kept in step with it, not the API
 
     def describe(self) -> dict[str, object]:
         return {
@@ -43,6 +44,14 @@ class AuditDevice(msgspec.Struct, frozen=True, kw_only=True):
             "local": self.local,
             "path": self.path,
         }
+
+
+def _declared_view(devices: tuple[AuditDevice, ...]) -> list[tuple[str, str, str, object, bool]]:
+    return sorted(
+        (d.path, d.type, d.description, sorted(d.options.items()), d.local)
+        for d in devices
+        if d.declared
+    )
 
 
 class SigningKey(msgspec.Struct, frozen=True):
@@ -87,7 +96,37 @@ class AuditTable:
         await self._change(add)
 
     async def disable(self, path: str) -> None:
-        await self._change(lambda table: tuple(d for d in table if d.path != path))
+        def remove(table: tuple[AuditDevice, ...]) -> tuple[AuditDevice, ...]:
+            if any(d.path == path and d.declared for d in table):
+                raise BadRequest(f"{path} is declared in the configuration file; remove it there")
+            return tuple(d for d in table if d.path != path)
+
+        await self._change(remove)
+
+    async def declare(self, wanted: tuple[AuditDevice, ...]) -> bool:
+        """Make the declared devices exactly `wanted` (OpenBao's declarative audit devices):
+        add the new, replace the changed (new salt), drop those no longer declared. A path
+        taken by an API-enabled device is left alone and reported. Returns whether it changed."""
+        current = await self.devices()
+        if _declared_view(current) == _declared_view(wanted):
+            return False
+
+        def reconcile(table: tuple[AuditDevice, ...]) -> tuple[AuditDevice, ...]:
+            kept = {d.path: d for d in table if d.declared}
+            result = [d for d in table if not d.declared]
+            taken = {d.path for d in result}
+            for device in wanted:
+                if device.path in taken:
+                    raise BadRequest(f"audit path {device.path} is already enabled through the API")
+                old = kept.get(device.path)
+                if old is not None and _declared_view((old,)) == _declared_view((device,)):
+                    result.append(old)  # unchanged: keep its salt, so old HMACs still compare
+                else:
+                    result.append(msgspec.structs.replace(device, salt=secrets.token_bytes(32)))
+            return tuple(result)
+
+        await self._change(reconcile)
+        return True
 
     async def checkpoints(self) -> dict[str, list[dict[str, Any]]]:
         """The newest signed checkpoints per device path, oldest first."""

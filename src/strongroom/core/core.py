@@ -8,6 +8,7 @@ sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactl
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from strongroom.clock import Clock
 from strongroom.core import wrapping
 from strongroom.core.acl import authorize
 from strongroom.core.audit import AuditBroker
-from strongroom.core.audit_table import AuditTable
+from strongroom.core.audit_table import AuditDevice, AuditTable
 from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.core.keeper import Keeper
 from strongroom.core.leases.manager import LeaseManager
@@ -45,6 +46,7 @@ from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed, St
 from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
 
+log = logging.getLogger("strongroom.core")
 CLUSTER_RECORD = "core/cluster-id"
 _PURGE_PAGE = 1000
 
@@ -56,6 +58,7 @@ class Defaults:
     default_lease_ttl: int = 768 * 3600
     max_lease_ttl: int = 768 * 3600
     storage_type: str = "inmem"
+    audit_devices: tuple[AuditDevice, ...] = ()  # declared in the config file
 
 
 class Core:
@@ -133,7 +136,16 @@ class Core:
             await self.barrier.unseal(root_key)
         cluster = await self.barrier.get(CLUSTER_RECORD)
         self.cluster_id = "" if cluster is None else cluster.decode()
+        await self._declare_audit_devices()
         await self.sync_caches()
+
+    async def _declare_audit_devices(self) -> None:
+        """Bring the config file's audit devices into the table (every worker may race here:
+        the table's checked read-modify-write makes the outcome the same)."""
+        try:
+            await self.audit_table.declare(self.defaults.audit_devices)
+        except BadRequest as clash:
+            log.error("declared audit devices not applied: %s", clash.public)  # noqa: TRY400
 
     async def initialize(
         self, shares: int, threshold: int, root_token_id: str | None = None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from strongroom.clock import SystemClock
 from strongroom.config.settings import Settings
+from strongroom.core.audit_table import AuditDevice
 from strongroom.core.core import Core, Defaults
 from strongroom.core.keeper import Keeper
 from strongroom.engines.registry import catalogue
@@ -23,6 +24,17 @@ async def build_core(settings: Settings, keeper: Keeper) -> Core:
             default_lease_ttl=settings.default_lease_ttl,
             max_lease_ttl=settings.max_lease_ttl,
             storage_type=settings.storage.kind,
+            audit_devices=tuple(
+                AuditDevice(
+                    path=device.path,
+                    type=device.type,
+                    description=device.description,
+                    options=dict(device.options),
+                    local=device.local,
+                    declared=True,
+                )
+                for device in settings.audit
+            ),
         ),
     )
     await core.start()
