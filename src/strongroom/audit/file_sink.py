@@ -8,7 +8,9 @@ its `seq` and hash; then append every line of the entry (and a due checkpoint) w
 `os.write` on an `O_APPEND` descriptor. A failed or short write is cut back off the file
 (`ftruncate` to the size before it) and the chain rolled back, so a failure leaves no torn line.
 
-Rotation: a chain never spans files. The first line of a new or emptied file is
+Rotation: the path is looked at once a second (`rotation_check`), and at once when the open file
+turns out to be deleted (its link count, from the `fstat` every write does anyway). A chain
+never spans files. The first line of a new or emptied file is
 `{"type": "chain_start", ..., "previous_file_hash": h, "seq": 1, "prev_hash": "000…"}`, where
 `h` is the hash of the previous file's last line: exact after a rename or delete (logrotate's
 default `create`), this process's last known line after a truncation (`copytruncate`, which
@@ -54,7 +56,7 @@ class FileSink:
     """Appends chained JSON lines to `path`. `mode` is applied with chmod unless 0 (Vault's
     "0000": leave the mode alone); `fsync=True` syncs each write to disk."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only device options
         self,
         path: str,
         *,
@@ -65,8 +67,14 @@ class FileSink:
         clock: Callable[[], float] = time.time,
         fsync: bool = False,
         stdout: bool = False,
+        rotation_check: float = 1.0,
     ) -> None:
         self._stdout = stdout or path == "stdout"
+        self._clock = clock
+        # A rename (logrotate's `create`) is noticed at the next look at the path, at most this
+        # many seconds later; a stat per entry would cost more than the rest of the write.
+        self._rotation_check = rotation_check
+        self._next_rotation_check = 0.0
         self.chain = SinkChain(
             signer=signer,
             checkpoint_every=checkpoint_every,
@@ -102,10 +110,20 @@ class FileSink:
         if self._stdout:
             self._emit(self._fd, 0, make, truncate=False)
             return
-        fd = self._follow_rotation(self._fd)
+        fd = self._fd
+        now = self._clock()
+        if now >= self._next_rotation_check:
+            fd = self._follow_rotation(fd)
+            self._next_rotation_check = now + self._rotation_check
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            size = os.fstat(fd).st_size
+            opened = os.fstat(fd)
+            if opened.st_nlink == 0:  # deleted: follow at once, or every line would be lost
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                fd = self._follow_rotation(fd)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                opened = os.fstat(fd)
+            size = opened.st_size
             head = self._resume(fd, size) if size != self._size else b""
             self._size = self._emit(fd, size, make, head=head)
         finally:

@@ -55,6 +55,8 @@ def hash_structure(
 
 
 def _walk(salt: bytes, value: Any, skip: frozenset[str], *, raw: bool) -> Any:  # noqa: ANN401
+    if type(value) is dict:  # before the ABC check below, which costs more: the common case
+        return {k: _walk(salt, v, skip, raw=k in skip) for k, v in value.items()}
     if isinstance(value, str):
         return value if raw else hmac_value(salt, value)
     if isinstance(value, _KEPT):

@@ -11,6 +11,7 @@ Values are HMAC'd with each device's own salt unless the device sets `log_raw`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -35,7 +36,14 @@ Builder = Callable[[AuditDevice], dict[str, Any]]
 def _hmac(device: AuditDevice, value: str) -> str:
     if not value or device.options.get("log_raw") == "true":
         return value
-    return hmac_value(device.salt, value)
+    return _identifier_hmac(device.salt, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _identifier_hmac(salt: bytes, value: str) -> str:
+    # Tokens and accessors repeat on every request of a client: HMAC each once per device.
+    # (The token cache already holds these tokens in this process's memory.)
+    return hmac_value(salt, value)
 
 
 def _hashed(device: AuditDevice, value: Any) -> Any:  # noqa: ANN401 - JSON

@@ -98,16 +98,19 @@ async def test_rotation_starts_a_chain_naming_the_old_files_last_line(
     tmp_path: Path, entry: MakeEntry, rotate: str
 ) -> None:
     path, old = tmp_path / "a.log", tmp_path / "a.log.1"
-    writer, other_worker = FileSink(str(path)), FileSink(str(path))
+    now = [0.0]
+    writer = FileSink(str(path), clock=lambda: now[0])
+    other_worker = FileSink(str(path), clock=lambda: now[0])
     for number in range(3):
         await writer.write(entry(number))
     await other_worker.write(entry(3))  # the last line of the old file is not `writer`'s
     if rotate == "rename":
         path.rename(old)
         expected = last_line_hash(old)
+        now[0] += 1.0  # a rename is seen at the next look at the path, once a second
     else:
         expected = last_line_hash(path)
-        path.unlink()
+        path.unlink()  # a deletion is seen at once
     await writer.write(entry(4))
     await other_worker.write(entry(5))
     await writer.close()
@@ -120,6 +123,24 @@ async def test_rotation_starts_a_chain_naming_the_old_files_last_line(
     assert verify_file(path).ok
     if rotate == "rename":
         assert verify_file(old).ok
+
+
+async def test_a_rename_is_followed_within_the_check_interval(
+    tmp_path: Path, entry: MakeEntry
+) -> None:
+    path, old = tmp_path / "a.log", tmp_path / "a.log.1"
+    now = [100.0]
+    sink = FileSink(str(path), clock=lambda: now[0])
+    await sink.write(entry(0))
+    path.rename(old)
+    await sink.write(entry(1))  # inside the interval: still the renamed file, nothing lost
+    now[0] += 1.0
+    await sink.write(entry(2))
+    await sink.close()
+    assert [e.get("request", {}).get("id") for e in lines_of(old)] == [None, "req-0", "req-1"]
+    assert [e.get("request", {}).get("id") for e in lines_of(path)] == [None, "req-2"]
+    assert verify_file(old).ok
+    assert verify_file(path).ok
 
 
 async def test_truncation_starts_a_new_chain(tmp_path: Path, entry: MakeEntry) -> None:
