@@ -8,6 +8,8 @@ sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactl
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import time
 import uuid
@@ -35,6 +37,12 @@ from strongroom.core.mounts import (
     MountEntry,
     TableKind,
     new_entry,
+)
+from strongroom.core.namespaces.registry import (
+    ROOT,
+    NamespaceEntry,
+    NamespaceRegistry,
+    storage_prefix,
 )
 from strongroom.core.policy_store import PolicyStore
 from strongroom.core.request import Request, Response
@@ -72,7 +80,6 @@ class Core:
         defaults: Defaults | None = None,
     ) -> None:
         from strongroom.core.system.backend import SystemBackend  # noqa: PLC0415 - cycle
-        from strongroom.core.token.paths import TokenBackend  # noqa: PLC0415 - cycle
 
         self.physical = physical
         self.keeper = keeper
@@ -84,26 +91,51 @@ class Core:
         self.tokens = TokenService(self.barrier, clock, self.revoke_token_leases)
         self.leases = LeaseManager(self.barrier, clock, self._lease_holder)
         self.policies = PolicyStore(self.barrier)
-        self._epoch = -1
         self._initialized = False
         self.audit_table = AuditTable(self.barrier)
         self.audit = AuditBroker(self.audit_table, clock, self.metrics)
+        self.namespace = ROOT
+        self.namespaces = NamespaceRegistry(self.barrier)
+        self._node = _Node(self)  # shared by the root's Core and every namespace's
         self.system = SystemBackend(self)
-        builtins = {
-            "system": BackendType("mounts", lambda _ctx: self.system),
-            "token": BackendType("auth", lambda _ctx: TokenBackend(self)),
-        }
         self.user_types = frozenset(backends)
+        self.catalogue = backends
         self.cluster_id = ""
         self.migrations: dict[str, tuple[str, str]] = {}
-        self.mounts = MountManager(
-            self.barrier,
-            clock,
-            {**backends, **builtins},
-            emit=self.audit.log_event,
-            system_ttls=(self.defaults.default_lease_ttl, self.defaults.max_lease_ttl),
-        )
+        self.mounts = _mount_manager(self, "")
         keeper.subscribe(self._apply_root_key)
+
+    # -- namespaces ------------------------------------------------------------------------------
+
+    @property
+    def namespace_id(self) -> str:
+        """The id tokens and leases record for this namespace ("" for the root, as before
+        namespaces existed, so older tokens stay root tokens)."""
+        return "" if self.namespace is ROOT else self.namespace.id
+
+    async def scope(self, namespace: NamespaceEntry) -> Core:
+        """The Core of `namespace`: its own mounts, policies and system paths over the node's
+        barrier, tokens, leases and audit devices. Built once per worker, then cached."""
+        node = self._node
+        if namespace.id == ROOT.id:
+            return node.root
+        found = node.scopes.get(namespace.id)
+        if found is None or found.namespace != namespace:
+            from strongroom.core.system.backend import SystemBackend  # noqa: PLC0415 - cycle
+
+            found = copy.copy(node.root)
+            found.namespace = namespace
+            prefix = storage_prefix(namespace)
+            found.policies = PolicyStore(self.barrier, prefix)
+            found.system = SystemBackend(found)
+            found.mounts = _mount_manager(found, prefix)
+            await found.mounts.sync()
+            node.scopes[namespace.id] = found
+        return found
+
+    def scopes(self) -> list[Core]:
+        """The root's Core and those of the namespaces this worker has loaded."""
+        return [self._node.root, *self._node.scopes.values()]
 
     # -- seal state ---------------------------------------------------------------------------
 
@@ -130,7 +162,9 @@ class Core:
             self.mounts.clear()
             self.policies.clear_cache()
             self.tokens.forget()
-            self._epoch = -1
+            self._node.scopes.clear()
+            self.namespaces.clear()
+            self._node.epoch = -1
             return
         if self.barrier.sealed:
             await self.barrier.unseal(root_key)
@@ -163,7 +197,7 @@ class Core:
             await self.tokens.store.init_salt()
             await self.policies.create_default()
             await self.barrier.put(CLUSTER_RECORD, str(uuid.uuid4()).encode())
-            await self._default_mounts()
+            await self.install_default_mounts()
             root = await self.create_root_token(root_token_id)
         finally:
             self.barrier.seal()
@@ -171,7 +205,8 @@ class Core:
             self.tokens.forget()
         return unseal_shares, root
 
-    async def _default_mounts(self) -> None:
+    async def install_default_mounts(self) -> None:
+        """The `sys/` and `auth/token/` mounts every namespace starts with."""
         now = self.clock.now()
         sys_entry = new_entry(
             path="sys/",
@@ -233,17 +268,18 @@ class Core:
             return  # Vault answers 204 for a path that is not mounted
         if entry.type not in self.user_types:
             raise BadRequest(f'cannot unmount "{path}"')
-        await self.leases.revoke_prefix(full_path(entry, kind))  # Vault: no unmount until done
+        # Vault revokes a mount's leases before it goes, and keeps the mount if that fails.
+        await self.leases.revoke_prefix(self.namespace.path + full_path(entry, kind))
         await self.mounts.change(kind, lambda t: tuple(e for e in t if e.path != entry.path))
-        await self._purge(entry.storage_prefix(kind))
+        await self.purge(storage_prefix(self.namespace) + entry.storage_prefix(kind))
 
-    async def _purge(self, prefix: str) -> None:
+    async def purge(self, prefix: str) -> None:
         """Delete everything below `prefix`, a page at a time (a mount may hold millions)."""
         view = View(self.barrier, prefix)
         while page := await view.list("", limit=_PURGE_PAGE):
             for key in page:
                 if key.endswith("/"):
-                    await self._purge(prefix + key)
+                    await self.purge(prefix + key)
                 else:
                     await view.delete(key)
 
@@ -263,13 +299,19 @@ class Core:
 
     async def sync_caches(self) -> None:
         """Drop this worker's configuration caches if any worker or node changed them."""
+        node = self._node
         epoch = await self.barrier.version(EPOCH_RECORD)
-        if epoch != self._epoch:
-            self.policies.clear_cache()
+        if epoch != node.epoch:
             self.tokens.clear_cache()
-            await self.mounts.sync()
             await self.audit.reload()
-            self._epoch = epoch
+            await self.namespaces.sync()
+            for namespace_id in list(node.scopes):
+                if self.namespaces.by_id(namespace_id) is None:
+                    del node.scopes[namespace_id]
+            for scoped in self.scopes():
+                scoped.policies.clear_cache()
+                await scoped.mounts.sync()
+            node.epoch = epoch
 
     # -- background work ---------------------------------------------------------------------------
 
@@ -289,10 +331,12 @@ class Core:
             await self.audit.log_event("leases-expired", {"count": leases})
         await wrapping.tidy(self)
         await self.audit.checkpoint()
-        for mounted in self.mounts.mounted():
-            tick = getattr(mounted.backend, "tick", None)
-            if tick is not None:
-                await tick()
+        for namespace in self.namespaces.all():
+            scoped = await self.scope(namespace)
+            for mounted in scoped.mounts.mounted():
+                tick = getattr(mounted.backend, "tick", None)
+                if tick is not None:
+                    await tick()
 
     async def revoke_token_leases(self) -> None:
         """Revoke the leases of revoked tokens (their duty records survive a crash)."""
@@ -302,10 +346,11 @@ class Core:
                 await self.tokens.store.forget_revoked(key)
 
     def _lease_holder(self, mount_uuid: str) -> LeaseHolder | None:
-        for mounted in self.mounts.mounted():
-            if mounted.entry.uuid == mount_uuid:
-                backend = mounted.backend
-                return backend if isinstance(backend, LeaseHolder) else None
+        for scoped in self.scopes():
+            for mounted in scoped.mounts.mounted():
+                if mounted.entry.uuid == mount_uuid:
+                    backend = mounted.backend
+                    return backend if isinstance(backend, LeaseHolder) else None
         return None
 
     # -- the request pipeline --------------------------------------------------------------------
@@ -325,23 +370,28 @@ class Core:
         return response
 
     async def _handle(self, request: Request) -> tuple[Response, str]:
-        if request.namespace:
-            raise NotFound("namespace not found")
-        unauthenticated = self.system.open_handler(request)
-        if unauthenticated is not None:
-            return await unauthenticated, "sys/"
+        if not request.namespace:
+            unauthenticated = self.system.open_handler(request)
+            if unauthenticated is not None:
+                return await unauthenticated, "sys/"
         if self.barrier.sealed:
             raise Sealed
         await self.sync_caches()
+        core, request = await self._locate(request)
+        if core is not self:
+            unauthenticated = core.system.open_handler(request)
+            if unauthenticated is not None:
+                return await unauthenticated, "sys/"
         wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
-        routed = self.mounts.route(request.path)
+        routed = core.mounts.route(request.path)
         mounted = None if routed is None else routed[0]
         caller: TokenEntry | None = None
         if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
             try:
                 caller = await self.tokens.authenticate(request)
+                owner, prefix = await self._owner(caller, core)
                 backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
-                await authorize(self, caller, request, backend, rest, wrap_ttl)
+                await authorize(owner, caller, request, backend, rest, wrap_ttl, prefix=prefix)
             except PermissionDenied as denied:
                 await self.audit.log_request(request, caller, mounted)
                 await self.audit.log_response(request, caller, mounted, None, denied.public)
@@ -349,16 +399,47 @@ class Core:
             request = request.with_caller(caller)
         await self.audit.log_request(request, caller, mounted)
         try:
-            response = await self._route(request, routed, wrap_ttl)
+            response = await core.dispatch(request, routed, wrap_ttl)
         except StrongroomError as failed:
             await self.audit.log_response(request, caller, mounted, None, failed.public)
             raise
         await self.audit.log_response(request, caller, mounted, response)
         return response, "" if mounted is None else mounted.full_path
 
-    async def _route(
+    async def _locate(self, request: Request) -> tuple[Core, Request]:
+        """The namespace a request addresses, from `X-Vault-Namespace` and/or a path prefix
+        (`/v1/team-a/secret/x`), combined as Vault does: the deepest existing namespace whose
+        path starts the header's path joined with the request's. A namespace that does not
+        exist is refused like a forbidden one, so existence cannot be probed."""
+        header = request.namespace
+        if header and self.namespaces.by_path(header) is None:
+            raise PermissionDenied
+        if not self.namespaces.nested:
+            return self, request
+        full = header + request.path
+        namespace = self.namespaces.longest_prefix(full)
+        if namespace is ROOT:
+            return self, request
+        located = dataclasses.replace(
+            request, namespace=namespace.path, path=full[len(namespace.path) :]
+        )
+        return await self.scope(namespace), located
+
+    async def _owner(self, caller: TokenEntry, core: Core) -> tuple[Core, str]:
+        """The Core whose policies govern `caller` (its token's namespace), and the path of
+        `core`'s namespace relative to it. A token works in its namespace and below, never in
+        a sibling or parent: anywhere else it is refused."""
+        if not caller.namespace and core is self:
+            return self, ""
+        owner = self.namespaces.by_id(caller.namespace) if caller.namespace else ROOT
+        if owner is None or not owner.contains(core.namespace):
+            raise PermissionDenied
+        return await self.scope(owner), core.namespace.path[len(owner.path) :]
+
+    async def dispatch(
         self, request: Request, routed: tuple[Mounted, str] | None, wrap_ttl: int | None
     ) -> Response:
+        """Serve an authorised request in this namespace (login completion, leases, wrapping)."""
         if routed is None:
             raise NotFound(f'no handler for route "{request.path}". route entry not found.')
         mounted, rest = routed
@@ -381,7 +462,7 @@ class Core:
         # A batch token has no key to index by: its non-orphan leases go with its parent.
         token_key = "" if caller is None else caller.key or caller.parent
         entry = await self.leases.grant(
-            mounted.full_path + rest,
+            self.namespace.path + mounted.full_path + rest,
             mounted.entry.uuid,
             response.secret,
             token_key,
@@ -389,7 +470,7 @@ class Core:
             None if caller is None else caller.expire_time,
         )
         response.secret = None
-        response.lease_id = entry.lease_id
+        response.lease_id = entry.lease_id.removeprefix(self.namespace.path)
         response.lease_duration = entry.ttl
         response.renewable = entry.renewable
 
@@ -401,6 +482,34 @@ class Core:
         response.auth = auth_block(issued, self.clock.now())
         response.login = None
         return response
+
+
+class _Node:
+    """What the root's Core and every namespace's Core share that changes: the configuration
+    epoch this worker last saw, and the namespace Cores it has built."""
+
+    def __init__(self, root: Core) -> None:
+        self.root = root
+        self.epoch = -1
+        self.scopes: dict[str, Core] = {}
+
+
+def _mount_manager(core: Core, prefix: str) -> MountManager:
+    """A mount table below `prefix`, whose builtin sys/ and auth/token/ serve `core`."""
+    from strongroom.core.token.paths import TokenBackend  # noqa: PLC0415 - cycle
+
+    builtins = {
+        "system": BackendType("mounts", lambda _ctx: core.system),
+        "token": BackendType("auth", lambda _ctx: TokenBackend(core)),
+    }
+    return MountManager(
+        core.barrier,
+        core.clock,
+        {**core.catalogue, **builtins},
+        emit=core.audit.log_event,
+        system_ttls=(core.defaults.default_lease_ttl, core.defaults.max_lease_ttl),
+        prefix=prefix,
+    )
 
 
 def _open_path(patterns: frozenset[str], path: str) -> bool:

@@ -48,9 +48,10 @@ def _identity(token: TokenEntry) -> dict[str, str]:
 
 
 class PolicyStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, prefix: str = "") -> None:
         self._store = store
-        self._view = View(store, "sys/policy/")
+        self._prefix = prefix + "sys/policy/"
+        self._view = View(store, self._prefix)
         self._acls: dict[tuple[object, ...], ACL] = {}
         self._texts: dict[str, str | None] = {}
 
@@ -79,7 +80,7 @@ class PolicyStore:
             raise BadRequest(f"cannot update {name} policy")
         policy = parse_policy(name, text)
         blob = msgspec.json.encode(StoredPolicy(name, text))
-        await self._store.transact([Put(f"sys/policy/{name}", blob), epoch_bump()])
+        await self._store.transact([Put(self._prefix + name, blob), epoch_bump()])
         self.clear_cache()
         return policy
 
@@ -87,7 +88,7 @@ class PolicyStore:
         name = name.lower()
         if name in ("root", "default"):
             raise BadRequest(f"cannot delete {name} policy")
-        await self._store.transact([Delete(f"sys/policy/{name}"), epoch_bump()])
+        await self._store.transact([Delete(self._prefix + name), epoch_bump()])
         self.clear_cache()
 
     async def read(self, name: str) -> str:

@@ -113,6 +113,7 @@ async def test_body_over_32_mib_is_413(server: Server) -> None:
     assert resp.json() == {"errors": ["http: request body too large"]}
 
 
-async def test_unknown_namespace_is_404(server: Server) -> None:
+async def test_unknown_namespace_answers_like_a_forbidden_one(server: Server) -> None:
     resp = await server.call("GET", "sys/mounts", headers={"X-Vault-Namespace": "team-a"})
-    assert resp.status_code == 404
+    assert resp.status_code == 403
+    assert resp.json() == {"errors": ["permission denied"]}

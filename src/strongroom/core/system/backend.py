@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
+from strongroom.core.namespaces.registry import ROOT
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
-from strongroom.core.system import audit, leases, mounts, policies, quorum, unseal
+from strongroom.core.system import audit, leases, mounts, namespaces, policies, quorum, unseal
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
-from strongroom.errors import BadRequest, Sealed
+from strongroom.errors import BadRequest, NotFound, Sealed
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -100,6 +101,18 @@ UNAUTHENTICATED_PATHS = frozenset(
 )
 
 _TABLE = r"(?P<table>mounts|auth)"
+# What only the root namespace has: the node's seal, barrier key, metrics and audit devices,
+# and the operator's tenant tooling (as Vault Enterprise keeps these out of namespaces).
+ROOT_ONLY = (
+    "seal",
+    "key-status",
+    "rotate",
+    "metrics",
+    "audit",
+    "quotas",
+    "blueprints",
+    "tenants",
+)
 AUTHENTICATED: Router[Core] = Router(
     [
         Route("seal", {U: unseal.write_seal}),
@@ -135,6 +148,16 @@ AUTHENTICATED: Router[Core] = Router(
         Route("audit-signing-key", {R: audit.signing_key}),
         Route("audit-checkpoints", {R: audit.checkpoints}),
         Route("audit-signing-key/rotate", {U: audit.rotate_signing_key}),
+        Route("namespaces/?", {L: namespaces.list_namespaces}),
+        Route(
+            r"namespaces/(?P<path>.+)",
+            {
+                R: namespaces.read,
+                U: namespaces.create,
+                Operation.PATCH: namespaces.patch,
+                D: namespaces.delete,
+            },
+        ),
         Route("leases/lookup", {U: leases.lookup}),
         Route(r"leases/lookup/?(?P<prefix>.*)", {L: leases.list_leases}),
         Route(r"(?:leases/)?renew(?:/(?P<lease_id>.+))?", {U: leases.renew}),
@@ -162,6 +185,8 @@ class SystemBackend:
         if not request.path.startswith("sys/"):
             return None
         rest = request.path[4:]
+        if self._core.namespace is not ROOT and not rest.startswith("wrapping/"):
+            return None  # seal, init and health belong to the node: the root namespace
         if rest == "internal/ui/mounts" and not request.token:
             return mounts.ui_mounts_unauthenticated(self._core, request, {})
         if rest in ("wrapping/unwrap", "wrapping/lookup", "wrapping/rewrap"):
@@ -173,4 +198,6 @@ class SystemBackend:
         return UNAUTHENTICATED.dispatch(self._core, request, rest)
 
     async def handle(self, request: Request, path: str) -> Response:
+        if self._core.namespace is not ROOT and path.startswith(ROOT_ONLY):
+            raise NotFound("unsupported path")
         return await AUTHENTICATED.dispatch(self._core, request, path)

@@ -16,16 +16,18 @@ if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 
-def _lease_id(req: Request, params: Mapping[str, str]) -> str:
+def _lease_id(core: Core, req: Request, params: Mapping[str, str]) -> str:
+    """The stored id: a namespace's leases are kept under its path, so that one tenant's
+    lease ids (and prefixes) can never name another's."""
     lease_id = params.get("lease_id") or get_str(req.data, "lease_id")
     if not lease_id:
         raise BadRequest("missing lease ID")
-    return lease_id
+    return core.namespace.path + lease_id
 
 
-def describe(entry: LeaseEntry, now: float) -> dict[str, Any]:
+def describe(core: Core, entry: LeaseEntry, now: float) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": entry.lease_id,
+        "id": entry.lease_id.removeprefix(core.namespace.path),
         "issue_time": rfc3339(entry.issue_time),
         "expire_time": rfc3339(entry.expire_time),
         "last_renewal": None if entry.last_renewal is None else rfc3339(entry.last_renewal),
@@ -40,12 +42,12 @@ def describe(entry: LeaseEntry, now: float) -> dict[str, Any]:
 
 
 async def lookup(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    entry = await core.leases.lookup(_lease_id(req, params))
-    return Response(describe(entry, core.clock.now()))
+    entry = await core.leases.lookup(_lease_id(core, req, params))
+    return Response(describe(core, entry, core.clock.now()))
 
 
 async def list_leases(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    keys = await core.leases.names(params.get("prefix", ""))
+    keys = await core.leases.names(core.namespace.path + params.get("prefix", ""))
     if not keys:
         raise NotFound
     return Response({"keys": keys})
@@ -53,13 +55,13 @@ async def list_leases(core: Core, _req: Request, params: Mapping[str, str]) -> R
 
 async def renew(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     entry, capped = await core.leases.renew(
-        _lease_id(req, params), get_duration(req.data, "increment")
+        _lease_id(core, req, params), get_duration(req.data, "increment")
     )
     warnings = None
     if capped:
         warnings = ["TTL of the lease exceeded its max TTL; the TTL value is capped accordingly"]
     return Response(
-        lease_id=entry.lease_id,
+        lease_id=entry.lease_id.removeprefix(core.namespace.path),
         lease_duration=entry.ttl,
         renewable=entry.renewable,
         warnings=warnings,
@@ -67,17 +69,17 @@ async def renew(core: Core, req: Request, params: Mapping[str, str]) -> Response
 
 
 async def revoke(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    await core.leases.revoke(_lease_id(req, params))
+    await core.leases.revoke(_lease_id(core, req, params))
     return NO_CONTENT
 
 
 async def revoke_prefix(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    await core.leases.revoke_prefix(params["prefix"])
+    await core.leases.revoke_prefix(core.namespace.path + params["prefix"])
     return NO_CONTENT
 
 
 async def revoke_force(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    await core.leases.revoke_prefix(params["prefix"], force=True)
+    await core.leases.revoke_prefix(core.namespace.path + params["prefix"], force=True)
     return NO_CONTENT
 
 

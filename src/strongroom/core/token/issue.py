@@ -100,6 +100,7 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
     entry = TokenEntry(
         accessor="" if req.type == "batch" else new_accessor(),
         policies=policies,
+        namespace=core.namespace_id,
         display_name=f"token-{req.display_name}" if req.display_name else "token",
         meta=dict(req.meta) if req.meta else None,
         creation_time=now,
