@@ -1,4 +1,4 @@
-"""The ten workloads: a wrk Lua script each, and a setup step per server that creates what it
+"""The eleven workloads: a wrk Lua script each, and a setup step per server that creates what it
 needs (mount, key, secret, role) and sends one request of the workload to prove it works.
 
 Request bodies follow Vault's documented API (transit, KV v2, token, AppRole), so a Strongroom
@@ -83,6 +83,12 @@ def _transit_batch_encrypt(prepared: Prepared) -> dict[str, str]:
     return {}
 
 
+def _transit_datakey(prepared: Prepared) -> dict[str, str]:
+    _transit_key(prepared, "bench-aes", "aes256-gcm96")
+    prepared.api.call("POST", "transit/datakey/plaintext/bench-aes", {"bits": 256})
+    return {}
+
+
 def _transit_sign(prepared: Prepared) -> dict[str, str]:
     _transit_key(prepared, "bench-ed", "ed25519")
     prepared.api.call("POST", "transit/sign/bench-ed", {"input": PLAINTEXT})
@@ -151,6 +157,7 @@ WORKLOADS = (
     Workload("transit-encrypt", _transit_encrypt),
     Workload("transit-decrypt", _transit_decrypt),
     Workload("transit-batch-encrypt", _transit_batch_encrypt),
+    Workload("transit-datakey", _transit_datakey),
     Workload("transit-sign", _transit_sign),
     Workload("kv-read", _kv_read),
     Workload("kv-write", _kv_write),

@@ -15,6 +15,7 @@ from typer._click import Context  # typer vendors click and exports no alias for
 from typer.core import TyperGroup
 
 from strongroom.cli.audit import audit_app
+from strongroom.cli.blueprint import blueprint_app
 from strongroom.cli.errors import CommandError
 from strongroom.cli.generic import delete, list_command, read, write
 from strongroom.cli.kv import kv_app
@@ -23,6 +24,7 @@ from strongroom.cli.mounts import auth_app, secrets_app
 from strongroom.cli.operator import operator_app
 from strongroom.cli.serve import server
 from strongroom.cli.status import status, version
+from strongroom.cli.tenant import tenant_app
 
 __all__ = ["app", "main", "rewrite_argv"]
 
@@ -63,6 +65,8 @@ app.command("list")(list_command)
 app.command("delete")(delete)
 app.add_typer(kv_app, name="kv")
 app.add_typer(lease_app, name="lease")
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(blueprint_app, name="blueprint")
 
 
 def rewrite_argv(argv: Sequence[str]) -> list[str]:

@@ -294,6 +294,8 @@ def _response(
         auth["client_token"] = _hmac(device, str(auth.get("client_token", "")))
         auth["accessor"] = _hmac(device, str(auth.get("accessor", "")))
         body["auth"] = auth
+    if response.lease_id:  # Vault's `secret` block: the lease id is not a secret
+        body["secret"] = {"lease_id": response.lease_id}
     if response.wrap_info is not None:
         info = dict(response.wrap_info)
         info["token"] = _hmac(device, str(info.get("token", "")))

@@ -38,6 +38,8 @@ from strongroom.core.mounts import (
     TableKind,
     new_entry,
 )
+from strongroom.core.namespaces import lifecycle
+from strongroom.core.namespaces.keys import TenantStore
 from strongroom.core.namespaces.registry import (
     ROOT,
     NamespaceEntry,
@@ -45,11 +47,12 @@ from strongroom.core.namespaces.registry import (
     storage_prefix,
 )
 from strongroom.core.policy_store import PolicyStore
+from strongroom.core.quotas import QuotaService
 from strongroom.core.request import Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import auth_block
 from strongroom.core.token.service import TokenService
-from strongroom.core.view import View
+from strongroom.core.view import Store, View
 from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed, StrongroomError
 from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
@@ -94,7 +97,9 @@ class Core:
         self._initialized = False
         self.audit_table = AuditTable(self.barrier)
         self.audit = AuditBroker(self.audit_table, clock, self.metrics)
+        self.quotas = QuotaService.for_node(self.barrier, clock, self.audit)  # node-wide
         self.namespace = ROOT
+        self.store: Store = self.barrier  # a namespace's Core: its own keyring's TenantStore
         self.namespaces = NamespaceRegistry(self.barrier)
         self._node = _Node(self)  # shared by the root's Core and every namespace's
         self.system = SystemBackend(self)
@@ -126,12 +131,19 @@ class Core:
             found = copy.copy(node.root)
             found.namespace = namespace
             prefix = storage_prefix(namespace)
-            found.policies = PolicyStore(self.barrier, prefix)
+            found.store = TenantStore(self.barrier, namespace.id, prefix, self.clock)
+            found.policies = PolicyStore(found.store, prefix)
             found.system = SystemBackend(found)
             found.mounts = _mount_manager(found, prefix)
             await found.mounts.sync()
             node.scopes[namespace.id] = found
         return found
+
+    def tenant_keys(self) -> TenantStore:
+        """This namespace's own keyring (the root namespace's is the barrier's)."""
+        if not isinstance(self.store, TenantStore):
+            raise BadRequest("the root namespace is sealed by the barrier keyring")
+        return self.store
 
     def scopes(self) -> list[Core]:
         """The root's Core and those of the namespaces this worker has loaded."""
@@ -158,8 +170,9 @@ class Core:
     async def _apply_root_key(self, root_key: bytes | None) -> None:
         if root_key is None:
             await self.audit.close()
+            for scoped in self.scopes():
+                await scoped.mounts.close()
             self.barrier.seal()
-            self.mounts.clear()
             self.policies.clear_cache()
             self.tokens.forget()
             self._node.scopes.clear()
@@ -303,11 +316,15 @@ class Core:
         epoch = await self.barrier.version(EPOCH_RECORD)
         if epoch != node.epoch:
             self.tokens.clear_cache()
+            self.quotas.clear_cache()
             await self.audit.reload()
             await self.namespaces.sync()
-            for namespace_id in list(node.scopes):
-                if self.namespaces.by_id(namespace_id) is None:
+            for namespace_id, scoped in list(node.scopes.items()):
+                found = self.namespaces.by_id(namespace_id)
+                if found is None or found.deleting:
                     del node.scopes[namespace_id]
+                else:
+                    scoped.namespace = found  # its metadata may have changed
             for scoped in self.scopes():
                 scoped.policies.clear_cache()
                 await scoped.mounts.sync()
@@ -332,6 +349,9 @@ class Core:
         await wrapping.tidy(self)
         await self.audit.checkpoint()
         for namespace in self.namespaces.all():
+            if namespace.deleting:
+                await lifecycle.purge_step(self, namespace)
+                continue
             scoped = await self.scope(namespace)
             for mounted in scoped.mounts.mounted():
                 tick = getattr(mounted.backend, "tick", None)
@@ -382,6 +402,7 @@ class Core:
             unauthenticated = core.system.open_handler(request)
             if unauthenticated is not None:
                 return await unauthenticated, "sys/"
+        await self.quotas.check(request, core.mounts)  # 429 before authentication, as Vault
         wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
         routed = core.mounts.route(request.path)
         mounted = None if routed is None else routed[0]
@@ -412,7 +433,7 @@ class Core:
         path starts the header's path joined with the request's. A namespace that does not
         exist is refused like a forbidden one, so existence cannot be probed."""
         header = request.namespace
-        if header and self.namespaces.by_path(header) is None:
+        if header and self.namespaces.live(header) is None:
             raise PermissionDenied
         if not self.namespaces.nested:
             return self, request
@@ -496,6 +517,7 @@ class _Node:
 
 def _mount_manager(core: Core, prefix: str) -> MountManager:
     """A mount table below `prefix`, whose builtin sys/ and auth/token/ serve `core`."""
+    from strongroom.core.system.password_policies import password_source  # noqa: PLC0415 - cycle
     from strongroom.core.token.paths import TokenBackend  # noqa: PLC0415 - cycle
 
     builtins = {
@@ -503,11 +525,12 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
         "token": BackendType("auth", lambda _ctx: TokenBackend(core)),
     }
     return MountManager(
-        core.barrier,
+        core.store,
         core.clock,
         {**core.catalogue, **builtins},
         emit=core.audit.log_event,
         system_ttls=(core.defaults.default_lease_ttl, core.defaults.max_lease_ttl),
+        passwords=password_source(core.store, prefix),
         prefix=prefix,
     )
 

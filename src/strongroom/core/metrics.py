@@ -5,8 +5,10 @@ Per worker process: each worker counts the requests it served.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -16,7 +18,8 @@ _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 class _Series:
     count: int = 0
     total: float = 0.0
-    buckets: list[int] = field(default_factory=lambda: [0] * len(_BUCKETS))
+    # Per bucket, not cumulative (one increment per request); the last slot is "+Inf only".
+    buckets: list[int] = field(default_factory=lambda: [0] * (len(_BUCKETS) + 1))
 
 
 class Metrics:
@@ -28,9 +31,7 @@ class Metrics:
         series = self._series[(mount, status)]
         series.count += 1
         series.total += seconds
-        for i, bound in enumerate(_BUCKETS):
-            if seconds <= bound:
-                series.buckets[i] += 1
+        series.buckets[bisect_left(_BUCKETS, seconds)] += 1
 
     def audit_failure(self, device: str) -> None:
         self._audit_failures[device] = self._audit_failures.get(device, 0) + 1
@@ -45,7 +46,8 @@ class Metrics:
         ]
         for (mount, status), series in sorted(self._series.items()):
             labels = f'mount="{mount}",code="{status}"'
-            for bound, count in zip(_BUCKETS, series.buckets, strict=True):
+            cumulative = accumulate(series.buckets[:-1])
+            for bound, count in zip(_BUCKETS, cumulative, strict=True):
                 lines.append(f'strongroom_http_requests_bucket{{{labels},le="{bound}"}} {count}')
             lines.append(f'strongroom_http_requests_bucket{{{labels},le="+Inf"}} {series.count}')
             lines.append(f"strongroom_http_requests_sum{{{labels}}} {series.total:.6f}")

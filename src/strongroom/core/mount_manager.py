@@ -17,9 +17,11 @@ from strongroom.core.epoch import epoch_bump
 from strongroom.core.mounts import (
     BackendType,
     EventSink,
+    LogicalBackend,
     MountContext,
     Mounted,
     MountEntry,
+    PasswordSource,
     TableKind,
 )
 from strongroom.core.view import Store, View
@@ -51,6 +53,7 @@ class MountManager:
         *,
         emit: EventSink,
         system_ttls: tuple[int, int],
+        passwords: PasswordSource,
         prefix: str = "",
     ) -> None:
         self._store = store
@@ -58,6 +61,7 @@ class MountManager:
         self._backends = backends
         self._emit = emit
         self._system_ttls = system_ttls
+        self._passwords = passwords
         self._record = prefix + RECORD
         self._prefix = prefix
         self._version = -1
@@ -82,9 +86,17 @@ class MountManager:
         version = 0 if entry is None else entry.version
         if version != self._version:
             tables = _Tables() if entry is None else _DECODER.decode(entry.value)
-            self._install(tables, version)
+            await _close(self._install(tables, version))
 
-    def _install(self, tables: _Tables, version: int) -> None:
+    async def close(self) -> None:
+        """Forget every backend instance and release what each holds (sealing)."""
+        backends = [mounted.backend for mounted in self._routes.values()]
+        self.clear()
+        await _close(backends)
+
+    def _install(self, tables: _Tables, version: int) -> list[LogicalBackend]:
+        """Install `tables`; returns the backend instances no route uses any more."""
+        old_routes = self._routes
         routes: dict[str, Mounted] = {}
         for kind in ("mounts", "auth"):
             for entry in tables.get(kind):
@@ -100,10 +112,13 @@ class MountManager:
                         entry=entry,
                         emit=self._emit,
                         system_ttls=self._system_ttls,
+                        passwords=self._passwords,
                     )
                 )
                 routes[full_path(entry, kind)] = Mounted(entry, kind, backend)
         self._routes, self._tables, self._version = routes, tables, version
+        kept = {id(mounted.backend) for mounted in routes.values()}
+        return [m.backend for m in old_routes.values() if id(m.backend) not in kept]
 
     def mounted(self) -> list[Mounted]:
         return list(self._routes.values())
@@ -146,6 +161,14 @@ class MountManager:
             await self.sync()
             return
         raise StorageConflict(detail="mount table kept changing under us")
+
+
+async def _close(backends: list[LogicalBackend]) -> None:
+    """Let backends that hold resources (a database engine's connection pools) release them."""
+    for backend in backends:
+        close = getattr(backend, "close", None)
+        if close is not None:
+            await close()
 
 
 def normalise(path: str) -> str:

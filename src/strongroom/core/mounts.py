@@ -19,6 +19,7 @@ import msgspec
 from strongroom.clock import Clock
 from strongroom.core.request import Request, Response
 from strongroom.core.view import View
+from strongroom.passwords import default_password
 
 TableKind = Literal["mounts", "auth"]
 
@@ -144,6 +145,8 @@ class LeaseHolder(Protocol):
 
 EventSink = Callable[[str, Mapping[str, Any]], Awaitable[None]]
 """Emits a non-request event (`"transit-key-rotated"`, {...}) into the audit stream."""
+PasswordSource = Callable[[str], Awaitable[str]]
+"""Generates a password from a named password policy (raises BadRequest if it is unknown)."""
 
 SYSTEM_TTL = 768 * 3600  # Vault's system default and max lease TTL: 32 days
 
@@ -162,6 +165,8 @@ class MountContext:
     entry: MountEntry
     emit: EventSink = _no_events
     system_ttls: tuple[int, int] = (SYSTEM_TTL, SYSTEM_TTL)
+    # A password from the named sys/policies/password policy, "" = Vault's default policy.
+    passwords: PasswordSource = default_password
 
     def lease_ttls(self) -> tuple[int, int]:
         """(default, max) lease TTL of this mount: its tuned values, else the system's."""

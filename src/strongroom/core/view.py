@@ -16,6 +16,7 @@ class Store(Protocol):
 
     async def get(self, path: str) -> bytes | None: ...
     async def get_entry(self, path: str) -> Entry | None: ...
+    async def version(self, path: str) -> int: ...
     async def put(self, path: str, value: bytes) -> int: ...
     async def delete(self, path: str) -> None: ...
     async def list(
@@ -34,6 +35,10 @@ class View:
 
     async def get_entry(self, key: str) -> Entry | None:
         return await self._store.get_entry(self.prefix + key)
+
+    async def version(self, key: str) -> int:
+        """The storage version of `key` (0 if absent), without decrypting its value."""
+        return await self._store.version(self.prefix + key)
 
     async def put(self, key: str, value: bytes) -> int:
         return await self._store.put(self.prefix + key, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.core.mounts import BackendType
+from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
 from strongroom.engines.transit import TransitBackend
 
@@ -13,5 +14,6 @@ def catalogue() -> dict[str, BackendType]:
     return {
         "kv": BackendType("mounts", KvBackend),
         "transit": BackendType("mounts", TransitBackend),
+        "database": BackendType("mounts", DatabaseBackend),
         "approle": BackendType("auth", AppRoleBackend),
     }

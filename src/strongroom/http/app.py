@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import msgspec
 
 from strongroom.core.core import Core
+from strongroom.core.quotas import QuotaExceeded
 from strongroom.core.request import Operation, Request, Response
 from strongroom.errors import PayloadTooLarge
 from strongroom.http import parse
@@ -67,8 +67,9 @@ class App:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = str(uuid.UUID(bytes=os.urandom(16), version=4))
+        request_id = _request_id()
         method: str = scope["method"]
+        extra: tuple[tuple[bytes, bytes], ...] = ()
         try:
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
@@ -81,8 +82,21 @@ class App:
         except Exception as exc:  # noqa: BLE001 - every failure is mapped in one place
             status, body = error_body(exc, request_id)
             payload, content_type = _encode(body), _JSON
-        access_log.info("%s %s %s %d", request_id, method, scope["path"], status)
-        await _send(send, status, b"" if method == "HEAD" else payload, content_type)
+            if isinstance(exc, QuotaExceeded):
+                extra = exc.headers  # X-Ratelimit-*, when sys/quotas/config enables them
+        # Debug level: the audit log is the record of requests; an info line per request
+        # would cost more than a whole no-op request (measured: 58 -> 97 CPU-us).
+        access_log.debug("%s %s %s %d", request_id, method, scope["path"], status)
+        await _send(send, status, b"" if method == "HEAD" else payload, content_type, extra)
+
+
+def _request_id() -> str:
+    """A random (version 4) UUID string; uuid.UUID's constructor costs five times as much."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _build(
@@ -149,8 +163,14 @@ def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
     return response.status, _encode(body), _JSON
 
 
-async def _send(send: Send, status: int, payload: bytes, content_type: bytes) -> None:
-    headers = [(b"cache-control", b"no-store"), _HSTS]
+async def _send(
+    send: Send,
+    status: int,
+    payload: bytes,
+    content_type: bytes,
+    extra: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    headers = [(b"cache-control", b"no-store"), _HSTS, *extra]
     if status != 204:
         headers.append((b"content-type", content_type))
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -1,6 +1,7 @@
 """Smoke test of the benchmark harness (bench/). wrk and OpenBao are not part of `make test`,
-so this renders the report from canned numbers and starts and stops one Strongroom through
-the harness's own launcher, checking that no process of it is left behind.
+so this renders the report from canned numbers, checks every workload has its wrk script, and
+starts and stops one Strongroom through the harness's own launcher (running the transit data
+key setup on it), checking that no process of it is left behind.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 # bench/ lives at the repository root, which pytest (importlib mode) does not put on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from bench import procs, report, servers, wrk
+from bench import procs, report, servers, workloads, wrk
 from bench.results import AuditComparison, Report, Row, Side
 
 FAST = Side(rps=2000.0, p50_ms=1.0, p99_ms=5.0, cpu_ms=0.5, requests=10_000)
@@ -76,11 +77,18 @@ def test_wrk_output_is_parsed() -> None:
     assert (result.rps, result.errors, result.p50_ms, result.p99_ms) == (1000.0, 3, 1.5, 9.0)
 
 
+def test_every_workload_has_its_script() -> None:
+    assert "transit-datakey" in [w.name for w in workloads.WORKLOADS]
+    assert all(w.script.is_file() for w in workloads.WORKLOADS)
+
+
 def test_strongroom_starts_and_stops_without_leftovers(tmp_path: Path) -> None:
     server = servers.start_ready("strongroom", tmp_path / "strongroom", audit=True)
     try:
         with server.api("") as api:
             assert api.health() == 200
+        with server.api() as api:  # a setup ends with one request of its workload
+            assert workloads.by_name("transit-datakey").setup(workloads.Prepared(api)) == {}
         assert server.token
         assert len(procs.group_members(server.pid)) >= 2  # the server and its worker(s)
     finally:

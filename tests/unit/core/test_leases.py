@@ -9,9 +9,11 @@ tests can say "revoked exactly once".
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -322,3 +324,16 @@ async def test_tidy_drops_dangling_index_entries(setup: Setup) -> None:
     resp = await setup.server.call("PUT", "sys/leases/tidy")
     assert resp.status_code == 204
     assert await setup.server.core.barrier.list("sys/expire/due/") == view_keys
+
+
+async def test_the_audit_log_names_the_lease_and_hides_the_credential(
+    setup: Setup, tmp_path: Path
+) -> None:
+    log = tmp_path / "audit.log"
+    body = {"type": "file", "options": {"file_path": str(log)}}
+    assert (await setup.server.call("PUT", "sys/audit/file", body)).status_code == 204
+    granted = await setup.creds(ttl=600)
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    response = next(e for e in entries if e["type"] == "response" and "secret" in e["response"])
+    assert response["response"]["secret"] == {"lease_id": granted["lease_id"]}
+    assert granted["data"]["username"] not in log.read_text()

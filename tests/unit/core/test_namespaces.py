@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
+from strongroom.barrier import Barrier
+from strongroom.core.namespaces.keys import KEYS_PREFIX, KeyDestroyed, TenantStore
+from strongroom.storage.inmem import InmemBackend
 from support.inproc import Server
 
 SECRET_READER = 'path "secret/*" { capabilities = ["read", "create", "update"] }'
@@ -67,7 +71,13 @@ async def test_create_read_list_patch_delete(server: Server) -> None:
     busy = await server.call("DELETE", "sys/namespaces/team-a")
     assert busy.status_code == 400
     assert (await server.call("DELETE", "sys/namespaces/team-a/prod")).status_code == 204
+    still_purging = await server.call("DELETE", "sys/namespaces/team-a")
+    assert still_purging.status_code == 400
+    for _ in range(3):
+        await server.core.tick()
     assert (await server.call("DELETE", "sys/namespaces/team-a")).status_code == 204
+    for _ in range(3):
+        await server.core.tick()
     assert (await server.call("GET", "sys/namespaces/team-a")).status_code == 404
     assert (await server.call("LIST", "sys/namespaces")).status_code == 404
 
@@ -145,30 +155,101 @@ async def test_policies_are_per_namespace(server: Server) -> None:
 
 async def test_node_paths_are_root_only(server: Server) -> None:
     await create(server, "team-a")
-    for method, path in (("GET", "sys/key-status"), ("PUT", "sys/rotate"), ("GET", "sys/audit")):
+    for method, path in (("GET", "sys/metrics"), ("PUT", "sys/seal"), ("GET", "sys/audit")):
         resp = await server.call(method, path, headers=ns("team-a"))
         assert resp.status_code == 404, path
     health = await server.call("GET", "sys/health", headers=ns("team-a"))
     assert health.status_code == 404
 
 
-async def test_deleting_a_namespace_revokes_its_tokens_and_purges_its_storage(
+async def test_deleting_a_namespace_revokes_its_tokens_then_purges_in_the_background(
     server: Server,
 ) -> None:
     made = await create(server, "team-a")
     await kv_in(server, "team-a")
     await server.call("POST", "secret/data/x", {"data": {"v": "1"}}, headers=ns("team-a"))
     token = await token_in(server, "team-a", SECRET_READER)
-    stored = await server.core.barrier.list(f"namespaces/{made['id']}/")
-    assert stored
+    prefix = f"namespaces/{made['id']}/"
+    assert await server.core.barrier.list(prefix)
     assert (await server.call("DELETE", "sys/namespaces/team-a")).status_code == 204
-    assert await server.core.barrier.list(f"namespaces/{made['id']}/") == []
     lookup = await server.call("GET", "auth/token/lookup-self", token=token)
     assert lookup.status_code == 403
+    shown = (await server.call("GET", "sys/namespaces/team-a")).json()["data"]
+    assert shown["tainted"] is True
+    assert shown["purged_entries"] == 0
+    refused = await server.call("GET", "secret/data/x", headers=ns("team-a"))
+    assert refused.status_code == 403
+    busy = await server.call("POST", "sys/namespaces/team-a", {})
+    assert busy.status_code == 400  # the old one is still being purged
+    await server.core.tick()
+    assert (await server.call("GET", "sys/namespaces/team-a")).json()["data"]["purged_entries"] > 0
+    await server.core.tick()
+    assert await server.core.barrier.list(prefix) == []
+    assert (await server.call("GET", "sys/namespaces/team-a")).status_code == 404
     recreated = await create(server, "team-a")
+    assert recreated["id"] != made["id"]
     gone = await server.call("GET", "secret/data/x", headers=ns("team-a"))
     assert gone.status_code == 404
-    assert recreated["id"] != made["id"]
+
+
+async def test_a_storage_copy_taken_before_the_purge_is_unreadable(server: Server) -> None:
+    """Crypto-shredding: with the root key and a raw copy of the storage taken after the
+    delete (key destroyed) but before the purge, nothing of the namespace opens."""
+    made = await create(server, "team-a")
+    await kv_in(server, "team-a")
+    canary = "crypto-shred-canary-7f3a"
+    await server.call("POST", "secret/data/x", {"data": {"v": canary}}, headers=ns("team-a"))
+    assert (await server.call("DELETE", "sys/namespaces/team-a")).status_code == 204
+    physical = server.core.physical
+    assert isinstance(physical, InmemBackend)
+    copy = InmemBackend()
+    for path in physical._keys:
+        entry = physical._entries[path]
+        await copy.put(path, entry.value)
+    root_key = await server.core.keeper.root_key()
+    assert root_key is not None
+    barrier = Barrier(copy, server.clock)
+    await barrier.unseal(root_key)
+    prefix = f"namespaces/{made['id']}/"
+    blobs = await _all_values(barrier, prefix)
+    assert blobs  # the blobs are still there, and the barrier's outer layer opens...
+    assert all(canary.encode() not in blob for blob in blobs)  # ...onto ciphertext only
+    assert await barrier.get(KEYS_PREFIX + made["id"]) is None
+    tenant = TenantStore(barrier, made["id"], prefix, server.clock)
+    mounts = await barrier.list(prefix + "logical/")
+    with pytest.raises(KeyDestroyed):
+        await _all_values(tenant, prefix + "logical/" + mounts[0])
+
+
+async def _all_values(store: Any, prefix: str) -> list[bytes]:
+    values: list[bytes] = []
+    for key in await store.list(prefix):
+        if key.endswith("/"):
+            values += await _all_values(store, prefix + key)
+        else:
+            value = await store.get(prefix + key)
+            assert value is not None
+            values.append(value)
+    return values
+
+
+async def test_rotating_inside_a_namespace_rotates_its_key_only(server: Server) -> None:
+    await create(server, "team-a")
+    await kv_in(server, "team-a")
+    await server.call("POST", "secret/data/x", {"data": {"v": "before"}}, headers=ns("team-a"))
+    root_before = (await server.call("GET", "sys/key-status")).json()["data"]
+    assert (await server.call("GET", "sys/key-status", headers=ns("team-a"))).json()["data"][
+        "term"
+    ] == 1
+    assert (await server.call("PUT", "sys/rotate", headers=ns("team-a"))).status_code == 204
+    after = (await server.call("GET", "sys/key-status", headers=ns("team-a"))).json()["data"]
+    assert after["term"] == 2
+    assert (await server.call("GET", "sys/key-status")).json()["data"] == root_before
+    old = await server.call("GET", "secret/data/x", headers=ns("team-a"))
+    assert old.json()["data"]["data"] == {"v": "before"}  # an old term still opens old data
+    await server.call("POST", "secret/data/y", {"data": {"v": "after"}}, headers=ns("team-a"))
+    new = await server.call("GET", "secret/data/y", headers=ns("team-a"))
+    assert new.json()["data"]["data"] == {"v": "after"}
 
 
 async def test_another_worker_sees_a_new_namespace(server: Server) -> None:

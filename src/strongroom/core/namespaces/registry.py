@@ -30,6 +30,8 @@ class NamespaceEntry(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     path: str  # "" for the root, else "a/" or "a/b/"
     custom_metadata: dict[str, str] = msgspec.field(default_factory=dict)
+    deleting: bool = False  # its key is destroyed; the background round purges its storage
+    purged: int = 0  # storage entries purged so far (progress shown while deleting)
 
     @property
     def parent_path(self) -> str:
@@ -37,8 +39,16 @@ class NamespaceEntry(msgspec.Struct, frozen=True, kw_only=True):
         return head + "/" if head else ""
 
     def describe(self) -> dict[str, object]:
-        """OpenBao's shape: `id`, `path`, `custom_metadata`."""
-        return {"id": self.id, "path": self.path, "custom_metadata": dict(self.custom_metadata)}
+        """OpenBao's shape: `id`, `path`, `custom_metadata`; while a deletion runs, also
+        `tainted` (OpenBao's word for it) and how many storage entries are gone so far."""
+        shown: dict[str, object] = {
+            "id": self.id,
+            "path": self.path,
+            "custom_metadata": dict(self.custom_metadata),
+        }
+        if self.deleting:
+            shown |= {"tainted": True, "purged_entries": self.purged}
+        return shown
 
     def contains(self, other: NamespaceEntry) -> bool:
         """Whether `other` is this namespace or below it."""
@@ -95,6 +105,11 @@ class NamespaceRegistry:
     def by_path(self, path: str) -> NamespaceEntry | None:
         return self._by_path.get(path)
 
+    def live(self, path: str) -> NamespaceEntry | None:
+        """The namespace at `path` unless it is being deleted (then it takes no requests)."""
+        found = self._by_path.get(path)
+        return None if found is None or found.deleting else found
+
     def by_id(self, namespace_id: str) -> NamespaceEntry | None:
         return self._by_id.get(namespace_id)
 
@@ -120,7 +135,7 @@ class NamespaceRegistry:
         best = ROOT
         end = path.find("/")
         while end > 0:
-            found = self._by_path.get(path[: end + 1])
+            found = self.live(path[: end + 1])
             if found is None:
                 break
             best = found

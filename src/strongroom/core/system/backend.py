@@ -11,7 +11,19 @@ from strongroom.core.fields import get_int, get_str
 from strongroom.core.namespaces.registry import ROOT
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
-from strongroom.core.system import audit, leases, mounts, namespaces, policies, quorum, unseal
+from strongroom.core.system import (
+    audit,
+    blueprints,
+    leases,
+    mounts,
+    namespaces,
+    password_policies,
+    policies,
+    quorum,
+    quotas,
+    tenants,
+    unseal,
+)
 from strongroom.core.system.seal_status import HEALTH_CODES, health, key_status, leader
 from strongroom.errors import BadRequest, NotFound, Sealed
 
@@ -39,10 +51,18 @@ async def _leader(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
 
 
 async def _key_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    return Response(key_status(core), top_level=True)
+    if core.namespace is not ROOT:  # inside a namespace: that namespace's own key
+        term, _count = await core.tenant_keys().key_status()
+        return Response(key_status(term), top_level=True)
+    return Response(key_status(core.barrier.key_status()), top_level=True)
 
 
 async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    if core.namespace is not ROOT:
+        term = await core.tenant_keys().rotate()
+        event = {"namespace": core.namespace.path, "term": term.number}
+        await core.audit.log_event("namespace-key-rotated", event)
+        return NO_CONTENT
     term = await core.barrier.rotate()
     await core.audit.log_event("barrier-key-rotated", {"term": term.number})
     return NO_CONTENT
@@ -101,12 +121,10 @@ UNAUTHENTICATED_PATHS = frozenset(
 )
 
 _TABLE = r"(?P<table>mounts|auth)"
-# What only the root namespace has: the node's seal, barrier key, metrics and audit devices,
+# What only the root namespace has: the node's seal, metrics and audit devices,
 # and the operator's tenant tooling (as Vault Enterprise keeps these out of namespaces).
 ROOT_ONLY = (
     "seal",
-    "key-status",
-    "rotate",
     "metrics",
     "audit",
     "quotas",
@@ -138,6 +156,19 @@ AUTHENTICATED: Router[Core] = Router(
             r"policies/acl/(?P<name>[^/]+)",
             {R: policies.read_acl, U: policies.write, D: policies.delete},
         ),
+        Route("policies/password/?", {L: password_policies.list_policies}),
+        Route(
+            rf"policies/password/(?P<name>{password_policies.NAME})/generate",
+            {R: password_policies.generate_password},
+        ),
+        Route(
+            rf"policies/password/(?P<name>{password_policies.NAME})",
+            {
+                R: password_policies.read_policy,
+                U: password_policies.write_policy,
+                D: password_policies.delete_policy,
+            },
+        ),
         Route("capabilities", {U: policies.capabilities}),
         Route("internal/ui/resultant-acl", {R: policies.resultant_acl}),
         Route("capabilities-self", {U: policies.capabilities_self}),
@@ -148,6 +179,8 @@ AUTHENTICATED: Router[Core] = Router(
         Route("audit-signing-key", {R: audit.signing_key}),
         Route("audit-checkpoints", {R: audit.checkpoints}),
         Route("audit-signing-key/rotate", {U: audit.rotate_signing_key}),
+        Route(r"tenants/(?P<name>[^/]+)", {R: tenants.show, U: tenants.provision}),
+        Route(r"tenants/(?P<name>[^/]+)/services/(?P<service>[^/]+)", {U: tenants.add_service}),
         Route("namespaces/?", {L: namespaces.list_namespaces}),
         Route(
             r"namespaces/(?P<path>.+)",
@@ -170,6 +203,21 @@ AUTHENTICATED: Router[Core] = Router(
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),
         Route("internal/ui/mounts", {R: mounts.ui_mounts}),
         Route(r"internal/ui/mounts/(?P<path>.+)", {R: mounts.ui_mount}),
+        Route("blueprints/?", {L: blueprints.list_blueprints}),
+        Route(
+            r"blueprints/(?P<name>[^/]+)",
+            {R: blueprints.read, U: blueprints.write, D: blueprints.delete},
+        ),
+        Route("quotas/config", {R: quotas.read_config, U: quotas.write_config}),
+        Route("quotas/rate-limit/?", {L: quotas.list_rate_limits}),
+        Route(
+            "quotas/rate-limit/" + quotas.NAME,
+            {
+                R: quotas.read_rate_limit,
+                U: quotas.write_rate_limit,
+                D: quotas.delete_rate_limit,
+            },
+        ),
     ]
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from strongroom import __version__
+from strongroom.barrier.keyring import Term
 from strongroom.clock import rfc3339
 
 if TYPE_CHECKING:
@@ -86,6 +87,6 @@ def leader(core: Core) -> dict[str, Any]:
     }
 
 
-def key_status(core: Core) -> dict[str, Any]:
-    term = core.barrier.key_status()
+def key_status(term: Term) -> dict[str, Any]:
+    """Vault's sys/key-status body for the active term of a keyring."""
     return {"term": term.number, "install_time": rfc3339(term.installed), "encryptions": 0}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from strongroom.core.mounts import MountContext
 from strongroom.core.request import Request, Response
 from strongroom.engines.transit.budget import DEFAULT_THRESHOLD, NonceBudget
+from strongroom.engines.transit.events import Events
 from strongroom.engines.transit.paths import ROUTER
 from strongroom.engines.transit.service import Transit
 from strongroom.engines.transit.store import TransitStore
@@ -37,7 +38,8 @@ class TransitBackend:
         threshold = _threshold(ctx)
         self._threshold_ok = threshold > 0
         budget = NonceBudget(ctx.view, threshold=max(threshold, 1))
-        self.transit = Transit(TransitStore(ctx.view), budget, ctx.clock)
+        events = Events(ctx.emit, ctx.entry.accessor)
+        self.transit = Transit(TransitStore(ctx.view, events), budget, ctx.clock)
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` below the mount. Raises StrongroomError subclasses."""
@@ -47,12 +49,14 @@ class TransitBackend:
 
     async def exists(self, path: str) -> bool:
         """Vault's existence check: only `encrypt/:name` can create (upsert) a key, so a write
-        there to a missing key needs the `create` capability; every other path is an update."""
+        there to a missing key needs the `create` capability; every other path is an update.
+        A version read only: the handler loads (and caches) the key itself."""
         if not path.startswith("encrypt/"):
             return True
-        return await self.transit.store.load(path.removeprefix("encrypt/")) is not None
+        return await self.transit.store.exists(path.removeprefix("encrypt/"))
 
     async def tick(self) -> None:
-        """Scheduled rotation and due destructions (the core's background scheduler calls it)."""
+        """Use counts, scheduled rotation and due destructions (the core's background round
+        calls it every few seconds, in every worker)."""
         if self._threshold_ok:
             await self.transit.tick()

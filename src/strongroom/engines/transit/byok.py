@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from strongroom.core.fields import get_bool, get_int, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.engines.transit import params
+from strongroom.engines.transit import events, params
 from strongroom.engines.transit.crypto import aead, asymmetric, wrap
 from strongroom.engines.transit.errors import InvalidKeyMaterial
 from strongroom.engines.transit.handlers import policy_from, rotate_period
@@ -124,7 +124,8 @@ async def import_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response
                 "the import path cannot be used with an existing key; "
                 "use import-version to rotate an existing imported key"
             )
-        return Change(with_version(fresh, version))
+        new = with_version(fresh, version)
+        return Change(new, events=[events.imported(new, new.latest_version)])
 
     await t.store.update(name, mutate)
     return NO_CONTENT
@@ -147,9 +148,8 @@ async def import_version(t: Transit, req: Request, p: Mapping[str, str]) -> Resp
     async def mutate(policy: KeyPolicy | None) -> Change:
         if policy is None:
             raise BadRequest(f"no key found with name {name}")
-        if not target:
-            return Change(with_version(policy, version))
-        return Change(_completed(policy, target, version))
+        new = _completed(policy, target, version) if target else with_version(policy, version)
+        return Change(new, events=[events.imported(new, target or new.latest_version)])
 
     await t.store.update(name, mutate)
     return NO_CONTENT

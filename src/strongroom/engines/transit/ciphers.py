@@ -6,7 +6,8 @@ convergent version 3). RSA keys use OAEP. Ciphertexts are `vault:v<N>:<base64>`.
 ciphertext can be wrong answers the one `InvalidCiphertext`.
 
 An `Encryptor` follows one request: AES-GCM encryptions draw on the version's nonce budget, and
-when it is spent the key rotates and the request carries on with the new version.
+when it is spent the key rotates and the request carries on with the new version. It counts each
+encryption as a use of its version (`events.py`); callers of `decrypt` count theirs.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Encryptor:
         if self.ring.type in NONCE_BUDGETED:
             version = await self._reserve(version, explicit=requested != 0)
         blob = _sealed(self.ring, version, plaintext, context, aad)
+        self.transit.events.used(self.ring.name, version, "encrypt")
         return params.versioned(version, params.b64encode(blob)), version
 
     async def _reserve(self, version: int, *, explicit: bool) -> int:

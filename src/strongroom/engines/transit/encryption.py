@@ -16,12 +16,10 @@ from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import Request, Response
 from strongroom.engines.transit import batch, params
 from strongroom.engines.transit.ciphers import Encryptor, decrypt
-from strongroom.engines.transit.handlers import policy_from
+from strongroom.engines.transit.handlers import creation, policy_from
 from strongroom.engines.transit.keyring import Keyring
-from strongroom.engines.transit.models import SYMMETRIC, KeyPolicy
+from strongroom.engines.transit.models import SYMMETRIC
 from strongroom.engines.transit.service import Transit
-from strongroom.engines.transit.store import Change
-from strongroom.engines.transit.versions import new_version, with_version
 from strongroom.errors import BadRequest
 
 _FIELDS = ("plaintext", "ciphertext", "context", "key_version", "associated_data", "nonce")
@@ -57,13 +55,8 @@ async def _ring_or_upsert(t: Transit, name: str, data: Mapping[str, Any], derive
         )
     fields = {"derived": derived, "convergent_encryption": data.get("convergent_encryption")}
     fresh = policy_from(name, fields, key_type)
-
-    async def mutate(policy: KeyPolicy | None) -> Change | None:
-        if policy is not None:
-            return None  # created meanwhile by another request: use that one
-        return Change(with_version(fresh, await new_version(fresh, t.now())))
-
-    return await t.store.update(name, mutate) or await t.ring(name)
+    # Created meanwhile by another request: `creation` leaves it, and we use that one.
+    return await t.store.update(name, creation(t, fresh)) or await t.ring(name)
 
 
 async def encrypt(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
@@ -98,7 +91,8 @@ async def decrypt_data(t: Transit, req: Request, p: Mapping[str, str]) -> Respon
         if not ciphertext:
             raise BadRequest("missing ciphertext to decrypt")
         context, aad = _inputs(item)
-        plaintext, _version = decrypt(ring, ciphertext, context, aad)
+        plaintext, version = decrypt(ring, ciphertext, context, aad)
+        t.events.used(ring.name, version, "decrypt")
         return {"plaintext": params.b64encode(plaintext)}
 
     results = await batch.run(items, one)
@@ -119,7 +113,8 @@ async def rewrap(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
         if not ciphertext:
             raise BadRequest("missing ciphertext to decrypt")
         context, aad = _inputs(item)
-        plaintext, _old = decrypt(encryptor.ring, ciphertext, context, aad)
+        plaintext, old = decrypt(encryptor.ring, ciphertext, context, aad)
+        t.events.used(encryptor.ring.name, old, "decrypt")
         requested = batch.number(item, "key_version")
         new, version = await encryptor.encrypt(plaintext, context, aad, requested)
         return {"ciphertext": new, "key_version": version}

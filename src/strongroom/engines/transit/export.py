@@ -16,7 +16,7 @@ import msgspec
 
 from strongroom.core.fields import get_bool, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.engines.transit import params
+from strongroom.engines.transit import events, params
 from strongroom.engines.transit.crypto import asymmetric
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import (
@@ -99,6 +99,7 @@ async def export(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
         else [n for n in sorted(policy.versions) if n >= policy.min_decryption_version]
     )
     keys = {str(n): _exported(ring, n, kind, fmt) for n in numbers}
+    await t.events.send([events.exported(policy, kind, numbers)])
     return Response({"name": policy.name, "type": policy.type, "keys": keys})
 
 
@@ -116,7 +117,8 @@ async def backup(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
         if policy.state != "enabled":
             raise BadRequest(f"cannot back up a key that is {policy.state.replace('_', ' ')}")
         stamp = Stamp(now, policy.latest_version)
-        return Change(msgspec.structs.replace(policy, backup_info=stamp))
+        new = msgspec.structs.replace(policy, backup_info=stamp)
+        return Change(new, events=[events.backed_up(new)])
 
     ring = await t.store.update(p["name"], mutate)
     if ring is None:
@@ -162,7 +164,7 @@ async def restore(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
         new = msgspec.structs.replace(
             restored, id=secrets.token_hex(8), name=name, restore_info=stamp
         )
-        return Change(new)
+        return Change(new, events=[events.restored(new, replaced=policy is not None)])
 
     await t.store.update(name, mutate)
     return NO_CONTENT

@@ -14,7 +14,7 @@ import msgspec
 
 from strongroom.core.fields import get_bool, get_duration, get_int, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.engines.transit import params, render
+from strongroom.engines.transit import events, params, render
 from strongroom.engines.transit.models import (
     DERIVATION,
     HMAC_MAX_KEY_SIZE,
@@ -26,7 +26,7 @@ from strongroom.engines.transit.models import (
     KeysConfig,
 )
 from strongroom.engines.transit.service import Transit
-from strongroom.engines.transit.store import Change, counter_path
+from strongroom.engines.transit.store import Change, Mutation, counter_path
 from strongroom.engines.transit.versions import new_version, with_version
 from strongroom.errors import BadRequest, NotFound
 from strongroom.storage.interface import Delete
@@ -73,16 +73,22 @@ def policy_from(name: str, data: Mapping[str, object], key_type: str) -> KeyPoli
     )
 
 
-async def create_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
-    """Create a key; writing to an existing key returns it unchanged (Vault's upsert)."""
-    fresh = policy_from(p["name"], req.data, get_str(req.data, "type", "aes256-gcm96"))
+def creation(t: Transit, fresh: KeyPolicy) -> Mutation:
+    """Create `fresh` with its first version, unless the key exists (then change nothing)."""
 
     async def mutate(policy: KeyPolicy | None) -> Change | None:
         if policy is not None:
             return None
-        return Change(with_version(fresh, await new_version(fresh, t.now())))
+        new = with_version(fresh, await new_version(fresh, t.now()))
+        return Change(new, events=[events.created(new)])
 
-    ring = await t.store.update(p["name"], mutate)
+    return mutate
+
+
+async def create_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
+    """Create a key; writing to an existing key returns it unchanged (Vault's upsert)."""
+    fresh = policy_from(p["name"], req.data, get_str(req.data, "type", "aes256-gcm96"))
+    ring = await t.store.update(p["name"], creation(t, fresh))
     if ring is None:
         raise NotFound
     return Response(render.key(ring))
@@ -112,7 +118,7 @@ async def delete_key(t: Transit, _req: Request, p: Mapping[str, str]) -> Respons
         if not policy.deletion_allowed:
             raise BadRequest(f"error deleting policy {name}: deletion is not allowed for this key")
         counters = [Delete(counter_path(name, v)) for v in range(1, policy.latest_version + 1)]
-        return Change(None, counters)
+        return Change(None, counters, [events.deleted(policy)])
 
     await t.store.update(name, mutate)
     return NO_CONTENT
@@ -127,7 +133,7 @@ async def configure_key(t: Transit, req: Request, p: Mapping[str, str]) -> Respo
         if policy is None:
             raise BadRequest(f"no existing key named {name} could be found")
         new = _configured(policy, data)
-        return None if new == policy else Change(new)
+        return None if new == policy else Change(new, events=events.config_changed(policy, new))
 
     ring = await t.store.update(name, mutate)
     if ring is None:
@@ -208,7 +214,7 @@ async def trim_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
         kept = {n: v for n, v in policy.versions.items() if n >= wanted}
         gone = [Delete(counter_path(policy.name, n)) for n in policy.versions if n < wanted]
         new = msgspec.structs.replace(policy, min_available_version=wanted, versions=kept)
-        return Change(new, gone)
+        return Change(new, gone, [events.trimmed(policy, new)])
 
     ring = await t.store.update(p["name"], mutate)
     if ring is None:

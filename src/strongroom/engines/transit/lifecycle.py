@@ -19,7 +19,7 @@ import msgspec
 
 from strongroom.core.fields import get_int
 from strongroom.core.request import Request, Response
-from strongroom.engines.transit import render
+from strongroom.engines.transit import events, render
 from strongroom.engines.transit.models import KeyPolicy
 from strongroom.engines.transit.service import Transit
 from strongroom.engines.transit.store import Change
@@ -41,7 +41,7 @@ async def _apply(t: Transit, name: str, transition: Transition) -> Response:
         if policy is None:
             raise NotFound
         new = transition(policy)
-        return None if new == policy else Change(new)
+        return None if new == policy else Change(new, events=events.state_changes(policy, new))
 
     ring = await t.store.update(name, mutate)
     if ring is None:

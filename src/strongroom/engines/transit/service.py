@@ -1,4 +1,5 @@
-"""What every transit handler is handed: the mount's key store, nonce budget and clock.
+"""What every transit handler is handed: the mount's key store (and its events), nonce budget
+and clock.
 
 It also owns the key-changing operations shared by handlers and the scheduler (rotation on
 demand, rotation when a version's nonce budget runs out, the periodic `tick`), each one a
@@ -13,7 +14,9 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from strongroom.clock import Clock
+from strongroom.engines.transit import events
 from strongroom.engines.transit.budget import NonceBudget
+from strongroom.engines.transit.events import Events
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import KeyPolicy
 from strongroom.engines.transit.store import Change, Mutation, TransitStore
@@ -27,6 +30,10 @@ class Transit:
     budget: NonceBudget
     clock: Clock
     wrapping_key: rsa.RSAPrivateKey | None = None  # BYOK, loaded on first use (`byok.py`)
+
+    @property
+    def events(self) -> Events:
+        return self.store.events
 
     def now(self) -> float:
         return self.clock.now()
@@ -44,7 +51,7 @@ class Transit:
         async def mutate(policy: KeyPolicy | None) -> Change:
             if policy is None:
                 raise BadRequest("invalid key name")
-            return Change(await rotated(policy, self.now()))
+            return await self._rotation(policy, "manual")
 
         return await self._written(name, mutate)
 
@@ -56,9 +63,13 @@ class Transit:
                 raise BadRequest("encryption key not found")
             if policy.latest_version != version:
                 return None  # another worker rotated at this crossing already
-            return Change(await rotated(policy, self.now()))
+            return await self._rotation(policy, "nonce-budget")
 
         return await self._written(name, mutate)
+
+    async def _rotation(self, policy: KeyPolicy, trigger: str) -> Change:
+        new = await rotated(policy, self.now())
+        return Change(new, events=[events.rotated(new, trigger)])
 
     async def _written(self, name: str, mutate: Mutation) -> Keyring:
         ring = await self.store.update(name, mutate)
@@ -67,8 +78,11 @@ class Transit:
         return ring
 
     async def tick(self) -> None:
-        """Rotate every key whose `auto_rotate_period` has passed; destroy keys whose deletion
-        date has come. Idempotent: each change re-checks its condition under a storage Check."""
+        """Emit this worker's use counts; rotate every key whose `auto_rotate_period` has
+        passed; destroy keys whose deletion date has come. Idempotent: each change re-checks its
+        condition under a storage Check. Uses go first: while the audit stream fails, no key
+        job runs whose event would be lost."""
+        await self.events.flush_uses()
         now, failures = self.now(), []
         for name in await self.store.names():
             try:
@@ -90,14 +104,15 @@ class Transit:
     async def _rotate_if_due(self, policy: KeyPolicy | None) -> Change | None:
         if policy is None or not rotation_due(policy, self.now()):
             return None
-        return Change(await rotated(policy, self.now()))
+        return await self._rotation(policy, "schedule")
 
     async def _destroy_if_due(self, policy: KeyPolicy | None) -> Change | None:
         if policy is None or policy.state != "pending_deletion":
             return None
         if policy.deletion_date > self.now():
             return None
-        return Change(destroyed(policy))
+        new = destroyed(policy)
+        return Change(new, events=events.state_changes(policy, new))
 
 
 def destroyed(policy: KeyPolicy) -> KeyPolicy:

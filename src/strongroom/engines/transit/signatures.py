@@ -111,6 +111,7 @@ async def sign(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
             raw = signing.sign(key, message, opts)
         except ValueError as exc:
             raise BadRequest(str(exc)) from None
+        t.events.used(ring.name, version, "sign")
         body: dict[str, Any] = {
             "signature": params.versioned(version, _encode(raw, opts.marshaling))
         }
@@ -157,9 +158,11 @@ async def verify(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
         version = ring.decryption_version(parsed[0], InvalidSignature)
         raw = _decode(parsed[1], opts.marshaling, InvalidSignature)
         try:
-            return {"valid": signing.verify(ring.public_key(version, context), message, raw, opts)}
+            valid = signing.verify(ring.public_key(version, context), message, raw, opts)
         except ValueError as exc:
             raise BadRequest(str(exc)) from None
+        t.events.used(ring.name, version, "verify")
+        return {"valid": valid}
 
     results = await batch.run(items, one)
     return batch.respond(req.data, items, results, batch=is_batch, on_error={"valid": False})
@@ -194,6 +197,7 @@ async def hmac(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
             raise BadRequest("missing input for HMAC")
         message = params.b64decode(batch.text(item, "input"), "input")
         mac = digest.mac(algorithm, key, message)
+        t.events.used(ring.name, version, "hmac")
         return {"hmac": params.versioned(version, params.b64encode(mac))}
 
     results = await batch.run(items, one)
@@ -218,7 +222,9 @@ async def _verify_hmacs(
         if version < ring.policy.min_decryption_version:
             raise BadRequest("cannot verify HMAC: version is too old (disallowed by policy)")
         expected = _decode(parsed[1], "asn1", InvalidHmac)
-        return {"valid": digest.mac_matches(algorithm, ring.hmac_key(version), message, expected)}
+        valid = digest.mac_matches(algorithm, ring.hmac_key(version), message, expected)
+        t.events.used(ring.name, version, "verify")
+        return {"valid": valid}
 
     results = await batch.run(items, one)
     return batch.respond(req.data, items, results, batch=is_batch)

@@ -10,8 +10,12 @@ Layout below the mount's view (the barrier seals every value):
 
 Every change to a key is one transaction guarded by a Check on the storage version of its
 policy record, so concurrent writers (workers, nodes, the rotation scheduler) serialise there and
-a loser re-reads and re-decides. Reads go through a cache keyed by that same storage version:
-`get_entry` tells at once whether another worker changed the key since we parsed it.
+a loser re-reads and re-decides; the events a Change carries are emitted once it has committed.
+
+Reads go through a per-worker cache of parsed keys keyed by that same storage version: a request
+costs one version read (no decryption, no decoding) while the key is unchanged, and the first
+request after any change (another worker's rotation, a config write, a delete) reads the new
+record, so nothing is ever served from a stale copy.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from strongroom.core.view import View
+from strongroom.engines.transit.events import Event, Events
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import (
     CACHE_CONFIG_DECODER,
@@ -46,10 +51,12 @@ _RETRIES = 1000
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What a mutation wants written: the new policy (None deletes the key) plus extra ops."""
+    """What a mutation wants written: the new policy (None deletes the key) plus extra ops,
+    and the events that report it (emitted only if this Change commits)."""
 
     policy: KeyPolicy | None
     ops: Sequence[Op] = ()
+    events: Sequence[Event] = ()
 
 
 Mutation = Callable[[KeyPolicy | None], Awaitable[Change | None]]
@@ -62,23 +69,27 @@ def counter_path(name: str, version: int) -> str:
 class TransitStore:
     """Keys of one transit mount, with an LRU of parsed keyrings (`cache-config` sizes it)."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, events: Events) -> None:
         self.view = view
+        self.events = events
         self._cache: OrderedDict[str, Keyring] = OrderedDict()
         self._cache_size: int | None = None  # read from storage on first use
 
+    async def exists(self, name: str) -> bool:
+        return await self.view.version(POLICY + name) != 0
+
     async def load(self, name: str) -> Keyring | None:
-        """The key as stored now, reusing the parsed copy while its storage version holds."""
+        """The key as stored now: the parsed copy while its storage version holds, else read."""
+        cached = self._cache.get(name)
+        if cached is not None and await self.view.version(POLICY + name) == cached.storage_version:
+            self._cache.move_to_end(name)
+            return cached
         entry = await self.view.get_entry(POLICY + name)
         if entry is None:
             self._cache.pop(name, None)
             return None
-        ring = self._cache.get(name)
-        if ring is None or ring.storage_version != entry.version:
-            ring = Keyring(POLICY_DECODER.decode(entry.value), entry.version)
-            await self._remember(name, ring)
-        else:
-            self._cache.move_to_end(name)
+        ring = Keyring(POLICY_DECODER.decode(entry.value), entry.version)
+        await self._remember(name, ring)
         return ring
 
     async def _remember(self, name: str, ring: Keyring) -> None:
@@ -108,7 +119,10 @@ class TransitStore:
             except StorageConflict:
                 await asyncio.sleep(0)  # let the winner's caller run before we re-read
                 continue
-            return await self.load(name)
+            if change.policy is None:
+                self._cache.pop(name, None)
+            await self.events.send(change.events)
+            return None if change.policy is None else await self.load(name)
         raise StorageConflict(detail=f"transit key kept changing under {_RETRIES} attempts")
 
     async def names(self) -> list[str]:

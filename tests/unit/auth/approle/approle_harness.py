@@ -46,6 +46,10 @@ class YieldingStore:
         await asyncio.sleep(0)
         return await self._inner.get_entry(path)
 
+    async def version(self, path: str) -> int:
+        await asyncio.sleep(0)
+        return await self._inner.version(path)
+
     async def put(self, path: str, value: bytes) -> int:
         await asyncio.sleep(0)
         return await self._inner.put(path, value)

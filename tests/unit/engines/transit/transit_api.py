@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +15,8 @@ import httpx
 from strongroom.clock import ManualClock
 from strongroom.core.core import Core
 from strongroom.core.keeper import LocalKeeper
-from strongroom.core.mounts import BackendType, MountContext
+from strongroom.core.mounts import BackendType, EventSink, MountContext
+from strongroom.core.request import Operation, Request
 from strongroom.engines.registry import catalogue
 from strongroom.engines.transit import TransitBackend
 from strongroom.http.app import App
@@ -141,9 +142,31 @@ def mounted(server: Server, path: str = "transit/") -> TransitBackend:
     return backend
 
 
-def another_worker(server: Server, path: str = "transit/") -> TransitBackend:
-    """A second backend instance over the same storage: another worker, with its own caches."""
+async def direct(
+    backend: TransitBackend,
+    path: str,
+    data: Mapping[str, Any] | None = None,
+    op: Operation = Operation.UPDATE,
+) -> dict[str, Any]:
+    """`transit/<path>` straight to `backend`, as the core hands it over after its existence
+    check (for a write) and ACL; no token, no audit. Raises the handler's errors."""
+    if op is Operation.UPDATE:
+        await backend.exists(path)
+    response = await backend.handle(Request("test", op, f"transit/{path}", data or {}), path)
+    return dict(response.data or {})
+
+
+async def _unrecorded(_kind: str, _data: Mapping[str, Any]) -> None:
+    """The events of a test worker that nobody records."""
+
+
+def another_worker(
+    server: Server, path: str = "transit/", emit: EventSink = _unrecorded
+) -> TransitBackend:
+    """A second backend instance over the same storage: another worker, with its own caches,
+    sending its events to `emit`."""
     found = server.core.mounts.route(path)
     assert found is not None
     view = mounted(server, path).transit.store.view
-    return TransitBackend(MountContext(view=view, clock=server.clock, entry=found[0].entry))
+    ctx = MountContext(view=view, clock=server.clock, entry=found[0].entry, emit=emit)
+    return TransitBackend(ctx)
