@@ -163,7 +163,7 @@ def _escaped(seq: str) -> str:
 
 
 def _quote(text: str) -> str:
-    """`text` as the inside of an HCL string: backslash and quote escaped, and `%{` (a
-    template directive to python-hcl2) written as `%\\u007b`."""
+    """`text` as the inside of an HCL string: backslash and quote escaped, and `%{` and `${`
+    (template directive and interpolation to python-hcl2) written as `%\\u007b`/`$\\u007b`."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return escaped.replace("%{", "%\\u007b")
+    return escaped.replace("%{", "%\\u007b").replace("${", "$\\u007b")

@@ -9,7 +9,7 @@ import string
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from strongroom.passwords import (
@@ -55,6 +55,7 @@ def test_every_generated_password_satisfies_its_policy(policy: PasswordPolicy) -
 
 @settings(max_examples=300)
 @given(policies())
+@example(PasswordPolicy(length=4, rules=(CharsetRule(charset="${%{", min_chars=0),)))
 def test_documents_round_trip(policy: PasswordPolicy) -> None:
     assert parse_policy(render_policy(policy)) == policy
 
