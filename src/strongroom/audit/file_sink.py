@@ -40,7 +40,11 @@ from strongroom.audit.sinks import SinkChain, new_chain_id
 
 __all__ = ["FileSink"]
 
-_CHUNK = 65536
+# Reading backwards for the last line: a first read of a few KiB holds a typical entry (another
+# worker's line is read before almost every write, so 64 KiB each time cost more than the write),
+# then the window doubles up to _MAX_CHUNK for the rare huge entry.
+_FIRST_CHUNK = 4096
+_MAX_CHUNK = 1 << 20
 _FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
 
 
@@ -244,10 +248,12 @@ def _last_line(fd: int, size: int) -> tuple[bytes | None, bool]:
 
 def _rfind_newline(fd: int, end: int) -> int:
     """Offset of the last b"\\n" before `end`, or -1."""
+    chunk = _FIRST_CHUNK
     while end > 0:
-        start = max(0, end - _CHUNK)
+        start = max(0, end - chunk)
         found = os.pread(fd, end - start, start).rfind(b"\n")
         if found >= 0:
             return start + found
         end = start
+        chunk = min(chunk * 2, _MAX_CHUNK)
     return -1

@@ -83,6 +83,23 @@ async def test_two_sinks_on_one_file_continue_each_others_chain(
     assert [e["type"] for e in lines_of(path)].count("checkpoint") == 4  # seq 4, 8, 12 and now
 
 
+@pytest.mark.parametrize("size", [10, 5_000, 300_000])
+async def test_a_worker_continues_after_another_workers_line_of_any_size(
+    tmp_path: Path, entry: MakeEntry, size: int
+) -> None:
+    path = tmp_path / "a.log"
+    first, second = FileSink(str(path)), FileSink(str(path))
+    await first.write(entry(0))
+    big = entry(1)
+    big["request"]["data"] = {"blob": "x" * size}
+    await first.write(big)
+    await second.write(entry(2))  # must find the start of a line far longer than one read
+    await first.close()
+    await second.close()
+    assert [e["seq"] for e in lines_of(path)] == [1, 2, 3, 4]
+    assert verify_file(path).ok
+
+
 async def test_reopening_a_log_continues_its_chain(tmp_path: Path, entry: MakeEntry) -> None:
     path = tmp_path / "a.log"
     for round_ in range(2):
