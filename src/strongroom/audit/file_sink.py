@@ -24,6 +24,7 @@ carries a `chain` id, since every worker shares the stream without a lock.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import fcntl
 import os
@@ -44,6 +45,7 @@ __all__ = ["FileSink"]
 # worker's line is read before almost every write, so 64 KiB each time cost more than the write),
 # then the window doubles up to _MAX_CHUNK for the rare huge entry.
 _FIRST_CHUNK = 4096
+_LOCK_TRIES = 200  # yields to the event loop before falling back to a blocking flock
 _MAX_CHUNK = 1 << 20
 _FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
 
@@ -93,13 +95,15 @@ class FileSink:
         self._inode = (0, 0)  # (st_dev, st_ino) of the open file
         self._fd: int | None = 1 if self._stdout else self._open()
 
-    blocking = True  # write() never suspends: the broker awaits it directly, no task or timer
+    # write() never blocks on anything but the file: the broker awaits it directly, no task or
+    # timer. It yields only while another worker holds the file's lock (see `_acquire`).
+    blocking = True
 
     async def write(self, entry: dict[str, Any]) -> None:
-        self._append(lambda: self.chain.entry_lines(entry))
+        await self._append(lambda: self.chain.entry_lines(entry))
 
     async def checkpoint(self) -> None:
-        self._append(self.chain.checkpoint_lines)
+        await self._append(self.chain.checkpoint_lines)
 
     async def close(self) -> None:
         fd, self._fd = self._fd, None
@@ -108,18 +112,17 @@ class FileSink:
 
     # -- the write path ---------------------------------------------------------------------
 
-    def _append(self, make: Callable[[], list[bytes]]) -> None:
+    async def _append(self, make: Callable[[], list[bytes]]) -> None:
         if self._fd is None:
             raise OSError(errno.EBADF, "audit device is closed")
         if self._stdout:
             self._emit(self._fd, 0, make, truncate=False)
             return
-        fd = self._fd
         now = self._clock()
         if now >= self._next_rotation_check:
-            fd = self._follow_rotation(fd)
+            self._follow_rotation(self._fd)
             self._next_rotation_check = now + self._rotation_check
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = await self._acquire()
         try:
             opened = os.fstat(fd)
             if opened.st_nlink == 0:  # deleted: follow at once, or every line would be lost
@@ -132,6 +135,30 @@ class FileSink:
             self._size = self._emit(fd, size, make, head=head)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    async def _acquire(self) -> int:
+        """Lock the file for an append and return its descriptor.
+
+        Another worker's append holds the lock for tens of microseconds. Waiting for it with a
+        blocking flock would stall this worker's whole event loop; trying without blocking and
+        yielding in between lets the loop serve other requests meanwhile. (Within one process
+        there is no race: an append never yields while it holds the lock.)
+        """
+        for _ in range(_LOCK_TRIES):
+            fd = self._fd  # re-read: another task of this worker may have followed a rotation
+            if fd is None:
+                raise OSError(errno.EBADF, "audit device is closed")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                await asyncio.sleep(0)
+            else:
+                return fd
+        fd = self._fd
+        if fd is None:
+            raise OSError(errno.EBADF, "audit device is closed")
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a holder this slow: just wait
+        return fd
 
     def _emit(
         self,

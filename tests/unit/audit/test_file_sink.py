@@ -3,6 +3,8 @@ delete or truncation, torn lines, failed writes rolled back, mode, prefix and st
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import hashlib
 import itertools
 import os
@@ -290,3 +292,27 @@ async def test_stdout_gets_a_chain_of_its_own(
 def test_bad_checkpoint_interval_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="checkpoint_every"):
         FileSink(str(tmp_path / "a.log"), checkpoint_every=0)
+
+
+async def test_waiting_for_another_workers_lock_does_not_stall_the_event_loop(
+    tmp_path: Path, entry: MakeEntry
+) -> None:
+    path = tmp_path / "a.log"
+    sink = FileSink(str(path))
+    await sink.write(entry(0))
+    other_worker = os.open(path, os.O_RDWR)  # its own open file: its flock conflicts with ours
+    fcntl.flock(other_worker, fcntl.LOCK_EX)
+    writing = asyncio.create_task(sink.write(entry(1)))
+    ticks = 0
+    for _ in range(20):  # the loop keeps running other work while the write waits
+        await asyncio.sleep(0)
+        ticks += 1
+    assert not writing.done()
+    assert len(lines_of(path)) == 2  # chain_start and entry 0: nothing written yet
+    fcntl.flock(other_worker, fcntl.LOCK_UN)
+    os.close(other_worker)
+    await writing
+    await sink.close()
+    assert ticks == 20
+    assert [e.get("request", {}).get("id") for e in lines_of(path)] == [None, "req-0", "req-1"]
+    assert verify_file(path).ok
