@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from strongroom.engines.database import postgresql
+from strongroom.engines.database import mysql, postgresql, redis
 from strongroom.engines.database.models import DatabaseConfig
 from strongroom.engines.database.plugin import Connection, DatabasePlugin
 from strongroom.engines.database.usernames import POSTGRES_DEFAULT
@@ -34,6 +34,15 @@ CATALOGUE: Mapping[str, PluginSpec] = {
     postgresql.NAME: PluginSpec(
         postgresql.PostgreSQLPlugin, POSTGRES_DEFAULT, postgresql.MAX_IDENTIFIER, clones=True
     ),
+    **{
+        name: PluginSpec(mysql.MySQLPlugin, mysql.DEFAULT_TEMPLATE, mysql.MAX_USERNAME)
+        for name in mysql.NAMES
+        if name != mysql.LEGACY_NAME
+    },
+    mysql.LEGACY_NAME: PluginSpec(
+        mysql.MySQLPlugin, mysql.LEGACY_TEMPLATE, mysql.MAX_LEGACY_USERNAME
+    ),
+    redis.NAME: PluginSpec(redis.RedisPlugin, redis.DEFAULT_TEMPLATE, redis.MAX_USERNAME),
 }
 
 

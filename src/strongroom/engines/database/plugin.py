@@ -52,3 +52,13 @@ class DatabasePlugin(Protocol):
     async def close(self) -> None:
         """Release pooled connections; idempotent."""
         ...
+
+
+def positive_option(value: object, default: int) -> int:
+    """A connection option such as `max_open_connections`: a positive integer (JSON number or
+    digits), else `default`."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return int(value)
+    return default

@@ -21,7 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from strongroom.engines.database import scram
 from strongroom.engines.database.errors import DatabaseError, sanitized
-from strongroom.engines.database.plugin import Connection
+from strongroom.engines.database.plugin import Connection, positive_option
 from strongroom.engines.database.statements import quote_identifier, quote_literal, render
 
 NAME = "postgresql-database-plugin"
@@ -44,8 +44,8 @@ class PostgreSQLPlugin:
             self._conninfo,
             open=False,
             min_size=0,  # connect on demand: a config may sit unused for days
-            max_size=_positive(options.get("max_open_connections"), 4),
-            max_lifetime=float(_positive(options.get("max_connection_lifetime"), 3600)),
+            max_size=positive_option(options.get("max_open_connections"), 4),
+            max_lifetime=float(positive_option(options.get("max_connection_lifetime"), 3600)),
             max_idle=60.0,
             timeout=float(_CONNECT_TIMEOUT),
             kwargs={"autocommit": True},
@@ -200,13 +200,3 @@ def _conninfo(connection: Connection) -> str:
         params["password"] = password
     params.setdefault("connect_timeout", _CONNECT_TIMEOUT)
     return make_conninfo("", **params)
-
-
-def _positive(value: object, default: int) -> int:
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int) and value > 0:
-        return value
-    if isinstance(value, str) and value.isdigit() and int(value) > 0:
-        return int(value)
-    return default

@@ -129,7 +129,7 @@ async def test_other_refusals(api: Api) -> None:
     assert "unknown role: nope" in await refused(api, "GET", "creds/nope")
     assert "unknown role: nope" in await refused(api, "GET", "static-creds/nope")
     assert "plugin not found" in await refused(
-        api, "POST", "config/x", {"plugin_name": "mysql-database-plugin"}
+        api, "POST", "config/x", {"plugin_name": "mongodb-database-plugin"}
     )
     assert "empty plugin name" in await refused(api, "POST", "config/x", {})
     bad_template = {"plugin_name": PLUGIN, "username_template": "{{ nope }}"}
