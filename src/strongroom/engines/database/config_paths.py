@@ -22,7 +22,7 @@ from strongroom.engines.database.models import DatabaseConfig
 from strongroom.engines.database.params import given, listing, statements
 from strongroom.engines.database.service import Database
 from strongroom.engines.database.store import CONFIG
-from strongroom.engines.database.usernames import TemplateError, UsernameContext, render
+from strongroom.engines.usernames import TemplateError, UsernameContext, render
 from strongroom.errors import BadRequest, NotFound
 
 # Request fields that are the engine's; every other field is stored for the plugin.

@@ -15,7 +15,7 @@ from typing import Any
 from strongroom.engines.database import mysql, postgresql, redis
 from strongroom.engines.database.models import DatabaseConfig
 from strongroom.engines.database.plugin import Connection, DatabasePlugin
-from strongroom.engines.database.usernames import POSTGRES_DEFAULT
+from strongroom.engines.usernames import POSTGRES_DEFAULT
 from strongroom.errors import BadRequest
 
 # Fields of connection_details the engine reads itself; everything else is the plugin's.

@@ -19,7 +19,7 @@ from strongroom.engines.database.models import DatabaseConfig, Role
 from strongroom.engines.database.rotation import Rotations
 from strongroom.engines.database.service import Database
 from strongroom.engines.database.static_paths import timing
-from strongroom.engines.database.usernames import TemplateError, UsernameContext, render
+from strongroom.engines.usernames import TemplateError, UsernameContext, render
 from strongroom.errors import BadRequest
 
 EXPIRATION_BUFFER = 5

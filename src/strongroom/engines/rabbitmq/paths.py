@@ -21,7 +21,6 @@ from strongroom.core.mounts import MountContext
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Request, Response
 from strongroom.core.request import Operation as Op
 from strongroom.core.routes import Route, Router
-from strongroom.engines.database.usernames import TemplateError, UsernameContext, render
 from strongroom.engines.rabbitmq.management import Management, RabbitMqError
 from strongroom.engines.rabbitmq.models import (
     CONNECTION,
@@ -37,6 +36,7 @@ from strongroom.engines.rabbitmq.models import (
     Role,
     encode,
 )
+from strongroom.engines.usernames import TemplateError, UsernameContext, render
 from strongroom.errors import BadRequest, NotFound
 
 NAME = r"\w(?:[\w.@-]*\w)?"  # Vault's GenericNameRegex

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.engines.database.usernames import (
+from strongroom.engines.usernames import (
     POSTGRES_DEFAULT,
     TemplateError,
     UsernameContext,

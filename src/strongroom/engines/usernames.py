@@ -1,4 +1,5 @@
-"""Username templates: the small, safe subset of Go's text/template that Vault's plugins use.
+"""Username templates (shared by the database and RabbitMQ engines): the small, safe subset of
+Go's text/template that Vault's plugins use.
 
     {{ printf "v-%s-%s-%s-%s" (.DisplayName | truncate 8) (.RoleName | truncate 8)
        (random 20) (unix_time) | truncate 63 }}
