@@ -41,7 +41,7 @@ LEGACY_TEMPLATE = (
 )
 DEFAULT_REVOKE = ["DROP USER IF EXISTS '{{name}}'@'%'"]
 DEFAULT_CHANGE_PASSWORD = ["ALTER USER '{{username}}'@'%' IDENTIFIED BY '{{password}}'"]
-EXPIRATION_FORMAT = "%Y-%m-%d %H:%M:%S"
+EXPIRATION_FORMAT = "%Y-%m-%d %H:%M:%S%z"  # Vault's "2006-01-02 15:04:05-0700"
 _CONNECT_TIMEOUT = 10
 
 

@@ -3,7 +3,8 @@
 A role's `creation_statements` is a JSON list of ACL rules (`["~*", "+@read"]`), applied with
 `ACL SETUSER <name> on ><password> <rules...>`; revocation is `ACL DELUSER` (idempotent: an
 unknown user counts as deleted). The connection is Vault's `host`, `port`, `username`,
-`password` and `tls`, not a URL. Redis users do not expire, so renewal is a no-op.
+`password`, `tls`, `insecure_tls` and `ca_cert`, not a URL. Redis users do not expire, so
+renewal is a no-op.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ DEFAULT_TEMPLATE = (
     "(.RoleName | uppercase | truncate 10) (random 20 | uppercase) (unix_time) | truncate 100 }}"
 )
 _TIMEOUT = 10.0
+DEFAULT_RULES = ("~*", "+@read")  # Vault's defaultRedisUserRule, for empty statements
 _ENGINE_PREFIXES = frozenset({">", "<", "#", "!"})  # passwords: the engine's alone
 _ENGINE_RULES = frozenset({"nopass", "resetpass", "off", "reset"})
 
@@ -40,6 +42,8 @@ class RedisPlugin:
             username=connection.username or None,
             password=connection.password or None,
             ssl=bool(options.get("tls")),
+            ssl_cert_reqs="none" if options.get("insecure_tls") else "required",
+            ssl_ca_data=str(options.get("ca_cert") or "") or None,
             socket_timeout=_TIMEOUT,
             socket_connect_timeout=_TIMEOUT,
             max_connections=positive_option(options.get("max_open_connections"), 4),
@@ -70,6 +74,9 @@ class RedisPlugin:
     async def set_password(self, statements: Sequence[str], username: str, password: str) -> None:
         del statements
         async with self._failing("unable to change password", password):
+            # SETUSER would quietly create a user that is not there; Vault refuses instead.
+            if await self._command("ACL", "GETUSER", username) is None:
+                raise DatabaseError(f"unable to change password: user {username!r} not found")
             await self._command("ACL", "SETUSER", username, "resetpass", ">" + password)
 
     async def close(self) -> None:
@@ -102,15 +109,8 @@ def _rules(statements: Sequence[str]) -> list[str]:
         if not isinstance(parsed, list) or not all(isinstance(r, str) for r in parsed):
             raise DatabaseError("creation_statements must be JSON lists of ACL rule strings")
         rules.extend(parsed)
-    if not rules:
-        raise DatabaseError("empty creation statements")
     for rule in rules:
         lowered = rule.strip().lower()
-        if lowered[:1] in {">", "<", "#", "!"} or lowered in {
-            "nopass",
-            "resetpass",
-            "off",
-            "reset",
-        }:
+        if lowered[:1] in _ENGINE_PREFIXES or lowered in _ENGINE_RULES:
             raise DatabaseError(f"ACL rule {rule!r} is not allowed in creation statements")
-    return rules
+    return rules or list(DEFAULT_RULES)

@@ -206,3 +206,27 @@ async def test_redis_refuses_rules_that_would_set_passwords(server: Server, red:
     refused = await server.call("GET", "database/creds/open")
     assert refused.status_code == 400
     assert "nopass" in refused.text
+
+
+async def test_redis_defaults_to_read_only_and_a_static_role_needs_an_existing_user(
+    server: Server, red: aioredis.Redis
+) -> None:
+    await _mount(server)
+    config = {"plugin_name": "redis-database-plugin", "host": "127.0.0.1", "allowed_roles": "*"}
+    await _ok(server, "POST", "config/cache", config)
+    await _ok(server, "POST", "roles/reader", {"db_name": "cache"})
+    granted = await _ok(server, "GET", "creds/reader")
+    user, password = granted["data"]["username"], granted["data"]["password"]
+    client = aioredis.Redis(host="127.0.0.1", port=6379, username=user, password=password)
+    assert await client.get("any-key") is None  # Vault's default rules: ~* +@read
+    with pytest.raises(NoPermissionError):
+        await client.set("any-key", "v")
+    await client.aclose()
+    await server.call("PUT", "sys/leases/revoke", {"lease_id": granted["lease_id"]})
+    missing = f"sr-nobody-{secrets.token_hex(3)}"
+    body = {"db_name": "cache", "username": missing, "rotation_period": "1h"}
+    refused = await server.call("POST", "database/static-roles/ghost", body)
+    assert refused.status_code == 400
+    assert "not found" in refused.text
+    names = [n.decode() if isinstance(n, bytes) else n for n in await red.acl_users()]
+    assert missing not in names  # not quietly created
