@@ -175,3 +175,22 @@ def test_a_path_that_is_not_a_file_is_refused(path: str) -> None:
 async def test_the_file_is_in_wal_mode_with_full_sync(backend: SqliteBackend) -> None:
     assert backend._reader.execute("PRAGMA journal_mode").fetchall() == [("wal",)]
     assert backend._reader.execute("PRAGMA synchronous").fetchall() == [(2,)]  # FULL
+
+
+async def test_a_write_waits_for_another_processes_lock_and_then_commits(
+    backend: SqliteBackend, tmp_path: Path
+) -> None:
+    """Another process's write transaction (a second connection stands in for it): our writer
+    polls for the lock instead of SQLite's 100 ms back-off, and commits once it is free."""
+    other = sqlite3.connect(str(tmp_path / "kv.db"), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    writing = asyncio.create_task(backend.put("p/waiting", b"v"))
+    for _ in range(20):
+        await asyncio.sleep(0.001)
+    assert not writing.done()  # it cannot commit while the lock is held
+    other.execute("COMMIT")
+    other.close()
+    version = await asyncio.wait_for(writing, 5)
+    entry = await backend.get("p/waiting")
+    assert entry is not None
+    assert entry.version == version

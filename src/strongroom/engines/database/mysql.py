@@ -45,6 +45,15 @@ EXPIRATION_FORMAT = "%Y-%m-%d %H:%M:%S%z"  # Vault's "2006-01-02 15:04:05-0700"
 _CONNECT_TIMEOUT = 10
 
 
+class _QuietCursor(aiomysql.Cursor):  # type: ignore[misc]
+    """A cursor that leaves server notes alone. aiomysql fetches them with an extra
+    `SHOW WARNINGS` round trip and raises each as a Python warning: `DROP USER IF EXISTS` of a
+    user already gone would then print (or, under `-W error`, fail) where it is success."""
+
+    async def _show_warnings(self, conn: object) -> None:
+        del conn
+
+
 class MySQLPlugin:
     """One `database/config/:name` of a MySQL plugin."""
 
@@ -58,7 +67,7 @@ class MySQLPlugin:
         async with self._failing("error verifying connection"):
             conn = await aiomysql.connect(**self._params)
             try:
-                async with conn.cursor() as cursor:
+                async with conn.cursor(_QuietCursor) as cursor:
                     await cursor.execute("SELECT 1")
             finally:
                 conn.close()
@@ -108,7 +117,7 @@ class MySQLPlugin:
         self, action: str, statements: Sequence[str], values: Mapping[str, str], *hidden: str
     ) -> None:
         async with self._failing(action, *hidden), self._connection() as conn:
-            async with conn.cursor() as cursor:
+            async with conn.cursor(_QuietCursor) as cursor:
                 for statement in statements:
                     for part in _split(statement):
                         await cursor.execute(render(part, values))
@@ -155,12 +164,12 @@ def _split(statement: str) -> list[str]:
 
 def _params(connection: Connection) -> dict[str, Any]:
     """aiomysql's keyword arguments from Vault's `connection_url`
-    (`{{username}}:{{password}}@tcp(host:port)/db`, or a `mysql://` URL)."""
+    (`{{username}}:{{password}}@tcp(host:port)/db`, or a `mysql://` URL). The URL is parsed
+    with its placeholders in place, so a password holding `@`, `:` or `/` cannot move the
+    host; the config's `username` and `password` win over any written into the URL."""
     url = connection.connection_url
     if not url:
         raise DatabaseError("connection_url cannot be empty")
-    url = url.replace("{{username}}", connection.username)
-    url = url.replace("{{password}}", connection.password)
     if "@tcp(" in url:  # Go's DSN form: user:pass@tcp(host:port)/db?params
         credentials, _, rest = url.rpartition("@tcp(")
         address, _, tail = rest.partition(")")
@@ -172,11 +181,13 @@ def _params(connection: Connection) -> dict[str, Any]:
         port = parts.port or 3306
     except ValueError:
         raise DatabaseError("error creating database object: invalid connection_url") from None
+    user = unquote(parts.username or "").replace("{{username}}", connection.username)
+    password = unquote(parts.password or "").replace("{{password}}", connection.password)
     return {
         "host": parts.hostname or "127.0.0.1",
         "port": port,
-        "user": connection.username or unquote(parts.username or ""),
-        "password": connection.password or unquote(parts.password or ""),
+        "user": connection.username or user,
+        "password": connection.password or password,
         "db": parts.path.lstrip("/") or None,
         "connect_timeout": _CONNECT_TIMEOUT,
         "autocommit": False,
