@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
 from strongroom.engines.database.errors import DatabaseError, sanitized
@@ -47,6 +49,10 @@ class RedisPlugin:
             socket_timeout=_TIMEOUT,
             socket_connect_timeout=_TIMEOUT,
             max_connections=positive_option(options.get("max_open_connections"), 4),
+            # One quick retry (a pooled connection the server closed), not redis-py's default
+            # three with backoff of seconds: that retries refused passwords too (an
+            # AuthenticationError is a ConnectionError), and the engine retries revocation itself.
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1),
         )
 
     async def verify(self) -> None:

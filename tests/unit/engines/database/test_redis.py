@@ -11,12 +11,15 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import AuthenticationError, NoPermissionError, RedisError
 
 from strongroom.engines.database.errors import DatabaseError
 from strongroom.engines.database.redis import _rules
 from support.inproc import Server, service_missing
 
+NO_RETRY = Retry(NoBackoff(), 0)  # redis-py retries a refused password for seconds
 CONFIG = {
     "plugin_name": "redis-database-plugin",
     "host": "127.0.0.1",
@@ -67,7 +70,9 @@ async def _users(red: aioredis.Redis) -> list[str]:
 
 
 async def _login_works(user: str, password: str) -> bool:
-    client = aioredis.Redis(host="127.0.0.1", port=6379, username=user, password=password)
+    client = aioredis.Redis(
+        host="127.0.0.1", port=6379, username=user, password=password, retry=NO_RETRY
+    )
     try:
         await client.ping()
     except AuthenticationError:
