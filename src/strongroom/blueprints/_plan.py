@@ -100,6 +100,7 @@ class Plan:
     def describe(self) -> dict[str, Any]:
         return {
             "converged": self.converged,
+            "conflicts": len(self.conflicts),  # drift no write can fix: an operator's call
             "actions": [action.describe() for action in self.actions],
             "drift": [drift.describe() for drift in self.drift],
         }

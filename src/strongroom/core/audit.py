@@ -139,6 +139,7 @@ class AuditBroker:
     async def close(self) -> None:
         sinks, self._sinks, self._loaded = self._sinks, {}, None
         self._pending.clear()
+        _identifier_hmac.cache_clear()  # it is keyed by raw tokens: gone with the seal
         for _device, sink in sinks.values():
             try:
                 await sink.close()

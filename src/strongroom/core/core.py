@@ -8,6 +8,7 @@ sealed (health, seal status, init, unseal, leader, rekey, generate-root), exactl
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import logging
@@ -262,6 +263,12 @@ class Core:
             self.mounts.backend_type(type_, kind)  # raises the catalogue error
             raise BadRequest(f"cannot mount a {type_} backend")
         self.mounts.backend_type(type_, kind)
+        first = normalise(path).split("/", 1)[0] + "/"
+        if kind == "mounts" and any(
+            child.path == self.namespace.path + first
+            for child in self.namespaces.children(self.namespace)
+        ):
+            raise BadRequest(f'"{first}" is a child namespace of this namespace')
         entry = new_entry(
             path=path,
             type_=type_,
@@ -323,6 +330,7 @@ class Core:
                 found = self.namespaces.by_id(namespace_id)
                 if found is None or found.deleting:
                     del node.scopes[namespace_id]
+                    await scoped.mounts.close()  # its engines' pools hold the tenant's creds
                 else:
                     scoped.namespace = found  # its metadata may have changed
             for scoped in self.scopes():
@@ -342,6 +350,8 @@ class Core:
         expired = await self.tokens.expire_due()
         if expired:
             await self.audit.log_event("tokens-expired", {"count": expired})
+        namespaces = [ns for ns in self.namespaces.all() if not ns.deleting]
+        scopes = [await self.scope(ns) for ns in namespaces]  # every lease's engine, loaded
         await self.revoke_token_leases()
         leases = await self.leases.expire_due()
         if leases:
@@ -351,8 +361,7 @@ class Core:
         for namespace in self.namespaces.all():
             if namespace.deleting:
                 await lifecycle.purge_step(self, namespace)
-                continue
-            scoped = await self.scope(namespace)
+        for scoped in scopes:
             for mounted in scoped.mounts.mounted():
                 tick = getattr(mounted.backend, "tick", None)
                 if tick is not None:
@@ -482,14 +491,22 @@ class Core:
         caller = request.caller
         # A batch token has no key to index by: its non-orphan leases go with its parent.
         token_key = "" if caller is None else caller.key or caller.parent
-        entry = await self.leases.grant(
-            self.namespace.path + mounted.full_path + rest,
-            mounted.entry.uuid,
-            response.secret,
-            token_key,
-            self.mount_ttls(mounted.kind, mounted.entry.path),
-            None if caller is None else caller.expire_time,
-        )
+        try:
+            entry = await self.leases.grant(
+                self.namespace.path + mounted.full_path + rest,
+                mounted.entry.uuid,
+                response.secret,
+                token_key,
+                self.mount_ttls(mounted.kind, mounted.entry.path),
+                None if caller is None else caller.expire_time,
+            )
+        except Exception:
+            # No lease, so nothing would ever revoke what the engine just created (Vault's
+            # Register does the same): take it back now, then fail the request.
+            if isinstance(mounted.backend, LeaseHolder):
+                with contextlib.suppress(Exception):
+                    await mounted.backend.revoke_lease(response.secret.internal)
+            raise
         response.secret = None
         response.lease_id = entry.lease_id.removeprefix(self.namespace.path)
         response.lease_duration = entry.ttl

@@ -111,7 +111,7 @@ def test_applying_twice_changes_nothing() -> None:
         result = plan(rendered, state)
         assert result.converged
         assert result == Plan()
-        assert result.describe() == {"converged": True, "actions": [], "drift": []}
+        assert result.describe() == {"converged": True, "conflicts": 0, "actions": [], "drift": []}
 
 
 def test_things_the_blueprint_does_not_name_are_left_alone() -> None:

@@ -275,3 +275,16 @@ def _app(core: Any) -> Any:
     from strongroom.http.app import App  # noqa: PLC0415 - only this test builds a second app
 
     return App(core)
+
+
+async def test_a_namespace_cannot_shadow_a_mount_nor_a_mount_a_namespace(server: Server) -> None:
+    mounted = await server.call("POST", "sys/mounts/acme", {"type": "kv"})
+    assert mounted.status_code == 204
+    shadowing = await server.call("POST", "sys/namespaces/acme", {})
+    assert shadowing.status_code == 400  # its paths and lease ids would be the mount's
+    await create(server, "team-a")
+    clash = await server.call("POST", "sys/mounts/team-a", {"type": "kv"})
+    assert clash.status_code == 400
+    nested = await server.call("POST", "sys/mounts/team-a/deeper", {"type": "kv"})
+    assert nested.status_code == 400
+    assert (await server.call("GET", "sys/mounts")).status_code == 200

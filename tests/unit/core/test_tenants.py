@@ -148,3 +148,10 @@ async def test_a_noisy_tenant_does_not_starve_another(server: Server) -> None:
         (await server.call("GET", "sys/mounts", headers=ns("quiet"))).status_code for _ in range(20)
     ]
     assert set(quiet) == {200}
+
+
+async def test_a_tenant_may_not_take_a_reserved_name(server: Server) -> None:
+    for name in ("sys", "auth", "root", "identity", "cubbyhole"):
+        refused = await server.call("POST", f"sys/tenants/{name}", {})
+        assert refused.status_code == 400, name
+    assert (await server.call("GET", "sys/mounts")).status_code == 200  # root sys/ still ours

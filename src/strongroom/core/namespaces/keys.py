@@ -25,7 +25,7 @@ from strongroom.barrier.errors import InvalidCiphertext
 from strongroom.barrier.keyring import Keyring, Term
 from strongroom.clock import Clock
 from strongroom.core.view import Store
-from strongroom.errors import InternalError, StorageConflict
+from strongroom.errors import InternalError, NotFound, StorageConflict
 from strongroom.secret import SecretBytes
 from strongroom.storage.interface import Check, Entry, Op, Put
 
@@ -33,8 +33,9 @@ KEYS_PREFIX = "core/namespace-keys/"
 _ROTATE_ATTEMPTS = 5
 
 
-class KeyDestroyed(InternalError):
-    """The namespace's keyring is gone (the namespace was deleted): nothing of it opens."""
+class KeyDestroyed(NotFound):
+    """The namespace's keyring is gone (the namespace was deleted): nothing of it opens. A
+    request racing the deletion gets a 404, as if the namespace were already gone."""
 
 
 class TenantStore:
@@ -89,7 +90,7 @@ class TenantStore:
     async def _read(self) -> tuple[Keyring, int]:
         found = await self._barrier.get_entry(self._record)
         if found is None:
-            raise KeyDestroyed(detail="namespace keyring not found")
+            raise KeyDestroyed
         return Keyring.decode(found.value), found.version
 
     async def _current(self, needed: int = 0) -> Keyring:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from strongroom.core.mount_manager import full_path
 from strongroom.core.namespaces.registry import NamespaceEntry, storage_prefix
 from strongroom.errors import BadRequest
 
@@ -19,6 +20,15 @@ PURGE_PAGE = 64  # top-level storage entries per background round
 async def create(core: Core, path: str, metadata: dict[str, str]) -> NamespaceEntry:
     """Create `path` (absolute) with Vault's starting state: `sys/`, `auth/token/` and the
     `default` policy of its own."""
+    parent = core.namespaces.by_path(NamespaceEntry(id="", path=path).parent_path)
+    if parent is not None:
+        name = path[len(parent.path) :]
+        holder = await core.scope(parent)
+        # Paths and lease ids of a namespace start with its name: a parent mount under the same
+        # name would be shadowed, and its leases would look like the child's.
+        for kind in ("mounts", "auth"):
+            if any(full_path(e, kind).startswith(name) for e in holder.mounts.entries(kind)):
+                raise BadRequest(f'"{name}" is a mount path in namespace "{parent.path}"')
     created = await core.namespaces.create(path, metadata)
     scoped = await core.scope(created)
     await scoped.tenant_keys().create_key()

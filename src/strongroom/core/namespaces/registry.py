@@ -143,6 +143,7 @@ class NamespaceRegistry:
         return best
 
     async def create(self, path: str, metadata: dict[str, str]) -> NamespaceEntry:
+        path = normalise(path)  # every caller (sys/namespaces, sys/tenants) meets the rules
         created = NamespaceEntry(id=_new_id(), path=path, custom_metadata=metadata)
 
         def add(blob: bytes | None) -> bytes:

@@ -135,8 +135,11 @@ class MySQLPlugin:
         try:
             yield
         except pymysql.err.MySQLError as exc:
-            detail = exc.args[1] if len(exc.args) > 1 else str(exc)
-            message = sanitized(str(detail), [*self._hidden, *hidden])
+            detail = str(exc.args[1] if len(exc.args) > 1 else exc)
+            # A syntax error quotes the statement from the error on ("near '...'"), cut at 80
+            # characters, possibly mid-password: keep only what comes before the quote.
+            detail = detail.split(" near '", 1)[0]
+            message = sanitized(detail, [*self._hidden, *hidden])
             raise DatabaseError(f"{action}: {message}") from None
         except (OSError, ValueError):
             raise DatabaseError(f"{action}: cannot reach the database") from None

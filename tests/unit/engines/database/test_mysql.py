@@ -235,7 +235,7 @@ async def test_a_statement_error_quoting_the_password_is_sanitized(
     refused = await server.call("GET", "database/creds/broken")
     assert refused.status_code == 400
     assert "syntax" in refused.text
-    assert "[password]" in refused.text
+    assert " near " not in refused.text  # the quoted statement, password and all, is cut
 
 
 # -- statement rendering and connection URLs ---------------------------------------------------
