@@ -42,3 +42,14 @@ class SecretBytes:
         return "SecretBytes(***)"
 
     __str__ = __repr__
+
+
+def masked_repr(struct: object, secret_fields: tuple[str, ...]) -> str:
+    """A msgspec Struct's repr with the named fields shown as `***`: a record that holds a
+    password (or a lease's engine data) may end up in a traceback or a debug line."""
+    names: tuple[str, ...] = getattr(struct, "__struct_fields__", ())
+    shown = (
+        f"{name}=***" if name in secret_fields else f"{name}={getattr(struct, name)!r}"
+        for name in names
+    )
+    return f"{type(struct).__name__}({', '.join(shown)})"

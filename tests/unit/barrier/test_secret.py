@@ -44,3 +44,29 @@ def test_wraps_bytes_only() -> None:
 
 def test_no_attribute_dict_to_leak_through() -> None:
     assert not hasattr(SecretBytes(CANARY), "__dict__")
+
+
+def test_records_holding_secrets_mask_them_in_their_repr() -> None:
+    from strongroom.core.leases.entry import LeaseEntry  # noqa: PLC0415 - one test's needs
+    from strongroom.engines.database.models import DatabaseConfig, StaticAccount  # noqa: PLC0415
+    from strongroom.engines.rabbitmq.models import Connection  # noqa: PLC0415
+
+    canary = "c4n4ry-pw"
+    records = [
+        DatabaseConfig(plugin_name="p", connection_details={"password": canary}),
+        StaticAccount(username="app", password=canary),
+        Connection(connection_uri="http://mq", username="guest", password=canary),
+        LeaseEntry(
+            lease_id="db/creds/r/x",
+            mount_uuid="m",
+            internal={"password": canary},
+            issue_time=0,
+            expire_time=1,
+            max_expire_time=2,
+            ttl=1,
+            due=1,
+        ),
+    ]
+    for record in records:
+        assert canary not in repr(record)
+        assert "***" in repr(record)

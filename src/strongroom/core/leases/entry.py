@@ -9,6 +9,8 @@ from typing import Any
 
 import msgspec
 
+from strongroom.secret import masked_repr
+
 _BASE62 = string.ascii_letters + string.digits
 _ID_LENGTH = 24  # Vault's lease suffix length: ~143 bits
 
@@ -27,6 +29,9 @@ class LeaseEntry(msgspec.Struct, frozen=True, kw_only=True):
     due: float  # when the expiry job next acts: expire_time, or the next revocation retry
     attempts: int = 0  # failed revocations so far (visible in sys/leases/lookup)
     last_error: str = ""  # the failing exception's type name only: messages may hold secrets
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("internal",))
 
 
 def new_lease_id(prefix: str) -> str:

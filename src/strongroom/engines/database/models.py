@@ -12,6 +12,8 @@ from typing import Any
 
 import msgspec
 
+from strongroom.secret import masked_repr
+
 
 class DatabaseConfig(msgspec.Struct, frozen=True, kw_only=True):
     """`config/:name`. `connection_details` holds the plugin's fields (connection_url,
@@ -31,6 +33,9 @@ class DatabaseConfig(msgspec.Struct, frozen=True, kw_only=True):
     def allows(self, role: str) -> bool:
         """Vault: "*" allows every role; otherwise the name or a glob of it must be listed."""
         return any(_glob(pattern, role) for pattern in self.allowed_roles)
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("connection_details", "pending_root_password"))
 
 
 def _glob(pattern: str, name: str) -> bool:
@@ -75,6 +80,9 @@ class Pending(msgspec.Struct, frozen=True, kw_only=True):
     owner: str
     lease_until: float
 
+    def __repr__(self) -> str:
+        return masked_repr(self, ("password",))
+
 
 class StaticAccount(msgspec.Struct, frozen=True, kw_only=True):
     """The rotation state of a static role.
@@ -92,6 +100,9 @@ class StaticAccount(msgspec.Struct, frozen=True, kw_only=True):
     retired: str = ""
     retire_at: float = 0.0
     pending: Pending | None = None
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("password",))
 
 
 class StaticRole(msgspec.Struct, frozen=True, kw_only=True):

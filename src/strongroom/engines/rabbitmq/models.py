@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import msgspec
 
+from strongroom.secret import masked_repr
+
 CONNECTION = "config/connection"
 LEASE = "config/lease"
 ROLE = "role/"
@@ -22,6 +24,9 @@ class Connection(msgspec.Struct, frozen=True, kw_only=True):
     password: str
     password_policy: str = ""
     username_template: str = ""
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("password",))
 
 
 class Lease(msgspec.Struct, frozen=True, kw_only=True):
