@@ -12,6 +12,12 @@ is the most this class can promise.
 from __future__ import annotations
 
 import hmac
+import secrets
+import string
+from collections.abc import Iterable
+from urllib.parse import quote
+
+_BASE62 = string.ascii_letters + string.digits
 
 
 class SecretBytes:
@@ -53,3 +59,21 @@ def masked_repr(struct: object, secret_fields: tuple[str, ...]) -> str:
         for name in names
     )
     return f"{type(struct).__name__}({', '.join(shown)})"
+
+
+def random_base62(length: int) -> str:
+    """`length` characters from [A-Za-z0-9], each from `secrets` (~5.95 bits apiece): token,
+    lease and namespace ids."""
+    return "".join(secrets.choice(_BASE62) for _ in range(length))
+
+
+def scrubbed(message: str, hidden: Iterable[str]) -> str:
+    """`message` with every secret in `hidden` (and its URL-quoted forms, as a connection URL
+    would carry it) replaced by `[password]`: for errors from databases and brokers, which may
+    quote the statement or URL that failed."""
+    forms = {
+        form for value in hidden if value for form in (value, quote(value, safe=""), quote(value))
+    }
+    for secret in sorted(forms, key=len, reverse=True):
+        message = message.replace(secret, "[password]")
+    return message.strip()

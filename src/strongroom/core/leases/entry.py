@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
-import string
 from typing import Any
 
 import msgspec
 
-from strongroom.secret import masked_repr
+from strongroom.secret import masked_repr, random_base62
 
-_BASE62 = string.ascii_letters + string.digits
 _ID_LENGTH = 24  # Vault's lease suffix length: ~143 bits
 
 
@@ -36,7 +33,7 @@ class LeaseEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 def new_lease_id(prefix: str) -> str:
     """`<mount path><request path>/<random>`, as Vault names leases."""
-    suffix = "".join(secrets.choice(_BASE62) for _ in range(_ID_LENGTH))
+    suffix = random_base62(_ID_LENGTH)
     return f"{prefix.rstrip('/')}/{suffix}"
 
 

@@ -8,18 +8,16 @@ OpenBao's; a namespace's path never changes, its id names its storage prefix.
 from __future__ import annotations
 
 import re
-import secrets
-import string
 
 import msgspec
 
 from strongroom.core.epoch import update_config
 from strongroom.core.view import Store
 from strongroom.errors import BadRequest
+from strongroom.secret import random_base62
 
 RECORD = "core/namespaces"
 ROOT_ID = "root"
-_BASE62 = string.ascii_letters + string.digits
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Names that would shadow API paths inside the parent namespace (OpenBao reserves these).
 _RESERVED = frozenset({"root", "sys", "audit", "auth", "cubbyhole", "identity"})
@@ -180,4 +178,4 @@ class NamespaceRegistry:
 
 
 def _new_id() -> str:
-    return "".join(secrets.choice(_BASE62) for _ in range(5))
+    return random_base62(5)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import string
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import msgspec
@@ -27,9 +26,9 @@ import msgspec
 from strongroom.core.token.entry import TOKEN_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.view import View
 from strongroom.errors import InternalError, StorageConflict
+from strongroom.secret import random_base62
 from strongroom.storage.interface import Check, Delete, Op, Put
 
-_BASE62 = string.ascii_letters + string.digits
 _TOKEN_CHARS = 24  # 24 base62 characters: ~143 bits from `secrets`
 _PAGE = 500
 _USE_RETRIES = 20
@@ -45,11 +44,11 @@ _ACCESSOR = msgspec.json.Decoder(AccessorRecord)
 
 
 def random_token(prefix: str = TOKEN_PREFIX) -> str:
-    return prefix + "".join(secrets.choice(_BASE62) for _ in range(_TOKEN_CHARS))
+    return prefix + random_base62(_TOKEN_CHARS)
 
 
 def new_accessor() -> str:
-    return "".join(secrets.choice(_BASE62) for _ in range(_TOKEN_CHARS))
+    return random_base62(_TOKEN_CHARS)
 
 
 def _expiry_key(entry: TokenEntry) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from strongroom.errors import BadRequest
+from strongroom.secret import scrubbed
 
 
 class DatabaseError(BadRequest):
@@ -17,6 +18,4 @@ class DatabaseError(BadRequest):
 
 
 def sanitized(message: str, hidden: Iterable[str]) -> str:
-    for secret in sorted((s for s in hidden if s), key=len, reverse=True):
-        message = message.replace(secret, "[password]")
-    return message.strip()
+    return scrubbed(message, hidden)

@@ -16,6 +16,7 @@ import httpx
 
 from strongroom.engines.rabbitmq.models import Connection, TopicPermission, VhostPermission
 from strongroom.errors import BadRequest
+from strongroom.secret import scrubbed
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 _REASON_MAX = 300
@@ -94,10 +95,7 @@ class Management:
         raise self._error(f"{what}: {resp.status_code}: {_reason(resp)}")
 
     def _error(self, message: str) -> RabbitMqError:
-        hidden = {form for s in self._hidden for form in (s, quote(s, safe=""), quote(s))}
-        for secret in sorted(hidden, key=len, reverse=True):
-            message = message.replace(secret, "[password]")
-        return RabbitMqError(message.strip())
+        return RabbitMqError(scrubbed(message, self._hidden))
 
 
 def _reason(resp: httpx.Response) -> str:
