@@ -27,3 +27,14 @@ async def api(server: Server, pg: Pg) -> AsyncIterator[Api]:
     await client.configure()
     yield client
     await client.backend().close()
+
+
+@pytest.fixture
+async def mounted(server: Server) -> AsyncIterator[Server]:
+    """`database/` mounted with no config (the MySQL and Redis tests configure their own);
+    every engine connection this server opened is closed at the end."""
+    resp = await server.call("POST", "sys/mounts/database", {"type": "database"})
+    assert resp.status_code == 204, resp.text
+    yield server
+    for scoped in server.core.scopes():
+        await scoped.mounts.close()

@@ -23,6 +23,7 @@ from strongroom.engines.database.mysql import MySQLPlugin, _params, _split
 from strongroom.engines.database.mysql_statements import render
 from strongroom.engines.database.plugin import Connection
 from support.inproc import Server, service_missing
+from unit.engines.database.db_support import Api
 
 MYSQL = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": "", "db": "test"}
 URL = "{{username}}:{{password}}@tcp(127.0.0.1:3306)/test"
@@ -57,19 +58,8 @@ async def maria() -> AsyncIterator[tuple[Any, str]]:
 
 
 @pytest.fixture
-async def server(server: Server) -> AsyncIterator[Server]:
-    """The in-process server with `database/` mounted; its connections closed at the end."""
-    resp = await server.call("POST", "sys/mounts/database", {"type": "database"})
-    assert resp.status_code == 204, resp.text
-    yield server
-    for scoped in server.core.scopes():
-        await scoped.mounts.close()
-
-
-async def _ok(server: Server, method: str, path: str, body: Any = None) -> dict[str, Any]:
-    resp = await server.call(method, f"database/{path}", body)
-    assert resp.status_code in (200, 204), resp.text
-    return {} if resp.status_code == 204 else dict(resp.json())
+def server(mounted: Server) -> Server:
+    return mounted
 
 
 async def _login_works(user: str, password: str) -> bool:
@@ -105,7 +95,7 @@ async def test_dynamic_user_logs_in_with_the_roles_grants_and_is_dropped(
     server: Server, maria: tuple[Any, str]
 ) -> None:
     root, table = maria
-    await _ok(server, "POST", "config/maria", CONFIG)
+    await Api(server).ok("POST", "config/maria", CONFIG)
     # Two statements in one string, as Vault's examples write them.
     creation = [
         (
@@ -114,8 +104,8 @@ async def test_dynamic_user_logs_in_with_the_roles_grants_and_is_dropped(
         )
     ]
     role = {"db_name": "maria", "creation_statements": creation, "default_ttl": "1h"}
-    await _ok(server, "POST", "roles/reader", role)
-    granted = await _ok(server, "GET", "creds/reader")
+    await Api(server).ok("POST", "roles/reader", role)
+    granted = await Api(server).ok("GET", "creds/reader")
     user, password = granted["data"]["username"], granted["data"]["password"]
     assert len(user) <= 32
     try:
@@ -138,13 +128,13 @@ async def test_revocation_is_idempotent_when_the_user_is_already_gone(
     server: Server, maria: tuple[Any, str]
 ) -> None:
     root, _table = maria
-    await _ok(server, "POST", "config/maria", CONFIG)
+    await Api(server).ok("POST", "config/maria", CONFIG)
     role = {
         "db_name": "maria",
         "creation_statements": ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'"],
     }
-    await _ok(server, "POST", "roles/gone", role)
-    granted = await _ok(server, "GET", "creds/gone")
+    await Api(server).ok("POST", "roles/gone", role)
+    granted = await Api(server).ok("GET", "creds/gone")
     user = granted["data"]["username"]
     async with root.cursor() as cursor:
         await cursor.execute("DROP USER %s@'%%'", (user,))  # someone else dropped it
@@ -161,15 +151,15 @@ async def test_revocation_is_idempotent_when_the_user_is_already_gone(
 
 async def test_legacy_plugin_keeps_names_within_16(server: Server, maria: tuple[Any, str]) -> None:
     root, _table = maria
-    await _ok(
-        server, "POST", "config/old", {**CONFIG, "plugin_name": "mysql-legacy-database-plugin"}
+    await Api(server).ok(
+        "POST", "config/old", {**CONFIG, "plugin_name": "mysql-legacy-database-plugin"}
     )
     role = {
         "db_name": "old",
         "creation_statements": ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'"],
     }
-    await _ok(server, "POST", "roles/a-very-long-role-name", role)
-    granted = await _ok(server, "GET", "creds/a-very-long-role-name")
+    await Api(server).ok("POST", "roles/a-very-long-role-name", role)
+    granted = await Api(server).ok("GET", "creds/a-very-long-role-name")
     user, password = granted["data"]["username"], granted["data"]["password"]
     try:
         assert 0 < len(user) <= 16
@@ -180,7 +170,7 @@ async def test_legacy_plugin_keeps_names_within_16(server: Server, maria: tuple[
     # A template that makes longer names is refused, never cut.
     long_template = {**CONFIG, "plugin_name": "mysql-legacy-database-plugin"}
     long_template["username_template"] = "v-{{.RoleName}}-{{random 20}}"
-    await _ok(server, "POST", "config/old", long_template)
+    await Api(server).ok("POST", "config/old", long_template)
     refused = await server.call("GET", "database/creds/a-very-long-role-name")
     assert refused.status_code == 400
     assert "16" in refused.text
@@ -194,14 +184,14 @@ async def test_static_role_rotation_and_errors_without_passwords(
     async with root.cursor() as cursor:
         await cursor.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{first}'")
     try:
-        await _ok(server, "POST", "config/maria", CONFIG)
+        await Api(server).ok("POST", "config/maria", CONFIG)
         body = {"db_name": "maria", "username": user, "rotation_period": "1h"}
-        await _ok(server, "POST", "static-roles/app", body)
-        current = (await _ok(server, "GET", "static-creds/app"))["data"]["password"]
+        await Api(server).ok("POST", "static-roles/app", body)
+        current = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
         assert await _login_works(user, current)
         assert not await _login_works(user, first)
-        await _ok(server, "POST", "rotate-role/app")
-        rotated = (await _ok(server, "GET", "static-creds/app"))["data"]["password"]
+        await Api(server).ok("POST", "rotate-role/app")
+        rotated = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
         assert rotated != current
         assert await _login_works(user, rotated)
         assert not await _login_works(user, current)
@@ -225,13 +215,13 @@ async def test_a_statement_error_quoting_the_password_is_sanitized(
     server: Server, maria: tuple[Any, str]
 ) -> None:
     del maria
-    await _ok(server, "POST", "config/maria", CONFIG)
+    await Api(server).ok("POST", "config/maria", CONFIG)
     # MariaDB's syntax errors quote the statement from the error on: here, the password.
     role = {
         "db_name": "maria",
         "creation_statements": ["CREATE USER '{{name}}'@'%' IDENTIFIED BYY '{{password}}'"],
     }
-    await _ok(server, "POST", "roles/broken", role)
+    await Api(server).ok("POST", "roles/broken", role)
     refused = await server.call("GET", "database/creds/broken")
     assert refused.status_code == 400
     assert "syntax" in refused.text

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -18,6 +17,7 @@ from redis.exceptions import AuthenticationError, NoPermissionError, RedisError
 from strongroom.engines.database.errors import DatabaseError
 from strongroom.engines.database.redis import _rules
 from support.inproc import Server, service_missing
+from unit.engines.database.db_support import Api
 
 NO_RETRY = Retry(NoBackoff(), 0)  # redis-py retries a refused password for seconds
 CONFIG = {
@@ -42,22 +42,11 @@ async def red() -> AsyncIterator[aioredis.Redis]:
 
 
 @pytest.fixture
-async def server(server: Server, red: aioredis.Redis) -> AsyncIterator[Server]:
-    """The in-process server with `database/` mounted and config `cache`; its connections
-    closed at the end."""
+async def server(mounted: Server, red: aioredis.Redis) -> Server:
+    """`database/` mounted with config `cache`."""
     del red  # requested for its skip
-    resp = await server.call("POST", "sys/mounts/database", {"type": "database"})
-    assert resp.status_code == 204, resp.text
-    await _ok(server, "POST", "config/cache", CONFIG)
-    yield server
-    for scoped in server.core.scopes():
-        await scoped.mounts.close()
-
-
-async def _ok(server: Server, method: str, path: str, body: Any = None) -> dict[str, Any]:
-    resp = await server.call(method, f"database/{path}", body)
-    assert resp.status_code in (200, 204), resp.text
-    return {} if resp.status_code == 204 else dict(resp.json())
+    await Api(mounted).ok("POST", "config/cache", CONFIG)
+    return mounted
 
 
 async def _revoke(server: Server, lease_id: str) -> None:
@@ -89,8 +78,8 @@ async def test_acl_user_with_its_rules_and_revocation(server: Server, red: aiore
         "creation_statements": ['["~app:*", "+get", "+set"]'],
         "default_ttl": "1h",
     }
-    await _ok(server, "POST", "roles/app", role)
-    granted = await _ok(server, "GET", "creds/app")
+    await Api(server).ok("POST", "roles/app", role)
+    granted = await Api(server).ok("GET", "creds/app")
     user, password = granted["data"]["username"], granted["data"]["password"]
     try:
         client = aioredis.Redis(host="127.0.0.1", port=6379, username=user, password=password)
@@ -112,8 +101,10 @@ async def test_acl_user_with_its_rules_and_revocation(server: Server, red: aiore
 async def test_revocation_is_idempotent_when_the_user_is_already_gone(
     server: Server, red: aioredis.Redis
 ) -> None:
-    await _ok(server, "POST", "roles/gone", {"db_name": "cache", "creation_statements": ["+ping"]})
-    granted = await _ok(server, "GET", "creds/gone")
+    await Api(server).ok(
+        "POST", "roles/gone", {"db_name": "cache", "creation_statements": ["+ping"]}
+    )
+    granted = await Api(server).ok("GET", "creds/gone")
     user = granted["data"]["username"]
     assert await red.acl_deluser(user) == 1  # someone else deleted it
     await _revoke(server, granted["lease_id"])
@@ -125,8 +116,8 @@ async def test_rules_that_would_set_passwords_are_refused(
 ) -> None:
     before = set(await _users(red))
     for rules in ('["+@all", "nopass"]', '[">known-password"]', '["resetpass"]', "{}"):
-        await _ok(
-            server, "POST", "roles/open", {"db_name": "cache", "creation_statements": [rules]}
+        await Api(server).ok(
+            "POST", "roles/open", {"db_name": "cache", "creation_statements": [rules]}
         )
         refused = await server.call("GET", "database/creds/open")
         assert refused.status_code == 400, rules
@@ -136,8 +127,8 @@ async def test_rules_that_would_set_passwords_are_refused(
 async def test_defaults_to_read_only_and_a_static_role_needs_an_existing_user(
     server: Server, red: aioredis.Redis
 ) -> None:
-    await _ok(server, "POST", "roles/reader", {"db_name": "cache"})
-    granted = await _ok(server, "GET", "creds/reader")
+    await Api(server).ok("POST", "roles/reader", {"db_name": "cache"})
+    granted = await Api(server).ok("GET", "creds/reader")
     user, password = granted["data"]["username"], granted["data"]["password"]
     try:
         client = aioredis.Redis(host="127.0.0.1", port=6379, username=user, password=password)
@@ -161,12 +152,12 @@ async def test_static_role_rotates_the_password(server: Server, red: aioredis.Re
     try:
         assert await _login_works(user, first)
         body = {"db_name": "cache", "username": user, "rotation_period": "1h"}
-        await _ok(server, "POST", "static-roles/app", body)
-        current = (await _ok(server, "GET", "static-creds/app"))["data"]["password"]
+        await Api(server).ok("POST", "static-roles/app", body)
+        current = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
         assert await _login_works(user, current)
         assert not await _login_works(user, first)
-        await _ok(server, "POST", "rotate-role/app")
-        rotated = (await _ok(server, "GET", "static-creds/app"))["data"]["password"]
+        await Api(server).ok("POST", "rotate-role/app")
+        rotated = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
         assert rotated != current
         assert await _login_works(user, rotated)
         assert not await _login_works(user, current)
@@ -194,8 +185,8 @@ async def test_errors_never_echo_the_password(server: Server, red: aioredis.Redi
         assert password not in refused.text
         # Connected, but without the right to create users: the server's refusal, sanitized.
         weak = {**CONFIG, "username": user, "password": password}
-        await _ok(server, "POST", "config/weak", weak)
-        await _ok(server, "POST", "roles/weak", {"db_name": "weak"})
+        await Api(server).ok("POST", "config/weak", weak)
+        await Api(server).ok("POST", "roles/weak", {"db_name": "weak"})
         refused = await server.call("GET", "database/creds/weak")
         assert refused.status_code == 400
         assert "permission" in refused.text.lower()
