@@ -15,7 +15,7 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -206,3 +206,26 @@ async def direct(
 ) -> Response:
     """`path` below the mount straight to `backend` (no token, no lease bookkeeping)."""
     return await backend.handle(Request("test", op, f"database/{path}", data or {}), path)
+
+
+async def static_rotation(
+    api: Api,
+    db_name: str,
+    user: str,
+    first: str,
+    login_works: Callable[[str, str], Awaitable[bool]],
+) -> str:
+    """A static role takes `user` (password `first`) over: its password changes when the role
+    is created and again on rotate-role, and each old password stops working. Returns the
+    password now in force."""
+    body = {"db_name": db_name, "username": user, "rotation_period": "1h"}
+    await api.ok("POST", "static-roles/app", body)
+    current = (await api.ok("GET", "static-creds/app"))["data"]["password"]
+    assert await login_works(user, current)
+    assert not await login_works(user, first)
+    await api.ok("POST", "rotate-role/app")
+    rotated = (await api.ok("GET", "static-creds/app"))["data"]["password"]
+    assert rotated != current
+    assert await login_works(user, rotated)
+    assert not await login_works(user, current)
+    return str(rotated)

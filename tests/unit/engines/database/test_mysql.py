@@ -23,7 +23,7 @@ from strongroom.engines.database.mysql import MySQLPlugin, _params, _split
 from strongroom.engines.database.mysql_statements import render
 from strongroom.engines.database.plugin import Connection
 from support.inproc import Server, service_missing
-from unit.engines.database.db_support import Api
+from unit.engines.database.db_support import Api, static_rotation
 
 MYSQL = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": "", "db": "test"}
 URL = "{{username}}:{{password}}@tcp(127.0.0.1:3306)/test"
@@ -185,16 +185,7 @@ async def test_static_role_rotation_and_errors_without_passwords(
         await cursor.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{first}'")
     try:
         await Api(server).ok("POST", "config/maria", CONFIG)
-        body = {"db_name": "maria", "username": user, "rotation_period": "1h"}
-        await Api(server).ok("POST", "static-roles/app", body)
-        current = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
-        assert await _login_works(user, current)
-        assert not await _login_works(user, first)
-        await Api(server).ok("POST", "rotate-role/app")
-        rotated = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
-        assert rotated != current
-        assert await _login_works(user, rotated)
-        assert not await _login_works(user, current)
+        await static_rotation(Api(server), "maria", user, first, _login_works)
         # An unreachable server: the root password given never comes back.
         bad = {**CONFIG, "connection_url": "{{username}}:{{password}}@tcp(127.0.0.1:1)/test"}
         bad["password"] = "Sup3r-Secret-Root"

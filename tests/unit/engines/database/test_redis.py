@@ -17,7 +17,7 @@ from redis.exceptions import AuthenticationError, NoPermissionError, RedisError
 from strongroom.engines.database.errors import DatabaseError
 from strongroom.engines.database.redis import _rules
 from support.inproc import Server, service_missing
-from unit.engines.database.db_support import Api
+from unit.engines.database.db_support import Api, static_rotation
 
 NO_RETRY = Retry(NoBackoff(), 0)  # redis-py retries a refused password for seconds
 CONFIG = {
@@ -151,16 +151,7 @@ async def test_static_role_rotates_the_password(server: Server, red: aioredis.Re
     await red.acl_setuser(user, enabled=True, passwords=["+" + first], commands=["+ping"])
     try:
         assert await _login_works(user, first)
-        body = {"db_name": "cache", "username": user, "rotation_period": "1h"}
-        await Api(server).ok("POST", "static-roles/app", body)
-        current = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
-        assert await _login_works(user, current)
-        assert not await _login_works(user, first)
-        await Api(server).ok("POST", "rotate-role/app")
-        rotated = (await Api(server).ok("GET", "static-creds/app"))["data"]["password"]
-        assert rotated != current
-        assert await _login_works(user, rotated)
-        assert not await _login_works(user, current)
+        rotated = await static_rotation(Api(server), "cache", user, first, _login_works)
         # The user keeps its rights: only the password changed.
         client = aioredis.Redis(host="127.0.0.1", port=6379, username=user, password=rotated)
         assert await client.ping()
