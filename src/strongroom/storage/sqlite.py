@@ -80,18 +80,24 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
     holds it; raises sqlite3.OperationalError after _BUSY_TIMEOUT_S."""
     deadline = time.monotonic() + _BUSY_TIMEOUT_S
     pause = _FIRST_POLL_S
-    while True:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, _MAX_POLL_S)
-        else:
-            return
+    # Only this statement polls: the rest of the transaction (a COMMIT meeting another
+    # process's checkpoint) keeps SQLite's own busy wait.
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, _MAX_POLL_S)
+            else:
+                return
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)}")
 
 
 def _init_file(conn: sqlite3.Connection) -> None:
@@ -152,7 +158,6 @@ class SqliteBackend:
         writer = _connect(path)
         try:
             _init_file(writer)
-            writer.execute("PRAGMA busy_timeout=0")  # from now on the writer polls itself
             self._reader = _connect(path)
             self._reader.execute("PRAGMA query_only=1")
         except BaseException:
