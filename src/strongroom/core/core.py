@@ -70,6 +70,7 @@ class Defaults:
     default_lease_ttl: int = 768 * 3600
     max_lease_ttl: int = 768 * 3600
     storage_type: str = "inmem"
+    api_address: str = ""  # Vault's api_addr: what sys/ha-status reports for this node
     audit_devices: tuple[AuditDevice, ...] = ()  # declared in the config file
 
 

@@ -6,6 +6,6 @@ seal); `SealConfig` is its plain, non-secret configuration at `core/seal-config`
 
 from strongroom.seal import shamir
 from strongroom.seal.config import SealConfig
-from strongroom.seal.shamir_seal import ShamirSeal
+from strongroom.seal.shamir_seal import PendingRekey, ShamirSeal
 
-__all__ = ["SealConfig", "ShamirSeal", "shamir"]
+__all__ = ["PendingRekey", "SealConfig", "ShamirSeal", "shamir"]

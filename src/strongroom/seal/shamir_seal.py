@@ -13,6 +13,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+import msgspec
+
 from strongroom.barrier import aead
 from strongroom.barrier.errors import InvalidCiphertext
 from strongroom.barrier.reserved import ROOT_KEY_PATH, SEAL_CONFIG_PATH
@@ -24,6 +26,23 @@ from strongroom.storage.interface import Backend, Check, Op, Put
 
 KEY_SIZE = aead.KEY_SIZE
 _VERSION = b"\x01"  # wrapped root key: version ‖ nonce ‖ ciphertext ‖ tag
+
+
+class PendingRekey(msgspec.Struct, frozen=True):
+    """A prepared rekey: the new config, the root key wrapped by the new unseal key (which is
+    not kept: only a quorum of the new shares opens `wrapped`), and the storage versions the
+    rekey replaces. Not secret: it is what `core/root-key` and `core/seal-config` will hold."""
+
+    config: SealConfig
+    wrapped: bytes
+    versions: tuple[int, int]
+
+    def encode(self) -> str:
+        return msgspec.json.encode(self).decode()
+
+    @classmethod
+    def decode(cls, text: str) -> PendingRekey:
+        return msgspec.json.decode(text, type=cls)
 
 
 class ShamirSeal:
@@ -75,6 +94,15 @@ class ShamirSeal:
         cannot tell a wrong root key from a right one, and would wrap whatever it is given.
         Raises BadRequest for an invalid configuration or a concurrent rekey.
         """
+        new_shares, pending = await self.prepare_rekey(root_key, shares, threshold)
+        await self.commit_rekey(pending)
+        return new_shares
+
+    async def prepare_rekey(
+        self, root_key: SecretBytes, shares: int, threshold: int
+    ) -> tuple[list[bytes], PendingRekey]:
+        """New shares and the root key wrapped for them, not yet stored (Vault's rekey
+        verification: the old shares keep working until `commit_rekey`)."""
         SealConfig.validate(shares, threshold)
         if len(root_key) != KEY_SIZE:
             raise ValueError("the root key must be 32 bytes")
@@ -84,17 +112,31 @@ class ShamirSeal:
             raise NotInitialized
         config = SealConfig(secret_shares=shares, secret_threshold=threshold)
         unseal_key = self._token_bytes(KEY_SIZE)
+        pending = PendingRekey(
+            config=config,
+            wrapped=self._wrap(unseal_key, root_key.reveal()),
+            versions=(wrapped.version, stored.version),
+        )
+        return self._split(unseal_key, config), pending
+
+    async def commit_rekey(self, pending: PendingRekey) -> None:
+        """Store a prepared rekey. Raises BadRequest if the seal changed since it was prepared."""
+        root_version, config_version = pending.versions
         ops: list[Op] = [
-            Check(ROOT_KEY_PATH, wrapped.version),
-            Check(SEAL_CONFIG_PATH, stored.version),
-            Put(SEAL_CONFIG_PATH, config.encode()),
-            Put(ROOT_KEY_PATH, self._wrap(unseal_key, root_key.reveal())),
+            Check(ROOT_KEY_PATH, root_version),
+            Check(SEAL_CONFIG_PATH, config_version),
+            Put(SEAL_CONFIG_PATH, pending.config.encode()),
+            Put(ROOT_KEY_PATH, pending.wrapped),
         ]
         try:
             await self._physical.transact(ops)
         except StorageConflict:
             raise BadRequest("the seal was rekeyed concurrently; start the rekey again") from None
-        return self._split(unseal_key, config)
+
+    @staticmethod
+    def verify_pending(unseal_key: bytes, pending: PendingRekey) -> None:
+        """Raises InvalidCiphertext unless `unseal_key` opens the prepared rekey."""
+        _unwrap(unseal_key, pending.wrapped)
 
     def _split(self, unseal_key: bytes, config: SealConfig) -> list[bytes]:
         # With one share Vault hands out the key itself (vault/init.go, generateShares).

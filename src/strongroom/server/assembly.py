@@ -24,6 +24,7 @@ async def build_core(settings: Settings, keeper: Keeper) -> Core:
             default_lease_ttl=settings.default_lease_ttl,
             max_lease_ttl=settings.max_lease_ttl,
             storage_type=settings.storage.kind,
+            api_address=settings.api_addr or _listener_url(settings),
             audit_devices=tuple(
                 AuditDevice(
                     path=device.path,
@@ -39,6 +40,12 @@ async def build_core(settings: Settings, keeper: Keeper) -> Core:
     )
     await core.start()
     return core
+
+
+def _listener_url(settings: Settings) -> str:
+    """Vault's default api_addr: the listener's own address."""
+    scheme = "https" if settings.listener.tls_enabled else "http"
+    return f"{scheme}://{settings.listener.address}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,12 @@ from strongroom.core.system import (
     leases,
     mounts,
     namespaces,
+    node,
     password_policies,
     policies,
     quorum,
     quotas,
+    rekey,
     tenants,
     unseal,
 )
@@ -68,6 +70,11 @@ async def _rotate(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
     return NO_CONTENT
 
 
+async def _unsupported_path(_core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    """OpenBao answers a LIST of a path that only reads with 404, not 405 (sys/audit)."""
+    raise NotFound("unsupported path")
+
+
 async def _metrics(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     if get_str(req.data, "format") == "prometheus":
         text = core.metrics.prometheus(core.sealed)
@@ -84,9 +91,13 @@ UNAUTHENTICATED: Router[Core] = Router(
         Route("leader", {R: _leader}),
         Route(
             "rekey/init",
-            {R: quorum.read_rekey, U: quorum.start_rekey, D: quorum.cancel_rekey},
+            {R: rekey.read_rekey, U: rekey.start_rekey, D: rekey.cancel_rekey},
         ),
-        Route("rekey/update", {U: quorum.update_rekey}),
+        Route("rekey/update", {U: rekey.update_rekey}),
+        Route(
+            "rekey/verify",
+            {R: rekey.read_verify, U: rekey.update_verify, D: rekey.restart_verify},
+        ),
         Route(
             "generate-root/attempt",
             {
@@ -115,6 +126,7 @@ UNAUTHENTICATED_PATHS = frozenset(
         "leader",
         "rekey/init",
         "rekey/update",
+        "rekey/verify",
         "generate-root/attempt",
         "generate-root/update",
     }
@@ -130,6 +142,10 @@ ROOT_ONLY = (
     "quotas",
     "blueprints",
     "tenants",
+    "ha-status",
+    "host-info",
+    "rekey",
+    "generate-root-token",
 )
 AUTHENTICATED: Router[Core] = Router(
     [
@@ -137,6 +153,19 @@ AUTHENTICATED: Router[Core] = Router(
         Route("key-status", {R: _key_status}),
         Route("rotate", {U: _rotate}),
         Route("metrics", {R: _metrics}),
+        Route("ha-status", {R: node.ha_status}),
+        Route("host-info", {R: node.host_info}),
+        Route("rekey/backup", {R: rekey.read_backup, D: rekey.delete_backup}),
+        Route(
+            "generate-root-token/attempt",
+            {
+                R: quorum.read_root_token,
+                U: quorum.start_root_token,
+                D: quorum.cancel_generate_root,
+            },
+        ),
+        Route("generate-root-token/update", {U: quorum.update_root_token}),
+        Route("decode-token", {U: quorum.decode_token}),
         Route(_TABLE, {R: mounts.list_mounts}),
         Route(
             _TABLE + r"/(?P<path>.+?)/tune/?",
@@ -173,7 +202,7 @@ AUTHENTICATED: Router[Core] = Router(
         Route("internal/ui/resultant-acl", {R: policies.resultant_acl}),
         Route("capabilities-self", {U: policies.capabilities_self}),
         Route("capabilities-accessor", {U: policies.capabilities_accessor}),
-        Route("audit/?", {R: audit.list_devices}),
+        Route("audit/?", {R: audit.list_devices, L: _unsupported_path}),
         Route(r"audit/(?P<path>.+)", {U: audit.enable, D: audit.disable}),
         Route(r"audit-hash/(?P<path>.+)", {U: audit.audit_hash}),
         Route("audit-signing-key", {R: audit.signing_key}),

@@ -1,4 +1,4 @@
-"""sys/rekey/* and sys/generate-root/*: operations that need a quorum of unseal key shares.
+"""sys/generate-root/*, and what every quorum of unseal key shares shares (rekey.py uses it).
 
 Progress is kept by the keeper (node memory, like Vault's), so shares may reach any worker.
 """
@@ -8,16 +8,16 @@ from __future__ import annotations
 import base64
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from strongroom.barrier import InvalidCiphertext
-from strongroom.core.fields import get_int, get_str
+from strongroom.core.fields import get_str
 from strongroom.core.keeper import QuorumAttempt
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.core.system.unseal import decode_key, encode_keys
+from strongroom.core.system.unseal import decode_key, token_recipient
 from strongroom.errors import BadRequest, NotInitialized
-from strongroom.seal import SealConfig, shamir
+from strongroom.seal import SealConfig, pgp, shamir
 from strongroom.secret import SecretBytes
 
 if TYPE_CHECKING:
@@ -25,98 +25,47 @@ if TYPE_CHECKING:
 
 _OTP_ALPHABET = string.ascii_letters + string.digits
 OTP_LENGTH = 28  # len("hvs.") + 24: the OTP covers the whole root token
+GENERATE_ROOT = "generate-root"
 
 
-async def _config(core: Core) -> SealConfig:
+async def seal_config(core: Core) -> SealConfig:
     config = await core.seal.config()
     if config is None:
         raise NotInitialized
     return config
 
 
-async def _open_quorum(core: Core, attempt: QuorumAttempt) -> SecretBytes:
-    """The root key, proving that the collected shares form the current unseal key."""
-    shares = list(attempt.shares)
-    try:
-        unseal_key = shares[0] if len(shares) == 1 else shamir.combine(shares)
-        return await core.seal.open(unseal_key)
-    except (ValueError, InvalidCiphertext):
-        raise BadRequest("failed to validate the unseal keys") from None
+def combine(shares: Sequence[bytes]) -> bytes:
+    """The key behind a quorum of shares; with one share it is the key (vault/rekey.go)."""
+    return shares[0] if len(shares) == 1 else shamir.combine(shares)
 
 
-# -- rekey ------------------------------------------------------------------------------------
-
-
-def _rekey_status(config: SealConfig, attempt: QuorumAttempt | None) -> dict[str, Any]:
-    return {
-        "nonce": attempt.nonce if attempt else "",
-        "started": attempt is not None,
-        "t": attempt.params["secret_threshold"] if attempt else 0,
-        "n": attempt.params["secret_shares"] if attempt else 0,
-        "progress": len(attempt.shares) if attempt else 0,
-        "required": config.secret_threshold,
-        "pgp_fingerprints": None,
-        "backup": False,
-        "verification_required": False,
-    }
-
-
-async def read_rekey(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    config = await _config(core)
-    return Response(_rekey_status(config, await core.keeper.attempt("rekey")), raw=True)
-
-
-async def start_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config = await _config(core)
-    shares = get_int(req.data, "secret_shares")
-    threshold = get_int(req.data, "secret_threshold")
-    SealConfig.validate(shares, threshold)
-    params = {"secret_shares": shares, "secret_threshold": threshold}
-    attempt = await core.keeper.start("rekey", params)
-    return Response(_rekey_status(config, attempt), raw=True)
-
-
-async def cancel_rekey(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    await core.keeper.cancel("rekey")
-    return NO_CONTENT
-
-
-async def _add_share(
-    core: Core, kind: str, req: Request
-) -> tuple[SealConfig, QuorumAttempt, SecretBytes | None]:
-    """Record one share of a rekey or generate-root attempt.
-
-    Returns the attempt and, once the quorum is complete (the attempt is then over), the root
-    key the shares unlocked.
-    """
-    config = await _config(core)
+async def collect_share(core: Core, kind: str, req: Request) -> QuorumAttempt:
+    """Record the request's `key` for the attempt of `kind` whose nonce it names."""
     key = decode_key(get_str(req.data, "key"))
     nonce = get_str(req.data, "nonce")
     if not nonce:
         raise BadRequest("missing nonce")
-    attempt = await core.keeper.add_share(kind, key, nonce)
+    return await core.keeper.add_share(kind, key, nonce)
+
+
+async def add_share(
+    core: Core, kind: str, req: Request
+) -> tuple[SealConfig, QuorumAttempt, SecretBytes | None]:
+    """Record one current share for a rekey or generate-root attempt.
+
+    Returns the attempt and, once the quorum is complete (the attempt is then over), the root
+    key the shares unlocked.
+    """
+    config = await seal_config(core)
+    attempt = await collect_share(core, kind, req)
     if len(attempt.shares) < config.secret_threshold:
         return config, attempt, None
     await core.keeper.cancel(kind)
-    return config, attempt, await _open_quorum(core, attempt)
-
-
-async def update_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config, attempt, root_key = await _add_share(core, "rekey", req)
-    if root_key is None:
-        return Response(_rekey_status(config, attempt), raw=True)
-    params = attempt.params
-    new = await core.seal.rekey(root_key, params["secret_shares"], params["secret_threshold"])
-    body = {
-        "complete": True,
-        "nonce": attempt.nonce,
-        **encode_keys(new),
-        "pgp_fingerprints": None,
-        "backup": False,
-        "verification_required": False,
-        "verification_nonce": "",
-    }
-    return Response(body, raw=True)
+    try:
+        return config, attempt, await core.seal.open(combine(attempt.shares))
+    except (ValueError, InvalidCiphertext):
+        raise BadRequest("failed to validate the unseal keys") from None
 
 
 # -- generate-root ----------------------------------------------------------------------------
@@ -131,46 +80,98 @@ def _root_status(config: SealConfig, attempt: QuorumAttempt | None) -> dict[str,
         "complete": False,
         "encoded_token": "",
         "encoded_root_token": "",
-        "pgp_fingerprint": "",
+        "pgp_fingerprint": attempt.params.get("pgp_fingerprint", "") if attempt else "",
         "otp": "",
         "otp_length": OTP_LENGTH,
     }
 
 
 async def read_generate_root(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    config = await _config(core)
-    return Response(_root_status(config, await core.keeper.attempt("generate-root")), raw=True)
+    config = await seal_config(core)
+    return Response(_root_status(config, await core.keeper.attempt(GENERATE_ROOT)), raw=True)
 
 
 async def start_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config = await _config(core)
-    if req.data.get("pgp_key"):
-        raise BadRequest("PGP-encrypted root tokens are not supported")
+    config = await seal_config(core)
     supplied = get_str(req.data, "otp")
+    recipient = None if supplied else token_recipient(req, "pgp_key")
     if supplied and len(supplied) != OTP_LENGTH:
         raise BadRequest("OTP string has incorrect length")
-    otp = supplied or "".join(secrets.choice(_OTP_ALPHABET) for _ in range(OTP_LENGTH))
-    attempt = await core.keeper.start("generate-root", {"otp": otp})
+    if recipient is not None:  # the token is encrypted to this key instead of XORed
+        params = {"pgp_key": get_str(req.data, "pgp_key"), "pgp_fingerprint": recipient.fingerprint}
+    else:
+        otp = supplied or "".join(secrets.choice(_OTP_ALPHABET) for _ in range(OTP_LENGTH))
+        params = {"otp": otp}
+    attempt = await core.keeper.start(GENERATE_ROOT, params)
     body = _root_status(config, attempt)
-    if not supplied:
-        body["otp"] = otp  # returned once, to the operator who started the attempt
+    if recipient is None and not supplied:
+        body["otp"] = params["otp"]  # returned once, to the operator who started the attempt
     return Response(body, raw=True)
 
 
 async def cancel_generate_root(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    await core.keeper.cancel("generate-root")
+    await core.keeper.cancel(GENERATE_ROOT)
     return NO_CONTENT
 
 
 async def update_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config, attempt, root_key = await _add_share(core, "generate-root", req)
+    config, attempt, root_key = await add_share(core, GENERATE_ROOT, req)
     body = _root_status(config, attempt)
     if root_key is None:
         return Response(body, raw=True)
     root = await core.create_root_token()
-    encoded = encode_token(root.token, attempt.params["otp"])
+    encoded = _encode_root(root.token, attempt.params)
     body.update(complete=True, encoded_token=encoded, encoded_root_token=encoded)
     return Response(body, raw=True)
+
+
+# -- sys/generate-root-token/*: OpenBao ≥2.6's authenticated twin, which `bao operator
+# generate-root` calls (vault/logical_system_generate_root.go). Same attempt, its own shapes.
+
+_TOKEN_STATUS = ("started", "complete", "progress", "required", "otp", "otp_length")
+_TOKEN_UPDATE = ("started", "complete", "progress", "required", "nonce", "encoded_token")
+
+
+def _token_shape(response: Response, fields: tuple[str, ...]) -> Response:
+    body = dict(response.data or {})
+    shaped = {name: body[name] for name in fields}
+    if body["started"] or "encoded_token" in fields:
+        shaped.update(nonce=body["nonce"], pgp_fingerprint=body["pgp_fingerprint"])
+    return Response(shaped)
+
+
+async def read_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _token_shape(await read_generate_root(core, req, p), _TOKEN_STATUS)
+
+
+async def start_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _token_shape(await start_generate_root(core, req, p), _TOKEN_STATUS)
+
+
+async def update_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _token_shape(await update_generate_root(core, req, p), _TOKEN_UPDATE)
+
+
+async def decode_token(_core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+    """sys/decode-token: the inverse of `encode_token`, for `bao operator generate-root -decode`."""
+    encoded, otp = get_str(req.data, "encoded_token"), get_str(req.data, "otp")
+    if not encoded or not otp:
+        raise BadRequest("provided 'encoded_token' or 'otp' is empty")
+    try:
+        mixed = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except ValueError:
+        raise BadRequest("error decoding base64'd token") from None
+    if len(mixed) != len(otp):
+        raise BadRequest("length of encoded token and otp do not match")
+    token = bytes(a ^ b for a, b in zip(mixed, otp.encode(), strict=True))
+    return Response({"token": token.decode(errors="replace")})
+
+
+def _encode_root(token: str, params: Mapping[str, Any]) -> str:
+    if "otp" in params:
+        return encode_token(token, params["otp"])
+    (recipient,) = pgp.parse_keys([params["pgp_key"]])
+    return base64.b64encode(recipient.encrypt(token.encode())).decode()  # vault/generate_root.go
 
 
 def encode_token(token: str, otp: str) -> str:

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from strongroom.barrier import InvalidCiphertext
-from strongroom.core.fields import get_bool, get_int, get_str
+from strongroom.core.fields import get_bool, get_int, get_str, get_str_list
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.system.seal_status import seal_status
 from strongroom.errors import BadRequest, NotInitialized
-from strongroom.seal import shamir
+from strongroom.seal import pgp, shamir
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -44,10 +44,37 @@ async def read_init(core: Core, _req: Request, _p: Mapping[str, str]) -> Respons
 async def write_init(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     shares = get_int(req.data, "secret_shares")
     threshold = get_int(req.data, "secret_threshold")
-    if get_str(req.data, "pgp_keys", "") or req.data.get("pgp_keys"):
-        raise BadRequest("PGP-encrypted unseal keys are not supported")
+    share_keys = share_recipients(req, "pgp_keys", shares, "invalid seal configuration: ")
+    token_key = token_recipient(req, "root_token_pgp_key")
     keys, root = await core.initialize(shares, threshold)
-    return Response({**encode_keys(keys), "root_token": root.token}, raw=True)
+    token = root.token
+    if token_key is not None:  # Vault: base64 of the binary message (vault/init.go)
+        token = base64.b64encode(token_key.encrypt(token.encode())).decode()
+    if share_keys:
+        keys = pgp.encrypt_shares(keys, share_keys)
+    return Response({**encode_keys(keys), "root_token": token}, raw=True)
+
+
+def share_recipients(req: Request, name: str, shares: int, context: str = "") -> list[pgp.PgpKey]:
+    """The keys to encrypt `shares` new key shares to, one each, or [] for plain shares.
+
+    Raises BadRequest, prefixed with `context` as Vault words it for that endpoint.
+    """
+    encoded = get_str_list(req.data, name)
+    if encoded and len(encoded) != shares:
+        raise BadRequest(
+            f"{context}count mismatch between number of provided PGP keys and number of shares"
+        )
+    try:
+        return pgp.parse_keys(encoded)
+    except BadRequest as exc:
+        raise BadRequest(context + exc.public) from None
+
+
+def token_recipient(req: Request, name: str) -> pgp.PgpKey | None:
+    """The key a new root token is to be encrypted to, or None for the OTP or plain form."""
+    encoded = get_str(req.data, name)
+    return pgp.parse_keys([encoded])[0] if encoded else None
 
 
 async def read_seal_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:

@@ -1,0 +1,167 @@
+"""sys/ha-status and sys/host-info: what this node says about itself.
+
+Until HA lands (a later issue) the cluster is this one active node. Host facts come from the
+standard library and /proc, in the shape of OpenBao's gopsutil-based answer (vault/hostutil);
+a fact the platform does not expose is left out, as gopsutil's partial errors leave it empty.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from strongroom import __version__
+from strongroom.clock import rfc3339
+from strongroom.core.request import Request, Response
+
+if TYPE_CHECKING:
+    from strongroom.core.core import Core
+
+_PROC = Path("/proc")
+
+
+async def ha_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    node = {
+        "hostname": socket.gethostname(),
+        "api_address": core.defaults.api_address,
+        "cluster_address": "",  # no cluster port: nodes share the storage backend instead
+        "active_node": True,
+        "last_echo": None,  # Vault: null for the active node itself
+        "version": __version__,
+    }
+    return Response({"nodes": [node]}, top_level=True)
+
+
+async def host_info(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    body = {
+        "cpu": _cpus(),
+        "cpu_times": _cpu_times(),
+        "disk": [_disk("/")],
+        "host": _host(),
+        "memory": _memory(),
+        "timestamp": rfc3339(core.clock.now()),
+    }
+    return Response(body)
+
+
+def _read(name: str) -> str:
+    try:
+        return (_PROC / name).read_text()
+    except OSError:
+        return ""
+
+
+def _cpus() -> list[dict[str, Any]]:
+    """/proc/cpuinfo's processors, with gopsutil's InfoStat names."""
+    cpus = []
+    for block in _read("cpuinfo").strip().split("\n\n"):
+        fields = {
+            key.strip(): value.strip()
+            for key, _, value in (line.partition(":") for line in block.splitlines())
+        }
+        if "processor" not in fields:
+            continue
+        cpus.append(
+            {
+                "cpu": int(fields["processor"]),
+                "vendorId": fields.get("vendor_id", ""),
+                "family": fields.get("cpu family", ""),
+                "model": fields.get("model", ""),
+                "stepping": int(fields.get("stepping", "0") or 0),
+                "physicalId": fields.get("physical id", ""),
+                "coreId": fields.get("core id", ""),
+                "cores": 1,  # gopsutil on Linux: one InfoStat per logical CPU
+                "modelName": fields.get("model name", ""),
+                "mhz": float(fields.get("cpu MHz", "0") or 0),
+                "cacheSize": int(fields.get("cache size", "0").split()[0] or 0),
+                "flags": fields.get("flags", "").split(),
+                "microcode": fields.get("microcode", ""),
+            }
+        )
+    return cpus
+
+
+_TIMES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest")
+
+
+def _cpu_times() -> list[dict[str, Any]]:
+    """Per-CPU lines of /proc/stat, in seconds (USER_HZ ticks / SC_CLK_TCK)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    times = []
+    for line in _read("stat").splitlines():
+        name, *values = line.split()
+        if not name.startswith("cpu") or name == "cpu":
+            continue
+        seconds = [int(v) / ticks for v in values]
+        entry: dict[str, Any] = {"cpu": name, **dict(zip(_TIMES, seconds, strict=False))}
+        entry["guestNice"] = seconds[9] if len(seconds) > 9 else 0
+        times.append(entry)
+    return times
+
+
+def _disk(path: str) -> dict[str, Any]:
+    usage = shutil.disk_usage(path)
+    stat = os.statvfs(path)
+    inodes_used = stat.f_files - stat.f_ffree
+    return {
+        "path": path,
+        "fstype": "",
+        "total": usage.total,
+        "free": usage.free,
+        "used": usage.used,
+        "usedPercent": 100 * usage.used / (usage.used + usage.free) if usage.total else 0,
+        "inodesTotal": stat.f_files,
+        "inodesUsed": inodes_used,
+        "inodesFree": stat.f_ffree,
+        "inodesUsedPercent": 100 * inodes_used / stat.f_files if stat.f_files else 0,
+    }
+
+
+def _host() -> dict[str, Any]:
+    uptime = int(float((_read("uptime").split() or ["0"])[0]))
+    stat = _read("stat").splitlines()
+    boot = next((int(line.split()[1]) for line in stat if line.startswith("btime ")), 0)
+    return {
+        "hostname": socket.gethostname(),
+        "uptime": uptime,
+        "bootTime": boot,
+        "procs": sum(1 for entry in _PROC.iterdir() if entry.name.isdigit()),
+        "os": platform.system().lower(),
+        "platform": "",
+        "platformFamily": "",
+        "platformVersion": "",
+        "kernelVersion": platform.release(),
+        "kernelArch": platform.machine(),
+        "virtualizationSystem": "",
+        "virtualizationRole": "",
+        "hostid": _read("sys/kernel/random/boot_id").strip(),
+    }
+
+
+def _memory() -> dict[str, Any]:
+    """/proc/meminfo in bytes, under gopsutil's VirtualMemoryStat names for the main fields."""
+    info = {}
+    for line in _read("meminfo").splitlines():
+        key, _, value = line.partition(":")
+        info[key] = int(value.split()[0]) * 1024 if value.split() else 0
+    total, available = info.get("MemTotal", 0), info.get("MemAvailable", 0)
+    used = total - info.get("MemFree", 0) - info.get("Buffers", 0) - info.get("Cached", 0)
+    return {
+        "total": total,
+        "available": available,
+        "used": used,
+        "usedPercent": 100 * used / total if total else 0,
+        "free": info.get("MemFree", 0),
+        "active": info.get("Active", 0),
+        "inactive": info.get("Inactive", 0),
+        "buffers": info.get("Buffers", 0),
+        "cached": info.get("Cached", 0),
+        "shared": info.get("Shmem", 0),
+        "swaptotal": info.get("SwapTotal", 0),
+        "swapfree": info.get("SwapFree", 0),
+    }
