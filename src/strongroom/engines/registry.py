@@ -14,6 +14,8 @@ from strongroom.engines.transit import TransitBackend
 def catalogue() -> dict[str, BackendType]:
     return {
         "kv": BackendType("mounts", KvBackend),
+        # Vault's pre-0.8 name for KV v1: mounted under its own type name, served by KV.
+        "generic": BackendType("mounts", KvBackend),
         "transit": BackendType("mounts", TransitBackend),
         "database": BackendType("mounts", DatabaseBackend),
         "rabbitmq": BackendType("mounts", RabbitMqBackend),

@@ -59,14 +59,17 @@ def _config(data: Mapping[str, Any]) -> MountConfig:
     )
 
 
+_KV_ALIASES = {"kv-v1": "1", "kv-v2": "2"}
+
+
 async def enable_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     type_ = get_str(req.data, "type")
     if not type_:
         raise BadRequest("backend type must be specified as a string")
     path = normalise(params["path"])
     options = get_str_map(req.data, "options") or None
-    if type_ == "kv-v2":  # Vault's alias: a KV mount at version 2
-        type_, options = "kv", {**(options or {}), "version": "2"}
+    if type_ in _KV_ALIASES:  # Vault's aliases: a KV mount at that version (sys/mounts)
+        type_, options = "kv", {**(options or {}), "version": _KV_ALIASES[type_]}
     await core.mount(
         _kind(params),
         path,

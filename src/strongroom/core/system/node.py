@@ -77,7 +77,7 @@ def _cpus() -> list[dict[str, Any]]:
                 "coreId": fields.get("core id", ""),
                 "cores": 1,  # gopsutil on Linux: one InfoStat per logical CPU
                 "modelName": fields.get("model name", ""),
-                "mhz": float(fields.get("cpu MHz", "0") or 0),
+                "mhz": round(float(fields.get("cpu MHz", "0") or 0)),
                 "cacheSize": int(fields.get("cache size", "0").split()[0] or 0),
                 "flags": fields.get("flags", "").split(),
                 "microcode": fields.get("microcode", ""),
@@ -143,25 +143,56 @@ def _host() -> dict[str, Any]:
     }
 
 
+# gopsutil's VirtualMemoryStat names for /proc/meminfo's lines (mem_linux.go).
+_MEMINFO = {
+    "total": "MemTotal",
+    "available": "MemAvailable",
+    "free": "MemFree",
+    "active": "Active",
+    "inactive": "Inactive",
+    "buffers": "Buffers",
+    "cached": "Cached",
+    "writeback": "Writeback",
+    "dirty": "Dirty",
+    "writebacktmp": "WritebackTmp",
+    "shared": "Shmem",
+    "slab": "Slab",
+    "sreclaimable": "SReclaimable",
+    "sunreclaim": "SUnreclaim",
+    "pagetables": "PageTables",
+    "swapcached": "SwapCached",
+    "commitlimit": "CommitLimit",
+    "committedas": "Committed_AS",
+    "hightotal": "HighTotal",
+    "highfree": "HighFree",
+    "lowtotal": "LowTotal",
+    "lowfree": "LowFree",
+    "swaptotal": "SwapTotal",
+    "swapfree": "SwapFree",
+    "mapped": "Mapped",
+    "vmalloctotal": "VmallocTotal",
+    "vmallocused": "VmallocUsed",
+    "vmallocchunk": "VmallocChunk",
+    "hugepagestotal": "HugePages_Total",
+    "hugepagesfree": "HugePages_Free",
+    "hugepagesize": "Hugepagesize",
+}
+
+
 def _memory() -> dict[str, Any]:
-    """/proc/meminfo in bytes, under gopsutil's VirtualMemoryStat names for the main fields."""
-    info = {}
+    """/proc/meminfo in bytes (page counts stay counts), under gopsutil's names."""
+    info: dict[str, int] = {}
     for line in _read("meminfo").splitlines():
         key, _, value = line.partition(":")
-        info[key] = int(value.split()[0]) * 1024 if value.split() else 0
-    total, available = info.get("MemTotal", 0), info.get("MemAvailable", 0)
-    used = total - info.get("MemFree", 0) - info.get("Buffers", 0) - info.get("Cached", 0)
+        number, *unit = value.split() or ["0"]
+        info[key] = int(number) * (1024 if unit else 1)
+    memory = {name: info.get(key, 0) for name, key in _MEMINFO.items()}
+    used = memory["total"] - memory["free"] - memory["buffers"] - memory["cached"]
+    total = memory["total"]
     return {
-        "total": total,
-        "available": available,
+        **memory,
         "used": used,
         "usedPercent": 100 * used / total if total else 0,
-        "free": info.get("MemFree", 0),
-        "active": info.get("Active", 0),
-        "inactive": info.get("Inactive", 0),
-        "buffers": info.get("Buffers", 0),
-        "cached": info.get("Cached", 0),
-        "shared": info.get("Shmem", 0),
-        "swaptotal": info.get("SwapTotal", 0),
-        "swapfree": info.get("SwapFree", 0),
+        "wired": 0,  # BSD and macOS only
+        "laundry": 0,
     }

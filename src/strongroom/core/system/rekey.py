@@ -222,7 +222,8 @@ async def read_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Respo
         fingerprint: [base64.b64encode(bytes.fromhex(share)).decode() for share in shares]
         for fingerprint, shares in backup.keys.items()
     }
-    return Response({"nonce": backup.nonce, "keys": backup.keys, "keys_base64": keys_base64})
+    body = {"nonce": backup.nonce, "keys": backup.keys, "keys_base64": keys_base64}
+    return Response(body, top_level=True)  # OpenBao repeats the data at the top level
 
 
 async def delete_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
