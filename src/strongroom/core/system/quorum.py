@@ -154,7 +154,7 @@ async def update_root_token(core: Core, req: Request, p: Mapping[str, str]) -> R
 
 async def decode_token(_core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     """sys/decode-token: the inverse of `encode_token`, for `bao operator generate-root -decode`."""
-    encoded, otp = get_str(req.data, "encoded_token"), get_str(req.data, "otp")
+    encoded, otp = get_str(req.data, "encoded_token"), get_str(req.data, "otp").encode()
     if not encoded or not otp:
         raise BadRequest("provided 'encoded_token' or 'otp' is empty")
     try:
@@ -163,7 +163,7 @@ async def decode_token(_core: Core, req: Request, _p: Mapping[str, str]) -> Resp
         raise BadRequest("error decoding base64'd token") from None
     if len(mixed) != len(otp):
         raise BadRequest("length of encoded token and otp do not match")
-    token = bytes(a ^ b for a, b in zip(mixed, otp.encode(), strict=True))
+    token = bytes(a ^ b for a, b in zip(mixed, otp, strict=True))
     return Response({"token": token.decode(errors="replace")})
 
 
