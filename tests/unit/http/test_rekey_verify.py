@@ -204,3 +204,25 @@ async def test_generate_root_token_is_the_authenticated_twin(server: Server) -> 
     )
     token = decoded.json()["data"]["token"]
     assert (await server.call("GET", "sys/mounts", token=token)).status_code == 200
+
+
+async def test_rotate_root_is_the_authenticated_twin_of_rekey(server: Server) -> None:
+    idle = await server.call("GET", "sys/rotate/root/init")
+    assert idle.json()["data"] == {"n": 0, "required": 3, "started": False, "t": 0}
+    assert (await server.call("GET", "sys/rotate/root/init", token=None)).status_code == 403
+    body = {"secret_shares": 1, "secret_threshold": 1, "require_verification": True}
+    started = (await server.call("PUT", "sys/rotate/root/init", body)).json()["data"]
+    assert (started["verification_nonce"], started["progress"]) == ("", 0)
+    for key in server.keys[:3]:
+        step = await server.call(
+            "PUT", "sys/rotate/root/update", {"key": key, "nonce": started["nonce"]}
+        )
+    done = step.json()["data"]
+    assert done["complete"] is True
+    assert len(done["keys"]) == 1
+    verify = (await server.call("GET", "sys/rotate/root/verify")).json()["data"]
+    assert verify["nonce"] == done["verification_nonce"]
+    body = {"key": done["keys"][0], "nonce": verify["nonce"]}
+    fin = (await server.call("PUT", "sys/rotate/root/verify", body)).json()["data"]
+    assert fin == {"nonce": verify["nonce"], "complete": True}
+    assert await _seal_shape(server) == (1, 1)

@@ -21,6 +21,9 @@ PATHS = [
     "sys/generate-root-token/attempt",
     "sys/generate-root-token/update",
     "sys/decode-token",
+    "sys/rotate/root/init",
+    "sys/rotate/root/update",
+    "sys/rotate/root/verify",
     "sys/ha-status",
     "sys/host-info",
 ]

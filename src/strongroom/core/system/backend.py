@@ -145,6 +145,7 @@ ROOT_ONLY = (
     "ha-status",
     "host-info",
     "rekey",
+    "rotate/root",
     "generate-root-token",
 )
 AUTHENTICATED: Router[Core] = Router(
@@ -155,7 +156,20 @@ AUTHENTICATED: Router[Core] = Router(
         Route("metrics", {R: _metrics}),
         Route("ha-status", {R: node.ha_status}),
         Route("host-info", {R: node.host_info}),
-        Route("rekey/backup", {R: rekey.read_backup, D: rekey.delete_backup}),
+        Route(r"(?:rekey|rotate/root)/backup", {R: rekey.read_backup, D: rekey.delete_backup}),
+        Route(
+            "rotate/root/init",
+            {R: rekey.read_rotation, U: rekey.start_rotation, D: rekey.cancel_rekey},
+        ),
+        Route("rotate/root/update", {U: rekey.update_rotation}),
+        Route(
+            "rotate/root/verify",
+            {
+                R: rekey.read_rotation_verify,
+                U: rekey.update_rotation_verify,
+                D: rekey.restart_rotation_verify,
+            },
+        ),
         Route(
             "generate-root-token/attempt",
             {

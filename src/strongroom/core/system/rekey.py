@@ -229,3 +229,48 @@ async def read_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Respo
 async def delete_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
     await core.barrier.delete(BACKUP_PATH)
     return NO_CONTENT
+
+
+# -- sys/rotate/root/*: OpenBao ≥2.6's authenticated twin of sys/rekey/*, which
+# `bao operator rotate-keys` calls: the same attempt, the same bodies inside `data`.
+
+_IDLE_STATUS = ("n", "required", "started", "t")
+
+
+def _enveloped(response: Response) -> Response:
+    return response if response.empty else Response(response.data)
+
+
+async def read_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _rotation_status(await read_rekey(core, req, p))
+
+
+async def start_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _rotation_status(await start_rekey(core, req, p))
+
+
+def _rotation_status(response: Response) -> Response:
+    """OpenBao leaves an idle rotation's empty fields out, and a started one's in."""
+    body = dict(response.data or {})
+    if not body["started"]:
+        return Response({name: body[name] for name in _IDLE_STATUS})
+    return Response({"verification_nonce": "", **body})
+
+
+async def update_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    response = await update_rekey(core, req, p)
+    if (response.data or {}).get("complete"):
+        return _enveloped(response)
+    return _rotation_status(response)
+
+
+async def read_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _enveloped(await read_verify(core, req, p))
+
+
+async def restart_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _enveloped(await restart_verify(core, req, p))
+
+
+async def update_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
+    return _enveloped(await update_verify(core, req, p))
