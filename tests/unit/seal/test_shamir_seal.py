@@ -11,7 +11,7 @@ import pytest
 from strongroom.barrier import ROOT_KEY_PATH, SEAL_CONFIG_PATH, Barrier, InvalidCiphertext
 from strongroom.clock import ManualClock
 from strongroom.errors import BadRequest, NotInitialized
-from strongroom.seal import SealConfig, ShamirSeal, shamir
+from strongroom.seal import PendingRekey, SealConfig, ShamirSeal, shamir
 from strongroom.secret import SecretBytes
 from strongroom.storage.inmem import InmemBackend
 from strongroom.storage.interface import Entry, Op
@@ -186,3 +186,17 @@ async def test_injected_randomness_is_used(physical: InmemBackend) -> None:
 
     _, root_key = await ShamirSeal(physical, token_bytes).initialize(3, 2)
     assert root_key == SecretBytes(bytes([2]) * 32)  # the unseal key drew first
+
+
+async def test_a_prepared_rekey_changes_nothing_until_committed(seal: ShamirSeal) -> None:
+    old_shares, root_key = await seal.initialize(5, 3)
+    new_shares, pending = await seal.prepare_rekey(root_key, 3, 2)
+    assert PendingRekey.decode(pending.encode()) == pending  # as the keeper carries it
+    assert await seal.open(_unseal_key(old_shares[:3])) == root_key
+    seal.verify_pending(_unseal_key(new_shares[:2]), pending)
+    with pytest.raises(InvalidCiphertext):
+        seal.verify_pending(_unseal_key(old_shares[:3]), pending)
+    await seal.commit_rekey(pending)
+    assert await seal.open(_unseal_key(new_shares[1:])) == root_key
+    with pytest.raises(BadRequest, match="rekeyed concurrently"):
+        await seal.commit_rekey(pending)  # the seal it replaced is gone

@@ -44,7 +44,7 @@ async def read_init(core: Core, _req: Request, _p: Mapping[str, str]) -> Respons
 async def write_init(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     shares = get_int(req.data, "secret_shares")
     threshold = get_int(req.data, "secret_threshold")
-    share_keys = share_recipients(req, "pgp_keys", shares, "invalid seal configuration: ")
+    share_keys = _share_recipients(req, shares)
     token_key = token_recipient(req, "root_token_pgp_key")
     keys, root = await core.initialize(shares, threshold)
     token = root.token
@@ -55,12 +55,13 @@ async def write_init(core: Core, req: Request, _p: Mapping[str, str]) -> Respons
     return Response({**encode_keys(keys), "root_token": token}, raw=True)
 
 
-def share_recipients(req: Request, name: str, shares: int, context: str = "") -> list[pgp.PgpKey]:
-    """The keys to encrypt `shares` new key shares to, one each, or [] for plain shares.
+def _share_recipients(req: Request, shares: int) -> list[pgp.PgpKey]:
+    """The keys to encrypt the `shares` new shares to, one each, or [] for plain shares.
 
-    Raises BadRequest, prefixed with `context` as Vault words it for that endpoint.
+    Raises BadRequest in the words of Vault's SealConfig.Validate.
     """
-    encoded = get_str_list(req.data, name)
+    encoded = get_str_list(req.data, "pgp_keys")
+    context = "invalid seal configuration: "
     if encoded and len(encoded) != shares:
         raise BadRequest(
             f"{context}count mismatch between number of provided PGP keys and number of shares"
