@@ -16,7 +16,7 @@ import typer
 
 from strongroom.cli.client import Client, connect
 from strongroom.cli.errors import USAGE, CommandError
-from strongroom.cli.options import Address, Output, read_key
+from strongroom.cli.options import Address, Output, read_key, read_pgp_key
 from strongroom.cli.output import Format, emit, print_json
 
 __all__ = ["decode_token", "generate_root"]
@@ -45,6 +45,9 @@ def generate_root(  # noqa: PLR0913 (one flag per Vault flag: the command's surf
     status: Annotated[bool, typer.Option("--status", help="Show progress only.")] = False,
     decode: Annotated[str | None, typer.Option("--decode", help="Encoded token.")] = None,
     otp: Annotated[str | None, typer.Option("--otp", help="OTP for -decode.")] = None,
+    pgp_key: Annotated[
+        str | None, typer.Option("--pgp-key", help="Encrypt the new token to this key file.")
+    ] = None,
     nonce: Annotated[str | None, typer.Option("--nonce", help="Nonce from -init.")] = None,
     address: Address = None,
     output: Output = Format.table,
@@ -59,7 +62,10 @@ def generate_root(  # noqa: PLR0913 (one flag per Vault flag: the command's surf
             print("Success! Root token generation canceled (if it was started)")
         elif init:
             # Vault >= 1.10 makes the OTP itself when none is sent; -otp is the older scheme.
-            attempt = client.request("PUT", ATTEMPT, {"otp": otp} if otp else {}) or {}
+            body = {"otp": otp} if otp else {}
+            if pgp_key and not otp:
+                body["pgp_key"] = read_pgp_key(pgp_key)
+            attempt = client.request("PUT", ATTEMPT, body) or {}
             _print_status(attempt, output)
         elif status:
             _print_status(client.get(ATTEMPT), output)

@@ -11,7 +11,7 @@ import typer
 
 from strongroom.cli import generate_root, rekey
 from strongroom.cli.client import connect, payload
-from strongroom.cli.options import Address, Output, read_key
+from strongroom.cli.options import Address, Output, PgpKeys, read_key, read_pgp_key, read_pgp_keys
 from strongroom.cli.output import Format, emit, print_json
 from strongroom.cli.status import seal_status_rows
 
@@ -27,6 +27,10 @@ def init(
     key_shares: Annotated[int, typer.Option("--key-shares", min=1, max=255)] = 5,
     key_threshold: Annotated[int, typer.Option("--key-threshold", min=1, max=255)] = 3,
     status: Annotated[bool, typer.Option("--status", help="Only report; exit 2 if not.")] = False,
+    pgp_keys: PgpKeys = None,
+    root_token_pgp_key: Annotated[
+        str | None, typer.Option("--root-token-pgp-key", help="Encrypt the root token to it.")
+    ] = None,
     address: Address = None,
     output: Output = Format.table,
 ) -> None:
@@ -36,7 +40,11 @@ def init(
             initialized = bool(client.get("/v1/sys/init").get("initialized"))
             _print_init_status(initialized, output)
             raise typer.Exit(0 if initialized else 2)
-        body = {"secret_shares": key_shares, "secret_threshold": key_threshold}
+        body: dict[str, object] = {"secret_shares": key_shares, "secret_threshold": key_threshold}
+        if pgp_keys:
+            body["pgp_keys"] = read_pgp_keys(pgp_keys)
+        if root_token_pgp_key:
+            body["root_token_pgp_key"] = read_pgp_key(root_token_pgp_key)
         result = client.request("PUT", "/v1/sys/init", body) or {}
     if output is Format.json:
         print_json(_machine_init(result, key_shares, key_threshold))
