@@ -226,3 +226,16 @@ async def test_rotate_root_is_the_authenticated_twin_of_rekey(server: Server) ->
     fin = (await server.call("PUT", "sys/rotate/root/verify", body)).json()["data"]
     assert fin == {"nonce": verify["nonce"], "complete": True}
     assert await _seal_shape(server) == (1, 1)
+
+
+async def test_a_sealed_node_neither_rekeys_nor_generates_roots(server: Server) -> None:
+    await server.call("PUT", "sys/seal")
+    body = {"secret_shares": 1, "secret_threshold": 1}
+    for method, path in (
+        ("GET", "sys/rekey/init"),
+        ("PUT", "sys/rekey/init"),
+        ("GET", "sys/rekey/verify"),
+        ("PUT", "sys/generate-root/attempt"),
+    ):
+        resp = await server.call(method, path, body, token=None)
+        assert (resp.status_code, resp.json()) == (503, {"errors": ["Vault is sealed"]})

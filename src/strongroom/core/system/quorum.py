@@ -16,7 +16,7 @@ from strongroom.core.fields import get_str
 from strongroom.core.keeper import QuorumAttempt
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.system.unseal import decode_key, token_recipient
-from strongroom.errors import BadRequest, NotInitialized
+from strongroom.errors import BadRequest, NotInitialized, Sealed
 from strongroom.seal import SealConfig, pgp, shamir
 from strongroom.secret import SecretBytes
 
@@ -29,9 +29,13 @@ GENERATE_ROOT = "generate-root"
 
 
 async def seal_config(core: Core) -> SealConfig:
+    """The seal's configuration. Raises NotInitialized, or Sealed: like Vault, a node rekeys
+    and generates root tokens only while unsealed (vault/rekey.go, generate_root.go)."""
     config = await core.seal.config()
     if config is None:
         raise NotInitialized
+    if core.sealed:
+        raise Sealed
     return config
 
 
