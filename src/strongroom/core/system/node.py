@@ -97,11 +97,16 @@ def _cpu_times() -> list[dict[str, Any]]:
         name, *values = line.split()
         if not name.startswith("cpu") or name == "cpu":
             continue
-        seconds = [int(v) / ticks for v in values]
+        seconds = [_go_float(int(v) / ticks) for v in values]
         entry: dict[str, Any] = {"cpu": name, **dict(zip(_TIMES, seconds, strict=False))}
         entry["guestNice"] = seconds[9] if len(seconds) > 9 else 0
         times.append(entry)
     return times
+
+
+def _go_float(value: float) -> float | int:
+    """As Go's JSON writes a float64: a whole number without ".0"."""
+    return int(value) if value.is_integer() else value
 
 
 def _disk(path: str) -> dict[str, Any]:
