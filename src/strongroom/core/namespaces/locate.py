@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
-from strongroom.core.namespaces.registry import ROOT
+from strongroom.core.namespaces.registry import ROOT, NamespaceEntry
 from strongroom.core.request import Request, Response
 from strongroom.errors import PermissionDenied, StrongroomError
 
@@ -51,7 +51,7 @@ async def owner(node: Core, caller: TokenEntry, core: Core) -> tuple[Core, str]:
     a sibling or parent: anywhere else it is refused."""
     if not caller.namespace and core is node:
         return node, ""
-    home = node.namespaces.by_id(caller.namespace) if caller.namespace else ROOT
+    home = _home(node, caller)
     if home is None or not home.contains(core.namespace):
         raise PermissionDenied
     return await node.scope(home), core.namespace.path[len(home.path) :]
@@ -60,8 +60,13 @@ async def owner(node: Core, caller: TokenEntry, core: Core) -> tuple[Core, str]:
 async def may_enter(node: Core, request: Request, core: Core) -> bool:
     """Whether the request's token (no use spent) may work in `core`'s namespace."""
     entry = await node.tokens.resolve(request.token or "")
-    home = None if entry is None else node.namespaces.by_id(entry.namespace or ROOT.id)
+    home = None if entry is None else _home(node, entry)
     return home is not None and home.contains(core.namespace)
+
+
+def _home(node: Core, token: TokenEntry) -> NamespaceEntry | None:
+    """The namespace a token belongs to (None if it was deleted)."""
+    return node.namespaces.by_id(token.namespace or ROOT.id)
 
 
 async def masked(
