@@ -395,7 +395,9 @@ async def _open_paths(world: tenancy.World) -> list[tuple[str, str]]:
         for route in router.routes:
             path = "sys/" + concrete(route.pattern, FIXED, keep=True)
             found.extend((_method(op), path) for op in route.handlers)
-    core = await world.core.scope(world.core.namespaces.by_path("team-b/"))  # type: ignore[arg-type]
+    team_b = world.core.namespaces.by_path("team-b/")
+    assert team_b is not None
+    core = await world.core.scope(team_b)
     for mounted in core.mounts.mounted():
         for pattern in mounted.backend.unauthenticated:
             found.append(("POST", mounted.full_path + pattern.rstrip("*")))
