@@ -2,8 +2,9 @@
 (token, accessor, lease, wrapping token, AppRole role and secret-id accessor, remount migration),
 and the route tables of every backend, for the tenant-isolation tests.
 
-`World.build` makes the node: namespaces `team-a` (the attacker) and `team-b`, and in each of
-them and in the root the same mounts (every engine and auth method of the catalogue, plus a
+`World.build` makes the node: namespaces `team-a` (the attacker), its twin `team-c` (the
+control, which names look-alikes where team-a names real identifiers) and `team-b`, and in each
+of them and in the root the same mounts (every engine and auth method of the catalogue, plus a
 lease-granting `ledger/` engine). `routes()` walks `strongroom` for every module-level `Router`,
 so a new route table is found without anyone listing it here.
 """
@@ -98,7 +99,9 @@ class Tenant:
     secret_id: str = ""
     secret_id_accessor: str = ""
     migration_id: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    # Look-alikes that name nothing, the same all run: what a probe stores from an identifier
+    # (a custom secret ID, say) it stores from the real one and from its look-alike alike.
+    absent: dict[str, str] = field(default_factory=dict)
 
     def identifiers(self) -> dict[str, str]:
         """Every identifier by kind (what a probe may name)."""
@@ -117,9 +120,9 @@ class Tenant:
         }
 
 
-def missing_like(kind: str, serial: int) -> str:
+def missing_like(kind: str) -> str:
     """An identifier of the same shape as a real one of `kind`, that names nothing."""
-    stamp = f"{serial:06d}{secrets.token_hex(8)}"
+    stamp = secrets.token_hex(11)
     if kind in ("token", "admin_token", "wrapping_token"):
         return f"hvs.{stamp}ZZZZZZ"
     if kind == "lease_id":
@@ -134,7 +137,7 @@ class World:
     core: Core
     client: httpx.AsyncClient
     root_token: str
-    tenants: dict[str, Tenant]  # "root", "team-a", "team-b"
+    tenants: dict[str, Tenant]  # "root", "team-a", "team-b", "team-c"
 
     @classmethod
     async def build(cls) -> World:
@@ -146,10 +149,10 @@ class World:
         body = (await client.put("/v1/sys/init", json=init)).json()
         await client.put("/v1/sys/unseal", json={"key": body["keys"][0]})
         world = cls(core, client, body["root_token"], {})
-        for name in ("team-a", "team-b"):
+        for name in ("team-a", "team-b", "team-c"):
             await world.call("POST", f"sys/namespaces/{name}")
-        for label, name in (("root", ""), ("team-a", "team-a"), ("team-b", "team-b")):
-            world.tenants[label] = await world._furnish(name)
+        for label in ("root", "team-a", "team-b", "team-c"):
+            world.tenants[label] = await world._furnish("" if label == "root" else label)
         world.tenants["root"].admin_token = world.root_token  # the initial root token
         lookup = await world.call("GET", "auth/token/lookup-self")
         world.tenants["root"].admin_accessor = lookup.json()["data"]["accessor"]
@@ -212,6 +215,7 @@ class World:
         tenant.secret_id_accessor = secret["data"]["secret_id_accessor"]
         moved = await self._ok("POST", "sys/remount", {"from": "moving", "to": "moved"}, ns)
         tenant.migration_id = moved["migration_id"]
+        tenant.absent = {kind: missing_like(kind) for kind in tenant.identifiers()}
         return tenant
 
     async def still_there(self, label: str) -> list[str]:
