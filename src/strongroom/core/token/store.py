@@ -7,7 +7,8 @@ Layout below the store's view (`sys/token/`):
     accessor/<akey>              AccessorRecord, akey = HMAC(salt, "accessor:" + accessor)
     parent/<parent key>/<key>    child index, for cascading revocation
     expiry/<%012d expiry>/<key>  ordered by expiry time, for the expiry job (paged, never loaded)
-    roles/<name>                 TokenRole
+    roles/<name>                 TokenRole of the root namespace (a namespace's own roles live
+                                 below its storage prefix: `core/token/scoped.py`)
     revoked/<key>                a revoked token whose leases still have to be revoked; written
                                  in the revoking transaction, so a crash cannot lose the duty
 
