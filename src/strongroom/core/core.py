@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 import logging
 import time
 import uuid
@@ -41,6 +40,7 @@ from strongroom.core.mounts import (
 )
 from strongroom.core.namespaces import lifecycle
 from strongroom.core.namespaces.keys import TenantStore
+from strongroom.core.namespaces.locate import locate, masked, open_answer, owner
 from strongroom.core.namespaces.registry import (
     ROOT,
     NamespaceEntry,
@@ -407,11 +407,11 @@ class Core:
         if self.barrier.sealed:
             raise Sealed
         await self.sync_caches()
-        core, request = await self._locate(request)
+        core, request = await locate(self, request)
         if core is not self:
             unauthenticated = core.system.open_handler(request)
             if unauthenticated is not None:
-                return await unauthenticated, "sys/"
+                return await open_answer(self, request, core, unauthenticated), "sys/"
         await self.quotas.check(request, core.mounts)  # 429 before authentication, as Vault
         wrap_ttl = wrapping.requested_ttl(request.headers)  # refused before anything happens
         routed = core.mounts.route(request.path)
@@ -420,9 +420,9 @@ class Core:
         if routed is None or not _open_path(routed[0].backend.unauthenticated, routed[1]):
             try:
                 caller = await self.tokens.authenticate(request)
-                owner, prefix = await self._owner(caller, core)
+                owner_core, prefix = await owner(self, caller, core)
                 backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
-                await authorize(owner, caller, request, backend, rest, wrap_ttl, prefix=prefix)
+                await authorize(owner_core, caller, request, backend, rest, wrap_ttl, prefix=prefix)
             except PermissionDenied as denied:
                 await self.audit.log_request(request, caller, mounted)
                 await self.audit.log_response(request, caller, mounted, None, denied.public)
@@ -433,39 +433,11 @@ class Core:
             response = await core.dispatch(request, routed, wrap_ttl)
         except StrongroomError as failed:
             await self.audit.log_response(request, caller, mounted, None, failed.public)
+            if caller is None:  # a path needing no token: in a namespace, maybe the 403
+                raise await masked(self, request, core, failed) from None
             raise
         await self.audit.log_response(request, caller, mounted, response)
         return response, "" if mounted is None else mounted.full_path
-
-    async def _locate(self, request: Request) -> tuple[Core, Request]:
-        """The namespace a request addresses, from `X-Vault-Namespace` and/or a path prefix
-        (`/v1/team-a/secret/x`), combined as Vault does: the deepest existing namespace whose
-        path starts the header's path joined with the request's. A namespace that does not
-        exist is refused like a forbidden one, so existence cannot be probed."""
-        header = request.namespace
-        if header and self.namespaces.live(header) is None:
-            raise PermissionDenied
-        if not self.namespaces.nested:
-            return self, request
-        full = header + request.path
-        namespace = self.namespaces.longest_prefix(full)
-        if namespace is ROOT:
-            return self, request
-        located = dataclasses.replace(
-            request, namespace=namespace.path, path=full[len(namespace.path) :]
-        )
-        return await self.scope(namespace), located
-
-    async def _owner(self, caller: TokenEntry, core: Core) -> tuple[Core, str]:
-        """The Core whose policies govern `caller` (its token's namespace), and the path of
-        `core`'s namespace relative to it. A token works in its namespace and below, never in
-        a sibling or parent: anywhere else it is refused."""
-        if not caller.namespace and core is self:
-            return self, ""
-        owner = self.namespaces.by_id(caller.namespace) if caller.namespace else ROOT
-        if owner is None or not owner.contains(core.namespace):
-            raise PermissionDenied
-        return await self.scope(owner), core.namespace.path[len(owner.path) :]
 
     async def dispatch(
         self, request: Request, routed: tuple[Mounted, str] | None, wrap_ttl: int | None

@@ -32,6 +32,7 @@ class Router(Generic[Ctx]):
     """First matching pattern wins; patterns are anchored at both ends."""
 
     def __init__(self, routes: Sequence[Route[Ctx]]) -> None:
+        self.routes = tuple(routes)  # as declared (the isolation test walks every one)
         self._routes = [(re.compile(f"^(?:{r.pattern})$"), r.handlers) for r in routes]
 
     def resolve(self, path: str, operation: Operation) -> tuple[Handler[Ctx], dict[str, str]]:

@@ -18,6 +18,7 @@ from strongroom.clock import rfc3339
 from strongroom.config.durations import parse_duration
 from strongroom.core.fields import get_str
 from strongroom.core.request import Request, Response
+from strongroom.core.token import scoped
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.view import View
 from strongroom.errors import BadRequest, StorageConflict
@@ -104,7 +105,7 @@ async def wrap(core: Core, response: Response, ttl: int, path: str) -> Response:
 
 async def _wrapping_entry(core: Core, req: Request) -> tuple[str, Wrapped, int]:
     token = get_str(req.data, "token") or req.token or ""
-    entry = await core.tokens.resolve(token)
+    entry = await scoped.resolve(core, token)  # another namespace's: as if it did not exist
     if entry is None or WRAPPING_POLICY not in entry.policies:
         raise BadRequest(INVALID)
     stored = await _view(core).get_entry(f"responses/{entry.key}")

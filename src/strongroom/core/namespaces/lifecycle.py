@@ -48,9 +48,9 @@ async def delete(core: Core, namespace: NamespaceEntry) -> None:
         raise BadRequest(f'namespace "{namespace.path}" has child namespaces; delete them first')
     await core.leases.revoke_prefix(namespace.path)
     tokens = core.tokens.store
-    for accessor in await tokens.accessors():
+    for accessor in await tokens.accessors(lambda namespace_id: namespace_id == namespace.id):
         entry = await tokens.by_accessor(accessor)
-        if entry is not None and entry.namespace == namespace.id:
+        if entry is not None:
             await core.tokens.revoke(entry)
     scoped = await core.scope(namespace)
     await core.namespaces.replace(msgspec.structs.replace(namespace, deleting=True))

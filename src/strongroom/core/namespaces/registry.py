@@ -111,6 +111,12 @@ class NamespaceRegistry:
     def by_id(self, namespace_id: str) -> NamespaceEntry | None:
         return self._by_id.get(namespace_id)
 
+    def within(self, namespace_id: str, scope: NamespaceEntry) -> bool:
+        """Whether the namespace `namespace_id` names ("" is the root, as tokens record it) is
+        `scope` or below it: the one test of every operation by id, accessor or listing."""
+        found = self._by_id.get(namespace_id or ROOT_ID)
+        return found is not None and scope.contains(found)
+
     def children(self, parent: NamespaceEntry) -> list[NamespaceEntry]:
         """The namespaces directly below `parent`, by path."""
         return sorted(

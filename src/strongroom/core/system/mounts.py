@@ -169,13 +169,18 @@ async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
         raise BadRequest("both 'from' and 'to' path must be specified as a string")
     await core.remount(source, target)
     migration_id = str(uuid.uuid4())
-    core.migrations[migration_id] = (normalise(source), normalise(target))
+    core.migrations[_migration_key(core, migration_id)] = (normalise(source), normalise(target))
     warning = "Mount move has been queued. Progress will be reported in Vault's operational logs"
     return Response({"migration_id": migration_id}, warnings=[warning], top_level=True)
 
 
+def _migration_key(core: Core, migration_id: str) -> str:
+    """Migrations are kept per namespace: another namespace's id answers as an unknown one."""
+    return f"{core.namespace.id}:{migration_id}"
+
+
 async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    found = core.migrations.get(params["id"])
+    found = core.migrations.get(_migration_key(core, params["id"]))
     if found is None:
         raise NotFound
     source, target = found

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from strongroom.core.fields import get_str, get_str_list
 from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.core.token import scoped
 from strongroom.core.token.entry import TokenEntry
 from strongroom.errors import BadRequest, PermissionDenied
 
@@ -84,7 +85,7 @@ async def _answer(core: Core, token: TokenEntry, paths: list[str]) -> Response:
 
 
 async def capabilities(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    token = await core.tokens.resolve(get_str(req.data, "token"))
+    token = await scoped.resolve(core, get_str(req.data, "token"))
     if token is None:
         raise BadRequest("invalid token")
     return await _answer(core, token, _paths(req.data))
@@ -97,7 +98,7 @@ async def capabilities_self(core: Core, req: Request, _p: Mapping[str, str]) -> 
 
 
 async def capabilities_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    token = await core.tokens.store.by_accessor(get_str(req.data, "accessor"))
+    token = await scoped.by_accessor(core, get_str(req.data, "accessor"))
     if token is None:
         raise BadRequest("invalid accessor")
     return await _answer(core, token, _paths(req.data))

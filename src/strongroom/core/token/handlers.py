@@ -18,6 +18,7 @@ from strongroom.core.fields import (
     get_str_map,
 )
 from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.core.token import scoped
 from strongroom.core.token.entry import IssuedToken, TokenEntry, TokenRole
 from strongroom.core.token.issue import TokenRequest, auth_block, issue, sanitise
 from strongroom.core.token.ttl import renewed
@@ -76,7 +77,7 @@ async def create_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Resp
 
 
 async def _role(core: Core, name: str) -> TokenRole:
-    blob = await core.tokens.view.get(f"roles/{name.lower()}")
+    blob = await scoped.roles(core).get(name.lower())
     if blob is None:
         raise BadRequest(f"unknown role {name}")
     return _ROLE.decode(blob)
@@ -158,7 +159,7 @@ def lookup_data(entry: TokenEntry, token: str, now: float) -> dict[str, Any]:
 
 
 async def _resolve(core: Core, token: str) -> TokenEntry:
-    entry = await core.tokens.resolve(token)
+    entry = await scoped.resolve(core, token)
     if entry is None:
         raise BadRequest("bad token")
     return entry
@@ -181,8 +182,8 @@ async def _by_accessor(core: Core, req: Request) -> TokenEntry:
     accessor = get_str(req.data, "accessor")
     if not accessor:
         raise BadRequest("missing accessor")
-    entry = await core.tokens.store.by_accessor(accessor)
-    if entry is None or entry.expired(core.clock.now()):
+    entry = await scoped.by_accessor(core, accessor)
+    if entry is None:
         raise BadRequest("invalid accessor")
     return entry
 
@@ -230,7 +231,7 @@ async def revoke_self(core: Core, req: Request, _p: Mapping[str, str]) -> Respon
 
 
 async def revoke(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    entry = await core.tokens.resolve(get_str(req.data, "token"))
+    entry = await scoped.resolve(core, get_str(req.data, "token"))
     if entry is not None:
         await core.tokens.revoke(entry)
     return NO_CONTENT
@@ -242,7 +243,7 @@ async def revoke_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Re
 
 
 async def revoke_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    entry = await core.tokens.resolve(get_str(req.data, "token"))
+    entry = await scoped.resolve(core, get_str(req.data, "token"))
     if entry is not None and entry.type == "service":
         await core.tokens.store.orphan_children(entry)
         await core.tokens.store.revoke_one(entry)
@@ -250,7 +251,7 @@ async def revoke_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Resp
 
 
 async def accessors(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    found = await core.tokens.store.accessors()
+    found = await scoped.accessors(core)
     if not found:
         raise NotFound
     return Response({"keys": found})
@@ -303,15 +304,15 @@ def _role_changes(data: Mapping[str, Any]) -> dict[str, Any]:
 
 async def write_role(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     name = params["role"].lower()
-    blob = await core.tokens.view.get(f"roles/{name}")
+    blob = await scoped.roles(core).get(name)
     old = TokenRole(name=name) if blob is None else _ROLE.decode(blob)
     role = msgspec.structs.replace(old, **_role_changes(req.data))
-    await core.tokens.view.put(f"roles/{name}", msgspec.json.encode(role))
+    await scoped.roles(core).put(name, msgspec.json.encode(role))
     return NO_CONTENT
 
 
 async def read_role(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    blob = await core.tokens.view.get(f"roles/{params['role'].lower()}")
+    blob = await scoped.roles(core).get(params["role"].lower())
     if blob is None:
         raise NotFound
     role = _ROLE.decode(blob)
@@ -327,12 +328,12 @@ async def read_role(core: Core, _req: Request, params: Mapping[str, str]) -> Res
 
 
 async def delete_role(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    await core.tokens.view.delete(f"roles/{params['role'].lower()}")
+    await scoped.roles(core).delete(params["role"].lower())
     return NO_CONTENT
 
 
 async def list_roles(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    keys = await core.tokens.view.list("roles/")
+    keys = await scoped.roles(core).list("")
     if not keys:
         raise NotFound
     return Response({"keys": keys})

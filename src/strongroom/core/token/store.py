@@ -7,7 +7,8 @@ Layout below the store's view (`sys/token/`):
     accessor/<akey>              AccessorRecord, akey = HMAC(salt, "accessor:" + accessor)
     parent/<parent key>/<key>    child index, for cascading revocation
     expiry/<%012d expiry>/<key>  ordered by expiry time, for the expiry job (paged, never loaded)
-    roles/<name>                 TokenRole
+    roles/<name>                 TokenRole of the root namespace (a namespace's own roles live
+                                 below its storage prefix: `core/token/scoped.py`)
     revoked/<key>                a revoked token whose leases still have to be revoked; written
                                  in the revoking transaction, so a crash cannot lose the duty
 
@@ -119,14 +120,17 @@ class TokenStore:
             return None
         return await self.by_key(_ACCESSOR.decode(blob).key)
 
-    async def accessors(self) -> list[str]:
+    async def accessors(self, visible: Callable[[str], bool]) -> list[str]:
+        """The accessors of the tokens whose namespace id `visible` accepts."""
         found: list[str] = []
         after: str | None = None
         while page := await self._view.list("accessor/", after=after, limit=_PAGE):
             for name in page:
                 blob = await self._view.get(f"accessor/{name}")
-                if blob is not None:
-                    found.append(_ACCESSOR.decode(blob).accessor)
+                record = None if blob is None else _ACCESSOR.decode(blob)
+                entry = None if record is None else await self.by_key(record.key)
+                if record is not None and entry is not None and visible(entry.namespace):
+                    found.append(record.accessor)
             after = page[-1]
         return found
 
