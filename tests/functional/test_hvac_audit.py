@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import hvac
 import pytest
 
+from strongroom.audit import verify_file
+from support.flock_holder import lock_held
 from support.procs import BIN, SQLITE_CONFIG, start_server, stop
 
 CANARY = "canary-pw-7d1e5a"
@@ -72,3 +77,39 @@ def test_audit_devices_with_hvac_and_verify(tmp_path: Path) -> None:
         check=False,
     )
     assert tampered.returncode == 1
+
+
+def timed_get(url: str, token: str = "") -> tuple[int, float]:
+    """(status, seconds) of a GET on a new connection."""
+    started = time.monotonic()
+    headers = {"X-Vault-Token": token} if token else {}
+    status = httpx.get(url, headers=headers, timeout=10).status_code
+    return status, time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_a_held_audit_file_lock_fails_closed_and_never_stalls_health(tmp_path: Path) -> None:
+    config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "sr.db"))
+    server = start_server(tmp_path, config, workers=2)
+    log = tmp_path / "audit.log"
+    try:
+        client = hvac.Client(url=server.address)
+        result = client.sys.initialize(1, 1)
+        client.sys.submit_unseal_key(result["keys"][0])
+        token, mounts = result["root_token"], f"{server.address}/v1/sys/mounts"
+        client.token = token
+        client.sys.enable_audit_device("file", options={"file_path": str(log)})
+        with lock_held(log, seconds=30), ThreadPoolExecutor(8) as pool:
+            # enough audited requests in flight that every worker has some waiting on the lock
+            audited = [pool.submit(timed_get, mounts, token) for _ in range(4)]
+            time.sleep(0.3)
+            health = [timed_get(f"{server.address}/v1/sys/{p}") for p in ("health", "seal-status")]
+            failed = [future.result() for future in audited]
+        assert [status for status, _ in health] == [200, 200]
+        assert max(seconds for _, seconds in health) < 1.0
+        assert [status for status, _ in failed] == [500] * 4
+        assert all(1.5 < seconds < 5 for _, seconds in failed)  # the 2 s audit write timeout
+        assert [timed_get(mounts, token)[0] for _ in range(4)] == [200] * 4  # the lock released
+    finally:
+        stop(server)
+    assert verify_file(log).ok  # the failed writes left no line and no gap
