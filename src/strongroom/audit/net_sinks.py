@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import select
 import socket
 import time
 from collections.abc import Callable
@@ -91,6 +92,7 @@ class _NetSink:
         self._lock = asyncio.Lock()
         self._kind = socket.SOCK_STREAM if transport in {"tcp", "unix"} else socket.SOCK_DGRAM
         self._sock: socket.socket | None = None
+        self._readable = select.poll()  # a poll costs a quarter of a peek that raises EAGAIN
         self._closed = False
 
     async def write(self, entry: dict[str, Any]) -> None:
@@ -148,7 +150,7 @@ class _NetSink:
 
     async def _socket(self) -> socket.socket:
         if self._sock is not None:
-            if self._kind == socket.SOCK_DGRAM or not _peer_closed(self._sock):
+            if self._kind == socket.SOCK_DGRAM or not self._peer_closed(self._sock):
                 return self._sock
             self._disconnect()
         loop = asyncio.get_running_loop()
@@ -166,23 +168,26 @@ class _NetSink:
             sock.close()
             raise
         self._sock = sock
+        self._readable.register(sock, select.POLLIN)
         return sock
+
+    def _peer_closed(self, sock: socket.socket) -> bool:
+        """Whether the collector closed or reset its end of a stream: readable with 0 bytes to
+        read. (A collector never speaks; bytes it did send are left unread.)"""
+        if not self._readable.poll(0):
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:  # reset by the peer
+            return True
 
     def _disconnect(self) -> None:
         sock, self._sock = self._sock, None
         if sock is not None:
+            self._readable.unregister(sock)
             sock.close()
-
-
-def _peer_closed(sock: socket.socket) -> bool:
-    """Whether the collector closed or reset its end of a stream: readable with 0 bytes to
-    read. (A collector never speaks; bytes it did send are left unread.)"""
-    try:
-        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
-        return False
-    except OSError:  # reset by the peer
-        return True
 
 
 class SocketSink(_NetSink):
