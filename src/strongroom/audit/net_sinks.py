@@ -80,7 +80,6 @@ class _NetSink:
         self._target: str | tuple[str, int] = (
             parse_host_port(address) if transport in {"tcp", "udp"} else address
         )
-        self._transport = transport
         self._timeout = write_timeout
         self._header = header
         self._prefix = prefix.encode()
@@ -157,9 +156,8 @@ class _NetSink:
         family, proto = socket.AF_UNIX, 0
         address: str | tuple[Any, ...] = self._target
         if isinstance(self._target, tuple):
-            family, _, proto, _, address = (await loop.getaddrinfo(*self._target, type=self._kind))[
-                0
-            ]
+            found = await loop.getaddrinfo(*self._target, type=self._kind)
+            family, _, proto, _, address = found[0]
         sock = socket.socket(family, self._kind, proto)
         try:
             sock.setblocking(False)  # noqa: FBT003 (socket's own API)
