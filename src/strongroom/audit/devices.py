@@ -43,9 +43,16 @@ _PART = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)")
 _OCTAL = re.compile(r"0?[0-7]{1,4}|0o[0-7]{1,4}")
 
 
-def open_sink(device_type: str, options: Mapping[str, str], signer: Signer | None) -> Sink:
-    """A sink for a Vault audit device of `device_type` (file, socket, syslog) with `options`.
-    Raises ValueError naming the bad option (or the type); OSError if a file cannot be opened."""
+def open_sink(
+    device_type: str,
+    options: Mapping[str, str],
+    signer: Signer | None,
+    file_timeout: float = 2.0,
+) -> Sink:
+    """A sink for a Vault audit device of `device_type` (file, socket, syslog) with `options`;
+    a file device waits at most `file_timeout` seconds (Vault's file device has no option for
+    it). Raises ValueError naming the bad option (or the type); OSError if a file cannot be
+    opened."""
     allowed = _DEVICE_OPTIONS.get(device_type)
     if allowed is None:
         raise ValueError("type: expected file, socket or syslog")
@@ -54,7 +61,7 @@ def open_sink(device_type: str, options: Mapping[str, str], signer: Signer | Non
             raise ValueError(f"{name}: not an option of a {device_type} audit device")
     prefix = options.get("prefix", "")
     if device_type == "file":
-        return _file(options, prefix, signer)
+        return _file(options, prefix, signer, file_timeout)
     if device_type == "socket":
         return _socket(options, prefix, signer)
     facility = options.get("facility", "AUTH")
@@ -67,13 +74,14 @@ def open_sink(device_type: str, options: Mapping[str, str], signer: Signer | Non
         raise ValueError("tag: expected a word without spaces, colons or brackets") from None
 
 
-def _file(options: Mapping[str, str], prefix: str, signer: Signer | None) -> Sink:
+def _file(options: Mapping[str, str], prefix: str, signer: Signer | None, timeout: float) -> Sink:
     path = options.get("file_path", options.get("path", ""))
     if not path:
         raise ValueError("file_path: required")
     if path == "discard":
         raise ValueError("file_path: discard would count as audited without writing")
-    return FileSink(path, mode=_mode(options.get("mode", "0600")), prefix=prefix, signer=signer)
+    mode = _mode(options.get("mode", "0600"))
+    return FileSink(path, mode=mode, prefix=prefix, signer=signer, write_timeout=timeout)
 
 
 def _socket(options: Mapping[str, str], prefix: str, signer: Signer | None) -> Sink:

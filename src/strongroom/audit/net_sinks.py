@@ -8,8 +8,13 @@ lines sent again (for datagrams, those not yet sent); a second failure raises an
 back. A collector that lost or duplicated a line shows it as a chain break in `audit verify`:
 that is the point.
 
-UDP cannot report loss (an ICMP "port unreachable" fails, at best, a later send), so only
-stream sockets and syslog's local socket are fail-closed in earnest.
+A closed peer is found before a line is sent, not after: the kernel takes a write on a stream
+whose peer has closed (the peer answers it with a reset, failing only the next write), so each
+write first peeks at the socket; a collector never speaks, so a stream socket that is readable
+with nothing to read has been closed, and is reconnected. A UDP send is checked for an ICMP "port
+unreachable" right after it (on the same host that error is already there); from a remote
+collector it comes too late for that datagram, so UDP cannot report loss: only stream sockets and
+syslog's local socket are fail-closed in earnest.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import select
 import socket
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any, Literal
 
 from strongroom.audit.chain import Signer
@@ -75,7 +80,6 @@ class _NetSink:
         self._target: str | tuple[str, int] = (
             parse_host_port(address) if transport in {"tcp", "udp"} else address
         )
-        self._transport = transport
         self._timeout = write_timeout
         self._header = header
         self._prefix = prefix.encode()
@@ -85,8 +89,9 @@ class _NetSink:
             signer=signer, checkpoint_every=checkpoint_every, clock=clock, chain_id=new_chain_id()
         )
         self._lock = asyncio.Lock()
-        self._stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-        self._dgram: socket.socket | None = None
+        self._kind = socket.SOCK_STREAM if transport in {"tcp", "unix"} else socket.SOCK_DGRAM
+        self._sock: socket.socket | None = None
+        self._readable = select.poll()  # a poll costs a quarter of a peek that raises EAGAIN
         self._closed = False
 
     async def write(self, entry: dict[str, Any]) -> None:
@@ -98,11 +103,7 @@ class _NetSink:
     async def close(self) -> None:
         async with self._lock:
             self._closed = True
-            stream = self._stream
             self._disconnect()
-            if stream is not None:
-                with suppress(OSError):
-                    await stream[1].wait_closed()
 
     async def _deliver(self, make: Callable[[], list[bytes]]) -> None:
         async with self._lock:
@@ -134,56 +135,57 @@ class _NetSink:
                 return
 
     async def _send_once(self, frames: list[bytes]) -> None:
-        if self._transport in {"tcp", "unix"}:
-            writer = await self._writer()
-            writer.write(b"".join(frames))
-            await writer.drain()
-            return
         sock = await self._socket()
         loop = asyncio.get_running_loop()
+        if self._kind == socket.SOCK_STREAM:
+            await loop.sock_sendall(sock, b"".join(frames))
+            return
         while frames:  # a datagram sent is delivered or lost whole: a retry sends the rest
             await loop.sock_sendall(sock, frames[0])
+            refused = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if refused:
+                raise OSError(refused, os.strerror(refused))
             del frames[0]
 
-    async def _writer(self) -> asyncio.StreamWriter:
-        if self._stream is not None:
-            reader, writer = self._stream
-            if not (writer.is_closing() or reader.at_eof()):  # a collector never speaks
-                return writer
-            self._disconnect()
-        if isinstance(self._target, tuple):
-            self._stream = await asyncio.open_connection(*self._target)
-        else:
-            self._stream = await asyncio.open_unix_connection(self._target)
-        return self._stream[1]
-
     async def _socket(self) -> socket.socket:
-        if self._dgram is not None:
-            return self._dgram
+        if self._sock is not None:
+            if self._kind == socket.SOCK_DGRAM or not self._peer_closed(self._sock):
+                return self._sock
+            self._disconnect()
         loop = asyncio.get_running_loop()
         family, proto = socket.AF_UNIX, 0
         address: str | tuple[Any, ...] = self._target
         if isinstance(self._target, tuple):
-            family, _, proto, _, address = (
-                await loop.getaddrinfo(*self._target, type=socket.SOCK_DGRAM)
-            )[0]
-        sock = socket.socket(family, socket.SOCK_DGRAM, proto)
+            found = await loop.getaddrinfo(*self._target, type=self._kind)
+            family, _, proto, _, address = found[0]
+        sock = socket.socket(family, self._kind, proto)
         try:
             sock.setblocking(False)  # noqa: FBT003 (socket's own API)
             await loop.sock_connect(sock, address)
         except BaseException:
             sock.close()
             raise
-        self._dgram = sock
+        self._sock = sock
+        self._readable.register(sock, select.POLLIN)
         return sock
 
+    def _peer_closed(self, sock: socket.socket) -> bool:
+        """Whether the collector closed or reset its end of a stream: readable with 0 bytes to
+        read. (A collector never speaks; bytes it did send are left unread.)"""
+        if not self._readable.poll(0):
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:  # reset by the peer
+            return True
+
     def _disconnect(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream[1].close()
-        dgram, self._dgram = self._dgram, None
-        if dgram is not None:
-            dgram.close()
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            self._readable.unregister(sock)
+            sock.close()
 
 
 class SocketSink(_NetSink):

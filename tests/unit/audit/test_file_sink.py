@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from strongroom.audit import FileSink, Signer, verify_file
 from strongroom.audit import file_sink as file_sink_module
+from support.flock_holder import lock_held
 
 MakeEntry = Callable[[int], dict[str, Any]]  # the `entry` fixture of conftest.py
 CHILD = Path(__file__).with_name("file_sink_child.py")
@@ -46,7 +47,7 @@ def test_worker_processes_share_one_valid_chain(tmp_path: Path, signer: Signer) 
     start_at = str(time.time() + 1.5)  # after every child has imported and opened the file
     children = [
         subprocess.Popen(
-            [sys.executable, str(CHILD), str(path), w, str(count), start_at, raw_key.hex()],
+            [sys.executable, str(CHILD), str(path), w, str(count), start_at, raw_key.hex(), "30"],
             stderr=subprocess.PIPE,
         )
         for w in workers
@@ -316,3 +317,81 @@ async def test_waiting_for_another_workers_lock_does_not_stall_the_event_loop(
     assert ticks == 20
     assert [e.get("request", {}).get("id") for e in lines_of(path)] == [None, "req-0", "req-1"]
     assert verify_file(path).ok
+
+
+@pytest.mark.slow
+async def test_a_lock_held_by_another_process_times_out_without_stalling_the_loop(
+    tmp_path: Path, entry: MakeEntry
+) -> None:
+    path = tmp_path / "a.log"
+    sink = FileSink(str(path), write_timeout=0.3)
+    await sink.write(entry(0))
+    loop, ticks = asyncio.get_running_loop(), [0]
+
+    async def ticker() -> None:
+        while True:
+            await asyncio.sleep(0.01)
+            ticks[0] += 1
+
+    with lock_held(path):
+        started = loop.time()
+        ticking = asyncio.create_task(ticker())
+        with pytest.raises(TimeoutError):
+            await sink.write(entry(1))
+        waited = loop.time() - started
+        ticking.cancel()
+    assert 0.3 <= waited < 1.0
+    assert ticks[0] >= 10  # the loop served other work while the write waited
+    await sink.write(entry(2))  # the lock released: the chain goes on without a gap
+    await sink.close()
+    assert [e.get("request", {}).get("id") for e in lines_of(path)] == [None, "req-0", "req-2"]
+    assert verify_file(path).ok
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rotate", ["rename", "delete"])
+async def test_following_a_rotation_waits_for_the_old_files_lock_within_the_timeout(
+    tmp_path: Path, entry: MakeEntry, rotate: str
+) -> None:
+    path, old = tmp_path / "a.log", tmp_path / "a.log.1"
+    now = [0.0]
+    sink = FileSink(str(path), clock=lambda: now[0], write_timeout=0.3)
+    await sink.write(entry(0))
+    loop = asyncio.get_running_loop()
+    with lock_held(path):  # a shipper still reading the old file holds its lock
+        if rotate == "rename":
+            path.rename(old)
+        else:
+            path.unlink()
+        now[0] += 1.0
+        started = loop.time()
+        with pytest.raises(TimeoutError):
+            await sink.write(entry(1))
+        assert loop.time() - started < 1.0
+    await sink.write(entry(2))
+    await sink.close()
+    first, *rest = lines_of(path)
+    assert (first["type"], [e["request"]["id"] for e in rest]) == ("chain_start", ["req-2"])
+    assert verify_file(path).ok
+
+
+@pytest.mark.slow
+def test_a_fifo_nobody_reads_fails_the_write_instead_of_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "audit.fifo"
+    os.mkfifo(path)
+    script = (
+        "import asyncio, sys\n"
+        "from strongroom.audit import FileSink\n"
+        "sink = FileSink(sys.argv[1])\n"
+        "big = {'type': 'request', 'padding': 'x' * 200_000}\n"  # more than a pipe holds
+        "try:\n"
+        "    asyncio.run(sink.write(big))\n"
+        "except OSError as failed:\n"
+        "    print(type(failed).__name__)\n"
+    )
+    # a child process, so that a write that does block cannot hang the test run
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, timeout=10, check=False
+    )
+    assert (child.returncode, child.stderr) == (0, b"")
+    assert child.stdout.strip() in {b"OSError", b"BlockingIOError"}

@@ -64,7 +64,7 @@ async def test_reconnects_once_when_the_collector_dropped_the_connection(
         await sink.write(entry(number))
         async with asyncio.timeout(5):
             await arrival.wait()
-        await asyncio.sleep(0.05)  # the collector's FIN reaches the sink
+        await asyncio.sleep(0)  # the collector's close goes out (the sink's loop never reads)
     await sink.close()
     server.close()
     await server.wait_closed()
@@ -72,6 +72,50 @@ async def test_reconnects_once_when_the_collector_dropped_the_connection(
     assert len(connections) == 3
     assert [e["seq"] for e in decoded] == [1, 2, 3]
     assert len({e["chain"] for e in decoded}) == 1
+
+
+@pytest.mark.parametrize("kind", ["tcp", "unix"])
+async def test_the_first_write_after_the_collector_closed_fails_until_one_is_back(
+    tmp_path: Path, entry: MakeEntry, kind: str
+) -> None:
+    lines: list[bytes] = []
+    peers: list[asyncio.StreamWriter] = []
+
+    async def collect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peers.append(writer)
+        while line := await reader.readline():
+            lines.append(line)
+
+    async def listen() -> asyncio.Server:
+        if kind == "unix":
+            return await asyncio.start_unix_server(collect, address)
+        return await asyncio.start_server(collect, "127.0.0.1", port)
+
+    address, port = str(tmp_path / "c.sock"), 0
+    collector = await listen()
+    if kind == "tcp":
+        port = collector.sockets[0].getsockname()[1]
+        address = f"127.0.0.1:{port}"
+    sink = SocketSink(address, "unix" if kind == "unix" else "tcp", write_timeout=0.5)
+    await sink.write(entry(0))
+    await asyncio.sleep(0.01)  # the collector accepts and reads
+    collector.close()  # the collector goes away: its connection closed, nobody listening
+    for peer in peers:
+        peer.close()
+        await peer.wait_closed()
+    await collector.wait_closed()
+    with pytest.raises((ConnectionRefusedError, FileNotFoundError)):
+        await sink.write(entry(1))  # not taken by the kernel for a peer that is gone
+    collector = await listen()
+    await sink.write(entry(2))  # a collector is back: reconnected
+    await asyncio.sleep(0.01)
+    await sink.close()
+    collector.close()
+    for peer in peers:
+        peer.close()
+    await collector.wait_closed()
+    decoded = [msgspec.json.decode(line) for line in lines]
+    assert [(e["seq"], e["request"]["id"]) for e in decoded] == [(1, "req-0"), (2, "req-2")]
 
 
 async def test_syslog_frames_carry_priority_tag_and_pid(tmp_path: Path, entry: MakeEntry) -> None:

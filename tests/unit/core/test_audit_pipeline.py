@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from strongroom.core import audit as broker_module
+from support.flock_holder import lock_held
 from support.inproc import Server
 
 CANARY = "canary-audit-5ecret-value"
@@ -87,8 +88,8 @@ async def test_one_hung_device_does_not_stall_the_other(
         await original(self, entry)  # type: ignore[arg-type]
 
     monkeypatch.setattr(type(hung), "write", hang_a)
-    # a file write cannot hang the loop without blocking it; what can hang is a network sink
-    monkeypatch.setattr(type(hung), "blocking", False)
+    # a file device times its own waits; what the broker's timer must cut off is any other sink
+    monkeypatch.setattr(type(hung), "times_itself", False)
     resp = await asyncio.wait_for(server.call("GET", "sys/mounts"), 5)
     assert resp.status_code == 200
     assert any(
@@ -96,6 +97,28 @@ async def test_one_hung_device_does_not_stall_the_other(
     )
     prom = await server.call("GET", "sys/metrics?format=prometheus")
     assert 'strongroom_audit_failures{device="a/"}' in prom.text
+
+
+@pytest.mark.slow
+async def test_a_held_audit_file_lock_fails_closed_and_never_stalls_health(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(broker_module, "WRITE_TIMEOUT", 0.3)
+    log = tmp_path / "audit.log"
+    await enable_file(server, log)
+    loop = asyncio.get_running_loop()
+    with lock_held(log):  # a log shipper holds the file's lock
+        started = loop.time()
+        audited = asyncio.create_task(server.call("GET", "sys/mounts"))
+        await asyncio.sleep(0.05)  # the audited request is now waiting for the lock
+        for path in ("sys/health", "sys/seal-status"):
+            unaudited = await server.call("GET", path, token=None)
+            assert unaudited.status_code == 200
+        assert loop.time() - started < 0.5  # not waiting for the lock (held for 5 s)
+        failed = await audited
+        assert loop.time() - started < 1.0
+    assert (failed.status_code, failed.json()) == (500, {"errors": ["internal error"]})
+    assert (await server.call("GET", "sys/mounts")).status_code == 200  # released: served again
 
 
 async def test_disable_and_bad_device(server: Server, tmp_path: Path) -> None:
