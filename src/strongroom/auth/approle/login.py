@@ -31,15 +31,15 @@ async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
     if not role_id:
         raise BadRequest("missing role_id")
     secret_id = get_str(req.data, "secret_id").strip()
-    key = await app.lockouts.key(role_id, req.remote_addr)
-    if await app.lockouts.locked(key):
+    slot = await app.lockouts.reserve(await app.lockouts.key(role_id, req.remote_addr))
+    if slot is None:
         raise BadRequest(INVALID, detail="approle: locked out after repeated failed log-ins")
     try:
         granted = await _authenticate(app, role_id, secret_id, req.remote_addr)
     except Refused as refused:
-        await app.lockouts.failed(key)
+        # The reserved slot already counts this failure (lockout.py): nothing more to write.
         raise BadRequest(INVALID, detail=f"approle: {refused.reason}") from None
-    await app.lockouts.succeeded(key)
+    await app.lockouts.succeeded(slot)
     return Response(login=granted)
 
 

@@ -79,12 +79,18 @@ class AccessorIndex(msgspec.Struct, frozen=True):
     secret_hmac: str
 
 
-class Lockout(msgspec.Struct, frozen=True):
-    """Failed log-ins of one (role ID, client address) pair (`lockout/<hmac>`)."""
+class Lockout(msgspec.Struct, frozen=True, kw_only=True):
+    """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py.
 
-    failures: int
-    window_start: float
-    locked_until: float = 0.0
+    Slots `cleared + 1 .. attempts` of the counting `window` (a random id, new at each reset)
+    count as failures. The defaults let a counter written by an earlier release, which had
+    other fields, decode as an empty one that is already stale.
+    """
+
+    window: str = ""
+    attempts: int = 0
+    cleared: int = 0
+    last_attempt: float = 0.0
 
 
 ROLE = msgspec.json.Decoder(Role)

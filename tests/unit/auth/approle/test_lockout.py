@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from strongroom.auth.approle.lockout import LockoutPolicy, Lockouts
+from strongroom.auth.approle.store import Store
 from strongroom.core.request import Operation
 from support.inproc import Server
 from unit.auth.approle.approle_harness import Harness
@@ -60,6 +62,78 @@ async def test_failures_outside_the_window_do_not_add_up(approle: Harness) -> No
     await approle.login(role_id, good)
 
 
+async def test_the_count_resets_after_lockout_counter_reset_without_attempts(
+    server: Server,
+) -> None:
+    """Vault measures the counter reset from the last failed attempt, not the first."""
+    options = {"lockout_counter_reset": "1m"}
+    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
+    await approle.write_role("web")
+    role_id = await approle.role_id("web")
+    good = (await approle.new_secret("web"))["secret_id"]
+    await _fail(approle, role_id, 4)
+    approle.clock.advance(59)
+    await _fail(approle, role_id, 1)  # the fifth within a minute of the one before
+    assert await approle.login_refused(role_id, good) == LOCKED
+    await _fail(approle, role_id, 4, addr="10.0.0.2")
+    approle.clock.advance(60)
+    await _fail(approle, role_id, 4, addr="10.0.0.2")
+    await approle.login(role_id, good, addr="10.0.0.2")
+
+
+async def test_a_lock_shorter_than_the_counter_reset_relocks_on_the_next_failure(
+    server: Server,
+) -> None:
+    """Vault: once the lock is over the count is still at the threshold, so one more failure
+    locks the pair again, until `lockout_counter_reset` passes without attempts."""
+    options = {"lockout_threshold": "2", "lockout_duration": "1m", "lockout_counter_reset": "5m"}
+    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
+    await approle.write_role("web")
+    role_id = await approle.role_id("web")
+    good = (await approle.new_secret("web"))["secret_id"]
+    await _fail(approle, role_id, 2)
+    approle.clock.advance(60)
+    await _fail(approle, role_id, 1)
+    assert await approle.login_refused(role_id, good) == LOCKED
+    approle.clock.advance(60)
+    await approle.login(role_id, good)
+
+
+async def test_a_success_clears_the_attempts_before_it_not_those_after(
+    approle: Harness,
+) -> None:
+    """An attempt counts from the moment it is reserved, before its secret ID is checked; a
+    success clears its own and earlier ones, while later ones (still being checked) count."""
+    lockouts = Lockouts(Store(approle.view, approle.clock), LockoutPolicy(threshold=3))
+    key = await lockouts.key("role", "10.0.0.1")
+    first, second = await lockouts.reserve(key), await lockouts.reserve(key)
+    assert first is not None
+    assert second is not None
+    await lockouts.succeeded(first)
+    third, fourth = await lockouts.reserve(key), await lockouts.reserve(key)
+    assert third is not None
+    assert fourth is not None
+    assert await lockouts.reserve(key) is None  # second, third and fourth are pending
+    await lockouts.succeeded(fourth)
+    assert await approle.stored_keys("lockout/") == []
+    await lockouts.succeeded(second)  # cleared already: nothing to do
+    assert await approle.stored_keys("lockout/") == []
+
+
+async def test_an_attempt_never_answered_stays_counted(approle: Harness) -> None:
+    """A worker that dies while checking a secret ID leaves its attempt counted: fail closed."""
+    await approle.write_role("web")
+    role_id = await approle.role_id("web")
+    good = (await approle.new_secret("web"))["secret_id"]
+    lockouts = Lockouts(Store(approle.view, approle.clock), LockoutPolicy())
+    key = await lockouts.key(role_id, "10.0.0.1")
+    for _ in range(5):
+        assert await lockouts.reserve(key) is not None
+    assert await approle.login_refused(role_id, good) == LOCKED
+    approle.clock.advance(15 * 60)
+    await approle.login(role_id, good)
+
+
 async def test_settings_come_from_the_mount_options(server: Server) -> None:
     options = {"lockout_threshold": "2", "lockout_duration": "1m"}
     approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
@@ -73,7 +147,12 @@ async def test_settings_come_from_the_mount_options(server: Server) -> None:
 
 
 async def test_malformed_options_fail_closed(server: Server) -> None:
-    for options in ({"lockout_threshold": "0"}, {"lockout_duration": "soon"}):
+    malformed = (
+        {"lockout_threshold": "0"},
+        {"lockout_duration": "soon"},
+        {"lockout_counter_reset": "0s"},
+    )
+    for options in malformed:
         approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
         error = await approle.refusal(Operation.UPDATE, "login", {"role_id": "x"})
         assert (error.status, error.public) == (
