@@ -16,6 +16,14 @@ async def _fail(approle: Harness, role_id: str, times: int, **kw: str) -> None:
         assert await approle.login_refused(role_id, "wrong", **kw) != LOCKED
 
 
+async def _mounted(server: Server, options: dict[str, str]) -> tuple[Harness, str, str]:
+    """A mount with these options, its role "web", that role's ID and a good secret ID."""
+    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
+    await approle.write_role("web")
+    role_id = await approle.role_id("web")
+    return approle, role_id, (await approle.new_secret("web"))["secret_id"]
+
+
 async def test_five_failures_lock_the_pair_even_for_the_right_secret(approle: Harness) -> None:
     await approle.write_role("web")
     role_id = await approle.role_id("web")
@@ -67,10 +75,7 @@ async def test_the_count_resets_after_lockout_counter_reset_without_attempts(
 ) -> None:
     """Vault measures the counter reset from the last failed attempt, not the first."""
     options = {"lockout_counter_reset": "1m"}
-    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
-    await approle.write_role("web")
-    role_id = await approle.role_id("web")
-    good = (await approle.new_secret("web"))["secret_id"]
+    approle, role_id, good = await _mounted(server, options)
     await _fail(approle, role_id, 4)
     approle.clock.advance(59)
     await _fail(approle, role_id, 1)  # the fifth within a minute of the one before
@@ -87,10 +92,7 @@ async def test_a_lock_shorter_than_the_counter_reset_relocks_on_the_next_failure
     """Vault: once the lock is over the count is still at the threshold, so one more failure
     locks the pair again, until `lockout_counter_reset` passes without attempts."""
     options = {"lockout_threshold": "2", "lockout_duration": "1m", "lockout_counter_reset": "5m"}
-    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
-    await approle.write_role("web")
-    role_id = await approle.role_id("web")
-    good = (await approle.new_secret("web"))["secret_id"]
+    approle, role_id, good = await _mounted(server, options)
     await _fail(approle, role_id, 2)
     approle.clock.advance(60)
     await _fail(approle, role_id, 1)
@@ -136,10 +138,7 @@ async def test_an_attempt_never_answered_stays_counted(approle: Harness) -> None
 
 async def test_settings_come_from_the_mount_options(server: Server) -> None:
     options = {"lockout_threshold": "2", "lockout_duration": "1m"}
-    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
-    await approle.write_role("web")
-    role_id = await approle.role_id("web")
-    good = (await approle.new_secret("web"))["secret_id"]
+    approle, role_id, good = await _mounted(server, options)
     await _fail(approle, role_id, 2)
     assert await approle.login_refused(role_id, good) == LOCKED
     approle.clock.advance(60)

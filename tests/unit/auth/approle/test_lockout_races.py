@@ -5,7 +5,6 @@ sharing storage, no more than `lockout_threshold` secret IDs are compared per lo
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from strongroom.storage.factory import open_backend
 from strongroom.storage.interface import Entry
 from support.inproc import make_core
 from unit.auth.approle.approle_harness import PREFIX, Harness, YieldingStore
-from unit.storage.conftest import PG_URL, drop_table, require_postgres
+from unit.storage.conftest import fresh_options
 
 THRESHOLD = 5
 BURST = 30
@@ -58,25 +57,18 @@ async def _unseal(core: Core, key: bytes) -> None:
 async def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list[Core]]:
     """Two Cores ("nodes", or worker processes) over one SQLite file or one PostgreSQL table."""
     kind: str = request.param
-    table = f"strongroom_test_{secrets.token_hex(6)}"
-    if kind == "postgresql":
-        await require_postgres()
-        options = {"connection_url": PG_URL, "table": table}
-    else:
-        options = {"path": str(tmp_path / "sr.db")}
     clock = ManualClock()
-    cores = [await _node(kind, options, clock)]
-    keys, _root = await cores[0].initialize(1, 1)
-    cores.append(await _node(kind, options, clock))
-    for core in cores:
-        await _unseal(core, keys[0])
-    try:
-        yield cores
-    finally:
+    async with fresh_options(kind, tmp_path) as options:
+        cores = [await _node(kind, options, clock)]
+        keys, _root = await cores[0].initialize(1, 1)
+        cores.append(await _node(kind, options, clock))
         for core in cores:
-            await core.physical.close()
-        if kind == "postgresql":
-            await drop_table(table)
+            await _unseal(core, keys[0])
+        try:
+            yield cores
+        finally:
+            for core in cores:
+                await core.physical.close()
 
 
 async def _logged_in(backend: AppRoleBackend, role_id: str, secret_id: str, addr: str) -> bool:
