@@ -6,13 +6,15 @@ without attempts, and a successful log-in resets it. Defaults: 5 attempts, 15m, 
 
 Vault counts a failure after the credentials were checked, so concurrent log-ins that all read
 the count before any of them failed are each checked: a burst tries many more guesses than the
-threshold. Here every attempt first reserves a slot in the count with a checked write (the
-storage transaction's version check), and only a caller that won a slot below the threshold has
-its credentials checked. A reserved slot counts as a failure unless its log-in succeeds, so
-however many callers race, on one worker or many nodes over one storage, at most `threshold`
-secret IDs are compared per lockout window. A success clears its own slot and every slot taken
-before it, not the later ones still being checked (those guesses stay counted); an attempt
-whose process dies before its outcome stays counted too, failing closed.
+threshold. Here an attempt first reserves a place in the count with a checked write (the
+storage transaction's version check), and its credentials are checked only if the failures so
+far plus the attempts still being checked are below the threshold; then it settles its place
+as a failure, or as a success that resets the failures. However many callers race, on one
+worker or on many nodes over one storage, at most `threshold` secret IDs are compared before
+one succeeds. A caller that finds every place taken by attempts still being checked waits for
+them (a bounded backoff, so that a burst of good log-ins from one address all get in) and is
+refused if they do not settle in time. An attempt whose process dies before settling keeps its
+place until the count resets, failing closed.
 
 Counters live in the mount's storage, so every worker and node sees the same count. A locked
 pair gets the very answer a wrong secret ID gets, without its credentials being checked. Unlike
@@ -25,11 +27,14 @@ Settings come from the mount's options: `lockout_threshold` (an integer >= 1),
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import msgspec
 
+from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import LOCKOUT, Lockout, encode
 from strongroom.auth.approle.store import PAGE, Store, new_uuid, retrying
 from strongroom.config.durations import parse_duration
@@ -39,6 +44,10 @@ from strongroom.storage.interface import Check, Delete, Op, Put
 DEFAULT_THRESHOLD = 5
 DEFAULT_DURATION = "15m"
 LOCKOUTS = "lockout/"
+# Seconds between looks at a count whose every place is taken by attempts being checked. A
+# check takes a few milliseconds, so the looks start 2 ms apart and back off to 20 ms; the
+# last comes after about 5 s in all (DESIGN.md invariant 12: every wait is bounded).
+PAUSES = (0.002, 0.005, 0.01, *(0.02,) * 249)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +74,7 @@ class LockoutPolicy:
 
     def locked(self, record: Lockout, now: float) -> bool:
         """Vault: at least `threshold` failures, the last one less than `duration` ago."""
-        pending = record.attempts - record.cleared
-        return pending >= self.threshold and now < record.last_attempt + self.duration
+        return record.failures >= self.threshold and now < record.last_attempt + self.duration
 
     def stale(self, record: Lockout, now: float) -> bool:
         """Whether `record` no longer counts: neither its lock nor its count is in force."""
@@ -75,61 +83,80 @@ class LockoutPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One reserved attempt: the counter's `key`, its counting `window` and the slot's number."""
+    """One reserved attempt: where its counter lives, and in which counting window."""
 
     key: str
     window: str
-    number: int
 
 
 class Lockouts:
     """The lockout counters of one mount."""
 
-    def __init__(self, store: Store, policy: LockoutPolicy) -> None:
+    def __init__(
+        self, store: Store, policy: LockoutPolicy, pauses: Sequence[float] = PAUSES
+    ) -> None:
         self.store = store
         self.policy = policy
+        self.pauses = pauses
 
     async def key(self, role_id: str, remote_addr: str) -> str:
         """Where the counter of this pair lives; salted, so storage shows neither part."""
         return LOCKOUTS + await self.store.hmac("lockout", f"{role_id}\x00{remote_addr}")
 
-    async def reserve(self, key: str) -> Slot | None:
-        """Count one attempt before its credentials are checked; None if the pair is locked."""
+    async def reserve(self, key: str) -> Slot:
+        """Take a place in the count before the credentials are checked.
 
-        async def attempt() -> Slot | None:
-            stored, version = await self._read(key)
-            now = self.store.now()
-            record = self._counting(stored, now)
-            if record is None:
-                return None
-            taken = msgspec.structs.replace(record, attempts=record.attempts + 1, last_attempt=now)
-            await self.store.view.transact([Check(key, version), Put(key, encode(taken))])
-            return Slot(key, taken.window, taken.attempts)
+        Raises Refused if the pair is locked out, or if `threshold` attempts are still being
+        checked after the bounded wait.
+        """
+        for pause in self.pauses:
+            slot = await retrying(partial(self._claim, key))
+            if slot is not None:
+                return slot
+            await asyncio.sleep(pause)
+        raise Refused("too many log-ins being checked at once")
 
-        return await retrying(attempt)
+    async def _claim(self, key: str) -> Slot | None:
+        """A place in the count, or None while every place is taken by attempts being checked.
 
-    def _counting(self, record: Lockout | None, now: float) -> Lockout | None:
-        """The count a new attempt joins (a fresh one once reset), or None while locked."""
+        Raises Refused if the pair is locked out.
+        """
+        record, version = await self._read(key)
+        now = self.store.now()
         if record is not None and self.policy.locked(record, now):
-            return None
+            raise Refused("locked out after repeated failed log-ins")
         if record is None or now >= record.last_attempt + self.policy.counter_reset:
-            return Lockout(window=new_uuid(), last_attempt=now)
-        return record
+            record = Lockout(window=new_uuid())
+        # Below the threshold, as many places as failures are missing; at or past it once the
+        # lock is over, one: Vault lets one more attempt through, and its failure locks again.
+        if record.pending >= max(self.policy.threshold - record.failures, 1):
+            return None
+        taken = msgspec.structs.replace(record, pending=record.pending + 1, last_attempt=now)
+        await self.store.view.transact([Check(key, version), Put(key, encode(taken))])
+        return Slot(key, record.window)
 
-    async def succeeded(self, slot: Slot) -> None:
-        """A good log-in clears its slot and those before it (Vault resets the count on
-        success); the counter goes when no later slot is left."""
+    async def settle(self, slot: Slot, *, failed: bool) -> None:
+        """Give the place back: as one more failure, or as a success, which resets the failures
+        (Vault); the counter goes once nothing is left in it."""
 
         async def attempt() -> None:
             record, version = await self._read(slot.key)
-            if record is None or record.window != slot.window or record.cleared >= slot.number:
-                return  # reset meanwhile, or cleared by a later success: nothing to release
+            ours = record is not None and record.window == slot.window
+            if not ours and not failed:
+                return  # the count was reset meanwhile: nothing of this attempt is left in it
+            # Not ours and failed: the window it was counted in is over, the failure counts now.
+            current = record or Lockout(window=new_uuid())
+            settled = msgspec.structs.replace(
+                current,
+                failures=current.failures + 1 if failed else 0,
+                pending=current.pending - 1 if ours else current.pending,
+                last_attempt=self.store.now() if failed else current.last_attempt,
+            )
             ops: list[Op] = [Check(slot.key, version)]
-            if slot.number >= record.attempts:
+            if settled.failures == settled.pending == 0:
                 ops.append(Delete(slot.key))
             else:
-                cleared = msgspec.structs.replace(record, cleared=slot.number)
-                ops.append(Put(slot.key, encode(cleared)))
+                ops.append(Put(slot.key, encode(settled)))
             await self.store.view.transact(ops)
 
         await retrying(attempt)

@@ -32,16 +32,27 @@ async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
     if not role_id:
         raise BadRequest("missing role_id")
     secret_id = get_str(req.data, "secret_id").strip()
-    slot = await app.lockouts.reserve(await app.lockouts.key(role_id, req.remote_addr))
-    if slot is None:
-        raise BadRequest(INVALID, detail="approle: locked out after repeated failed log-ins")
     try:
-        granted = await _authenticate(app, role_id, secret_id, req.remote_addr)
+        granted = await _counted(app, role_id, secret_id, req.remote_addr)
     except Refused as refused:
-        # The reserved slot already counts this failure (lockout.py): nothing more to write.
         raise BadRequest(INVALID, detail=f"approle: {refused.reason}") from None
-    await app.lockouts.succeeded(slot)
     return Response(login=granted)
+
+
+async def _counted(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
+    """Check the credentials as one attempt of the pair's lockout count (lockout.py).
+
+    Raises Refused if the pair is locked out or the credentials do not pass.
+    """
+    slot = await app.lockouts.reserve(await app.lockouts.key(role_id, remote_addr))
+    failed = True
+    try:
+        granted = await _authenticate(app, role_id, secret_id, remote_addr)
+        failed = False
+    finally:
+        # Every way out gives the place back; an error or a cancelled request as a failure.
+        await app.lockouts.settle(slot, failed=failed)
+    return granted
 
 
 async def _authenticate(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:

@@ -80,16 +80,14 @@ class AccessorIndex(msgspec.Struct, frozen=True):
 
 
 class Lockout(msgspec.Struct, frozen=True, kw_only=True):
-    """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py.
-
-    Slots `cleared + 1 .. attempts` of the counting `window` (a random id, new at each reset)
-    count as failures. The defaults let a counter written by an earlier release, which had
-    other fields, decode as an empty one that is already stale.
-    """
+    """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py:
+    the `failures` of the counting `window` (a random id, new at each reset) and the attempts
+    `pending`, reserved and still being checked. The defaults let a counter written by an
+    earlier release, which had other fields, decode as an empty one that is already stale."""
 
     window: str = ""
-    attempts: int = 0
-    cleared: int = 0
+    failures: int = 0
+    pending: int = 0
     last_attempt: float = 0.0
 
 

@@ -23,7 +23,7 @@ from unit.auth.approle.approle_harness import PREFIX, Harness, YieldingStore
 from unit.storage.conftest import fresh_options
 
 THRESHOLD = 5
-BURST = 30
+BURST = 20
 
 
 class ComparingStore(YieldingStore):

@@ -197,4 +197,7 @@ async def test_an_unknown_role_id_is_refused_after_the_same_storage_work(server:
         "get",  # the role-ID index
         "get",  # the role, or the decoy
         "get_entry",  # the secret ID under the role's key
+        "get_entry",
+        "Check",
+        "Put",  # the attempt settled as a failure
     ]
