@@ -109,7 +109,7 @@ class Store:
 
     async def role_by_role_id(self, role_id: str) -> tuple[Role, bool]:
         """The role whose role ID is `role_id` (compared in constant time) and True, or the
-        decoy role and False; the same reads and hashing either way (see the docstring)."""
+        decoy role and False; the same reads and hashing either way (module docstring)."""
         raw = await self.view.get(ROLE_IDS + await self.hmac("role_id", role_id))
         index = None if raw is None else ROLE_ID_INDEX.decode(raw)
         stored = await self.view.get(DECOY if index is None else ROLES + index.name)

@@ -1,6 +1,7 @@
 """The lockout holds under concurrency: each log-in reserves its attempt with a checked write
 before its secret ID is looked at, so however many callers race, on one node or on two nodes
-sharing storage, no more than `lockout_threshold` secret IDs are compared per lockout window."""
+sharing storage, no more than `lockout_threshold` secret IDs are compared until the right one
+is (and no more than that at all when it is not among them)."""
 
 from __future__ import annotations
 
