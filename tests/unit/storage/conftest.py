@@ -8,6 +8,7 @@ never go green by silently not testing the HA backend.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from typing import TYPE_CHECKING
@@ -62,19 +63,27 @@ async def pg_table() -> AsyncIterator[str]:
         await drop_table(table)
 
 
+@contextlib.asynccontextmanager
+async def fresh_options(kind: str, tmp_path: Path) -> AsyncIterator[dict[str, str]]:
+    """`open_backend` options for a fresh store of `kind`: a file below `tmp_path`, or a new
+    table on the reachable PostgreSQL test server, dropped afterwards."""
+    if kind != "postgresql":
+        yield {"path": str(tmp_path / "kv.db")}
+        return
+    await require_postgres()
+    table = f"strongroom_test_{secrets.token_hex(6)}"
+    try:
+        yield {"connection_url": PG_URL, "table": table}
+    finally:
+        await drop_table(table)
+
+
 @pytest.fixture(params=["inmem", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     kind: str = request.param
-    table = f"strongroom_test_{secrets.token_hex(6)}"
-    if kind == "postgresql":
-        await require_postgres()
-        options = {"connection_url": PG_URL, "table": table}
-    else:
-        options = {"path": str(tmp_path / "kv.db")}
-    opened = await open_backend(kind, options)
-    try:
-        yield opened
-    finally:
-        await opened.close()
-        if kind == "postgresql":
-            await drop_table(table)
+    async with fresh_options(kind, tmp_path) as options:
+        opened = await open_backend(kind, options)
+        try:
+            yield opened
+        finally:
+            await opened.close()

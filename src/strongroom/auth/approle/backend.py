@@ -21,7 +21,8 @@ _ROLE_PATH = re.compile(ROLE)
 
 
 class AppRoleBackend:
-    """One `approle` mount. Its options may set `lockout_threshold` and `lockout_duration`."""
+    """One `approle` mount. Its options may set `lockout_threshold`, `lockout_duration` and
+    `lockout_counter_reset` (lockout.py)."""
 
     unauthenticated: frozenset[str] = frozenset({"login"})
 

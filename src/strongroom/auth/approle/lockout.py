@@ -1,39 +1,60 @@
-"""Failed log-in lockout per (role ID, client address), in the spirit of Vault's user lockout
-(docs/concepts/user-lockout: default threshold 5 failures, duration 15 minutes).
+"""Failed log-in lockout per (role ID, client address), with the semantics of Vault's user
+lockout (docs/concepts/user-lockout; `isUserLocked` and `failedUserLoginProcess` in
+vault/request_handling.go): after `lockout_threshold` failed attempts the pair is locked for
+`lockout_duration` from the last of them; the count starts again after `lockout_counter_reset`
+without attempts, and a successful log-in resets it. Defaults: 5 attempts, 15m, 15m.
 
-Counters live in the mount's storage, so every worker and node sees the same count; each change
-is a checked read-modify-write. After `threshold` failures within `duration` seconds the pair is
-locked for `duration`: further attempts are refused without checking the credentials, with the
-very answer a wrong secret ID gets. Unlike Vault (403 "permission denied", and only for role IDs
-that exist), unknown role IDs are counted and locked alike, so a lockout says nothing about
-whether a role exists. A successful log-in clears the counter.
+Vault counts a failure after the credentials were checked, so concurrent log-ins that all read
+the count before any of them failed are each checked: a burst tries many more guesses than the
+threshold. Here an attempt first reserves a place in the count with a checked write (the
+storage transaction's version check), and its credentials are checked only if the failures so
+far plus the attempts still being checked are below the threshold; then it settles its place
+as a failure, or as a success that resets the failures. However many callers race, on one
+worker or on many nodes over one storage, at most `threshold` secret IDs are compared before
+one succeeds. A caller that finds every place taken by attempts still being checked waits for
+them (a bounded backoff, so that a burst of good log-ins from one address all get in) and is
+refused if they do not settle in time. An attempt whose process dies before settling keeps its
+place until the count resets, failing closed.
 
-Settings come from the mount's options: `lockout_threshold` (an integer >= 1) and
-`lockout_duration` (a Vault duration, >= 1s).
+Counters live in the mount's storage, so every worker and node sees the same count. A locked
+pair gets the very answer a wrong secret ID gets, without its credentials being checked. Unlike
+Vault (403 "permission denied", and only for role IDs that exist), unknown role IDs are counted
+and locked alike, so a lockout says nothing about whether a role exists.
+
+Settings come from the mount's options: `lockout_threshold` (an integer >= 1),
+`lockout_duration` and `lockout_counter_reset` (Vault durations, >= 1s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import msgspec
 
+from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import LOCKOUT, Lockout, encode
-from strongroom.auth.approle.store import PAGE, Store, retrying
+from strongroom.auth.approle.store import PAGE, Store, new_uuid, retrying
 from strongroom.config.durations import parse_duration
 from strongroom.errors import StorageConflict
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 DEFAULT_THRESHOLD = 5
-DEFAULT_DURATION = 15 * 60
+DEFAULT_DURATION = "15m"
 LOCKOUTS = "lockout/"
+# Seconds between looks at a count whose every place is taken by attempts being checked. A
+# check takes a few milliseconds, so the looks start 2 ms apart and back off to 20 ms; the
+# last comes after about 5 s in all (DESIGN.md invariant 12: every wait is bounded).
+PAUSES = (0.002, 0.005, 0.01, *(0.02,) * 249)
 
 
 @dataclass(frozen=True, slots=True)
 class LockoutPolicy:
     threshold: int = DEFAULT_THRESHOLD
-    duration: int = DEFAULT_DURATION
+    duration: int = 15 * 60
+    counter_reset: int = 15 * 60
 
     @classmethod
     def from_options(cls, options: Mapping[str, str] | None) -> LockoutPolicy:
@@ -42,66 +63,119 @@ class LockoutPolicy:
         threshold_text = options.get("lockout_threshold", str(DEFAULT_THRESHOLD)).strip()
         if not threshold_text.isdigit():
             raise ValueError("lockout_threshold must be a positive integer")
-        policy = cls(int(threshold_text), parse_duration(options.get("lockout_duration", "15m")))
-        if policy.threshold < 1 or policy.duration < 1:
-            raise ValueError("lockout_threshold and lockout_duration must be positive")
+        policy = cls(
+            int(threshold_text),
+            parse_duration(options.get("lockout_duration", DEFAULT_DURATION)),
+            parse_duration(options.get("lockout_counter_reset", DEFAULT_DURATION)),
+        )
+        if min(policy.threshold, policy.duration, policy.counter_reset) < 1:
+            raise ValueError("the lockout settings must be positive")
         return policy
 
+    def locked(self, record: Lockout, now: float) -> bool:
+        """Vault: at least `threshold` failures, the last one less than `duration` ago."""
+        return record.failures >= self.threshold and now < record.last_attempt + self.duration
+
     def stale(self, record: Lockout, now: float) -> bool:
-        """Whether `record` no longer counts: its window and any lock are over."""
-        return now >= max(record.window_start + self.duration, record.locked_until)
+        """Whether `record` no longer counts: neither its lock nor its count is in force."""
+        return now >= record.last_attempt + max(self.duration, self.counter_reset)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One reserved attempt: where its counter lives, and in which counting window."""
+
+    key: str
+    window: str
 
 
 class Lockouts:
     """The lockout counters of one mount."""
 
-    def __init__(self, store: Store, policy: LockoutPolicy) -> None:
+    def __init__(
+        self, store: Store, policy: LockoutPolicy, pauses: Sequence[float] = PAUSES
+    ) -> None:
         self.store = store
         self.policy = policy
+        self.pauses = pauses
 
     async def key(self, role_id: str, remote_addr: str) -> str:
         """Where the counter of this pair lives; salted, so storage shows neither part."""
         return LOCKOUTS + await self.store.hmac("lockout", f"{role_id}\x00{remote_addr}")
 
-    async def locked(self, key: str) -> bool:
-        raw = await self.store.view.get(key)
-        return raw is not None and LOCKOUT.decode(raw).locked_until > self.store.now()
+    async def reserve(self, key: str) -> Slot:
+        """Take a place in the count before the credentials are checked.
 
-    async def failed(self, key: str) -> None:
-        """Count one failure; the `threshold`-th within the window starts the lock."""
+        Raises Refused if the pair is locked out, or if `threshold` attempts are still being
+        checked after the bounded wait.
+        """
+        for pause in self.pauses:
+            slot = await retrying(partial(self._claim, key))
+            if slot is not None:
+                return slot
+            await asyncio.sleep(pause)
+        raise Refused("too many log-ins being checked at once")
+
+    async def _claim(self, key: str) -> Slot | None:
+        """A place in the count, or None while every place is taken by attempts being checked.
+
+        Raises Refused if the pair is locked out.
+        """
+        record, version = await self._read(key)
+        now = self.store.now()
+        if record is not None and self.policy.locked(record, now):
+            raise Refused("locked out after repeated failed log-ins")
+        if record is None or now >= record.last_attempt + self.policy.counter_reset:
+            record = Lockout(window=new_uuid())
+        # Below the threshold, as many places as failures are missing; at or past it once the
+        # lock is over, one: Vault lets one more attempt through, and its failure locks again.
+        if record.pending >= max(self.policy.threshold - record.failures, 1):
+            return None
+        taken = msgspec.structs.replace(record, pending=record.pending + 1, last_attempt=now)
+        await self.store.view.transact([Check(key, version), Put(key, encode(taken))])
+        return Slot(key, record.window)
+
+    async def settle(self, slot: Slot, *, failed: bool) -> None:
+        """Give the place back: as one more failure, or as a success, which resets the failures
+        (Vault); the counter goes once nothing is left in it."""
 
         async def attempt() -> None:
-            stored = await self.store.view.get_entry(key)
-            now = self.store.now()
-            record = None if stored is None else LOCKOUT.decode(stored.value)
-            if record is None or now >= record.window_start + self.policy.duration:
-                record = Lockout(failures=1, window_start=now)
+            record, version = await self._read(slot.key)
+            ours = record is not None and record.window == slot.window
+            if not ours and not failed:
+                return  # the count was reset meanwhile: nothing of this attempt is left in it
+            # Not ours and failed: the window it was counted in is over, the failure counts now.
+            current = record or Lockout(window=new_uuid())
+            settled = msgspec.structs.replace(
+                current,
+                failures=current.failures + 1 if failed else 0,
+                pending=current.pending - 1 if ours else current.pending,
+                last_attempt=self.store.now() if failed else current.last_attempt,
+            )
+            ops: list[Op] = [Check(slot.key, version)]
+            if settled.failures == settled.pending == 0:
+                ops.append(Delete(slot.key))
             else:
-                record = msgspec.structs.replace(record, failures=record.failures + 1)
-            if record.failures >= self.policy.threshold:
-                record = msgspec.structs.replace(record, locked_until=now + self.policy.duration)
-            version = 0 if stored is None else stored.version
-            await self.store.view.transact([Check(key, version), Put(key, encode(record))])
+                ops.append(Put(slot.key, encode(settled)))
+            await self.store.view.transact(ops)
 
         await retrying(attempt)
 
-    async def succeeded(self, key: str) -> None:
-        """A good log-in clears the pair's counter (Vault resets it on success)."""
-        if await self.store.view.get_entry(key) is not None:
-            await self.store.view.delete(key)
+    async def _read(self, key: str) -> tuple[Lockout | None, int]:
+        """The counter at `key` and its storage version (None and 0 if there is none)."""
+        stored = await self.store.view.get_entry(key)
+        return (None, 0) if stored is None else (LOCKOUT.decode(stored.value), stored.version)
 
     async def sweep(self) -> int:
-        """Delete counters whose window and lock are over, a page at a time; returns how many."""
+        """Delete counters whose count and lock are over, a page at a time; returns how many."""
         removed = 0
         after: str | None = None
         while page := await self.store.view.list(LOCKOUTS, after, PAGE):
             for name in page:
-                stored = await self.store.view.get_entry(LOCKOUTS + name)
-                if stored is None or not self.policy.stale(
-                    LOCKOUT.decode(stored.value), self.store.now()
-                ):
+                record, version = await self._read(LOCKOUTS + name)
+                if record is None or not self.policy.stale(record, self.store.now()):
                     continue
-                ops: list[Op] = [Check(LOCKOUTS + name, stored.version), Delete(LOCKOUTS + name)]
+                ops: list[Op] = [Check(LOCKOUTS + name, version), Delete(LOCKOUTS + name)]
                 try:
                     await self.store.view.transact(ops)
                 except StorageConflict:

@@ -23,6 +23,7 @@ from strongroom.core.request import Request, Response
 from strongroom.errors import BadRequest
 
 INVALID = "invalid role or secret ID"
+_OUTSIDE_ROLE_CIDRS = "client address outside the role's secret_id_bound_cidrs"
 
 
 async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
@@ -31,36 +32,66 @@ async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
     if not role_id:
         raise BadRequest("missing role_id")
     secret_id = get_str(req.data, "secret_id").strip()
-    key = await app.lockouts.key(role_id, req.remote_addr)
-    if await app.lockouts.locked(key):
-        raise BadRequest(INVALID, detail="approle: locked out after repeated failed log-ins")
     try:
-        granted = await _authenticate(app, role_id, secret_id, req.remote_addr)
+        granted = await _counted(app, role_id, secret_id, req.remote_addr)
     except Refused as refused:
-        await app.lockouts.failed(key)
         raise BadRequest(INVALID, detail=f"approle: {refused.reason}") from None
-    await app.lockouts.succeeded(key)
     return Response(login=granted)
 
 
+async def _counted(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
+    """Check the credentials as one attempt of the pair's lockout count (lockout.py).
+
+    Raises Refused if the pair is locked out or the credentials do not pass.
+    """
+    slot = await app.lockouts.reserve(await app.lockouts.key(role_id, remote_addr))
+    failed = True
+    try:
+        granted = await _authenticate(app, role_id, secret_id, remote_addr)
+        failed = False
+    finally:
+        # Every way out gives the place back; an error or a cancelled request as a failure.
+        await app.lockouts.settle(slot, failed=failed)
+    return granted
+
+
 async def _authenticate(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
-    role = await app.store.role_by_role_id(role_id)
-    if role is None:
+    # An unknown role ID goes through every check against the decoy role and is refused only
+    # at the end, so the refusal takes as long as for a role that exists (store.py).
+    role, genuine = await app.store.role_by_role_id(role_id)
+    try:
+        record = await _spent(app, role, secret_id, remote_addr)
+    except Refused:
+        if genuine:
+            raise
+        record = None
+    if not genuine:
         raise Refused("unknown role_id")
-    if not cidrs.allows(role.secret_id_bound_cidrs, remote_addr):
-        raise Refused("client address outside the role's secret_id_bound_cidrs")
-    record = None
-    if role.bind_secret_id:
-        if not secret_id:
-            raise Refused("missing secret_id")
-        # The checks run before the use is spent: a refused log-in costs the secret ID nothing.
-        record = await app.secret_ids.redeem(role, secret_id, partial(_usable, role, remote_addr))
     return _grant(role, record)
+
+
+async def _spent(app: AppRole, role: Role, secret_id: str, remote_addr: str) -> SecretId | None:
+    """The secret ID record this log-in spends a use of (None if the role binds none).
+
+    Raises Refused if the credentials or the client address do not pass.
+    """
+    if not role.bind_secret_id:
+        if not cidrs.allows(role.secret_id_bound_cidrs, remote_addr):
+            raise Refused(_OUTSIDE_ROLE_CIDRS)
+        return None
+    if not secret_id:
+        raise Refused("missing secret_id")
+    # The checks run before the use is spent: a refused log-in costs the secret ID nothing.
+    return await app.secret_ids.redeem(role, secret_id, partial(_usable, role, remote_addr))
 
 
 def _usable(role: Role, remote_addr: str, record: SecretId) -> None:
     """Raises Refused unless `record` may log in from `remote_addr` (Vault re-checks that the
-    secret ID's blocks still lie within the role's, which may have narrowed since)."""
+    secret ID's blocks still lie within the role's, which may have narrowed since). The role's
+    own blocks are checked here too, once the secret ID is found, so that a client outside them
+    waits as long as for any other refusal."""
+    if not cidrs.allows(role.secret_id_bound_cidrs, remote_addr):
+        raise Refused(_OUTSIDE_ROLE_CIDRS)
     if not cidrs.subset(record.cidr_list, role.secret_id_bound_cidrs):
         raise Refused("secret ID's cidr_list is no longer within the role's")
     if not cidrs.allows(record.cidr_list, remote_addr):

@@ -3,6 +3,7 @@
 Layout below the mount's view (the barrier seals every value; only HMACs appear in paths):
 
     salt                               32 random bytes, created once (a Check makes it unique)
+    decoy                              Role no role ID leads to, created once the same way
     role/<name>                        Role
     role_id/<HMAC(role ID)>            RoleIdIndex
     secret_id/<role key>/<HMAC(sid)>   SecretId            (see secret_ids.py)
@@ -13,6 +14,10 @@ Layout below the mount's view (the barrier seals every value; only HMACs appear 
 Every HMAC is HMAC-SHA256 under the salt, with a purpose label so the same string never hashes
 alike in two indexes. Changes that must agree are one transaction guarded by `Check`s; a lost
 race raises StorageConflict and `retrying` runs the read-modify-write again.
+
+An unknown role ID is looked up like a known one and then checked against the decoy role in the
+same steps (the same storage reads, one of a stored role record, and the same hashing), so the
+time a refused log-in takes does not tell whether the role ID exists.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from strongroom.storage.interface import Check, Delete, Op, Put
 
 T = TypeVar("T")
 SALT = "salt"
+DECOY = "decoy"
 ROLES = "role/"
 ROLE_IDS = "role_id/"
 PAGE = 100
@@ -71,16 +77,20 @@ class Store:
 
     async def _salt_bytes(self) -> bytes:
         if self._salt is None:
-            raw = await self.view.get(SALT)
-            if raw is None:
-                # First use: the Check lets exactly one worker create it; a loser reads theirs.
-                with contextlib.suppress(StorageConflict):
-                    await self.view.transact([Check(SALT, 0), Put(SALT, secrets.token_bytes(32))])
-                raw = await self.view.get(SALT)
-            if raw is None:
-                raise InternalError(detail="approle: salt missing after creation")
-            self._salt = SecretBytes(raw)
+            self._salt = SecretBytes(await self._created_once(SALT, secrets.token_bytes(32)))
         return self._salt.reveal()
+
+    async def _created_once(self, path: str, value: bytes) -> bytes:
+        """What is stored at `path`, where `value` is written first if nothing is yet: the
+        Check lets exactly one worker create it, and a loser reads the winner's."""
+        raw = await self.view.get(path)
+        if raw is None:
+            with contextlib.suppress(StorageConflict):
+                await self.view.transact([Check(path, 0), Put(path, value)])
+            raw = await self.view.get(path)
+        if raw is None:
+            raise InternalError(detail=f"approle: {path} missing after creation")
+        return raw
 
     async def hmac(self, purpose: str, value: str) -> str:
         """Hex HMAC-SHA256 of `value` under the mount's salt, separated by `purpose`."""
@@ -97,15 +107,20 @@ class Store:
     async def role_names(self, after: str | None, limit: int | None) -> list[str]:
         return await self.view.list(ROLES, after, limit)
 
-    async def role_by_role_id(self, role_id: str) -> Role | None:
-        """The role whose role ID is `role_id` (compared in constant time), or None."""
+    async def role_by_role_id(self, role_id: str) -> tuple[Role, bool]:
+        """The role whose role ID is `role_id` (compared in constant time) and True, or the
+        decoy role and False; the same reads and hashing either way (module docstring)."""
         raw = await self.view.get(ROLE_IDS + await self.hmac("role_id", role_id))
-        if raw is None:
-            return None
-        found = await self.role(ROLE_ID_INDEX.decode(raw).name)
-        if found is None or not hmac.compare_digest(found[0].role_id.encode(), role_id.encode()):
-            return None  # an index left behind by a concurrent change
-        return found[0]
+        index = None if raw is None else ROLE_ID_INDEX.decode(raw)
+        stored = await self.view.get(DECOY if index is None else ROLES + index.name)
+        role = ROLE.decode(stored) if stored is not None else await self._decoy()
+        matches = hmac.compare_digest(role.role_id.encode(), role_id.encode())
+        # No match: the index was left behind by a concurrent change, or this is the decoy.
+        return role, matches and index is not None and stored is not None
+
+    async def _decoy(self) -> Role:
+        decoy = Role(name=DECOY, key=new_uuid(), role_id=new_uuid())
+        return ROLE.decode(await self._created_once(DECOY, encode(decoy)))
 
     async def save_role(self, role: Role, previous: tuple[Role, int] | None) -> None:
         """Write `role` where `previous` (or nothing) was, moving its role-ID index with it.

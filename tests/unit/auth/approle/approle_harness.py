@@ -71,26 +71,36 @@ class YieldingStore:
 
 
 class RecordingStore(YieldingStore):
-    """A yielding store that also notes every `list` call and every path read."""
+    """A yielding store that also notes every `list` call and every path read, and in `calls`
+    every read and written op in order: (method or op, path, whether a value was found)."""
 
     def __init__(self, inner: Store) -> None:
         super().__init__(inner)
         self.lists: list[tuple[str, str | None, int | None]] = []
         self.reads: list[str] = []
+        self.calls: list[tuple[str, str, bool]] = []
 
     async def get(self, path: str) -> bytes | None:
         self.reads.append(path)
-        return await super().get(path)
+        value = await super().get(path)
+        self.calls.append(("get", path, value is not None))
+        return value
 
     async def get_entry(self, path: str) -> Entry | None:
         self.reads.append(path)
-        return await super().get_entry(path)
+        entry = await super().get_entry(path)
+        self.calls.append(("get_entry", path, entry is not None))
+        return entry
 
     async def list(
         self, prefix: str, after: str | None = None, limit: int | None = None
     ) -> list[str]:
         self.lists.append((prefix, after, limit))
         return await super().list(prefix, after, limit)
+
+    async def transact(self, ops: Sequence[Op]) -> None:
+        self.calls += [(type(op).__name__, op.path, True) for op in ops]
+        await super().transact(ops)
 
 
 @dataclass

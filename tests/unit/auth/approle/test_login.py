@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from strongroom.core.login import Login
 from strongroom.core.request import Operation
-from unit.auth.approle.approle_harness import Harness
+from support.inproc import Server
+from unit.auth.approle.approle_harness import UUID, Harness, RecordingStore
 
 
 async def test_login_hands_the_core_a_login_built_from_the_role(approle: Harness) -> None:
@@ -155,3 +157,47 @@ async def test_concurrent_logins_never_outspend_num_uses(racy: Harness) -> None:
     assert len(granted) == 3
     assert len(refused) == 5
     assert await racy.stored_keys("secret_id/") == []
+
+
+def _shape(calls: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """The storage calls with salted HMACs, role keys and the role record read made generic,
+    and without the one thing that must differ: whether the role-ID index entry exists."""
+    shaped = []
+    for method, path, found in calls:
+        generic = UUID.sub("<key>", re.sub("[0-9a-f]{64}", "<hmac>", path))
+        generic = re.sub("^auth/test/(role/web|decoy)$", "<role record>", generic)
+        shaped.append((method, generic, True if "/role_id/" in generic else found))
+    return shaped
+
+
+async def test_an_unknown_role_id_is_refused_after_the_same_storage_work(server: Server) -> None:
+    """Against timing: an unknown role ID is checked against a decoy role in the same reads and
+    hashing (one HMAC per path below) as a known one with a wrong secret ID, or a known one
+    from outside its secret_id_bound_cidrs."""
+    recorder = RecordingStore(server.core.barrier)
+    approle = Harness.over(server.core, server.clock, recorder)
+    await approle.write_role("web", secret_id_bound_cidrs="10.0.0.0/24")
+    role_id = await approle.role_id("web")
+    await approle.new_secret("web")
+    await approle.login_refused("no-such-role", "wrong", addr="10.0.0.9")  # creates the decoy
+    shapes = []
+    for n, (tried, addr) in enumerate(
+        [(role_id, "10.0.0.1"), (role_id, "10.9.9.9"), ("no-such-role", "10.0.0.1")]
+    ):
+        recorder.calls.clear()
+        await approle.login_refused(tried, f"wrong-{n}", addr=addr)
+        index = [found for _method, path, found in recorder.calls if "/role_id/" in path]
+        assert index == [tried == role_id]
+        shapes.append(_shape(recorder.calls))
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert [method for method, _path, _found in shapes[2]] == [
+        "get_entry",  # the lockout counter
+        "Check",
+        "Put",  # its attempt reserved
+        "get",  # the role-ID index
+        "get",  # the role, or the decoy
+        "get_entry",  # the secret ID under the role's key
+        "get_entry",
+        "Check",
+        "Put",  # the attempt settled as a failure
+    ]
