@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from strongroom.core.fields import get_bool, get_duration, get_str, get_str_list, get_str_map
-from strongroom.core.mount_manager import normalise
+from strongroom.core.mount_manager import full_path, normalise
 from strongroom.core.mounts import MountConfig, MountEntry, TableKind
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.errors import BadRequest, NotFound, Sealed
+from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -181,9 +181,20 @@ async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -
 
 
 async def ui_mounts(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    if req.token:
-        return Response({"secret": _listing(core, "mounts"), "auth": _listing(core, "auth")})
-    return await ui_mounts_unauthenticated(core, req, _p)
+    """The mounts the caller has some access to (Vault's pathInternalUIMountsRead)."""
+    if req.caller is None:
+        return await ui_mounts_unauthenticated(core, req, _p)
+    acl, prefix = await core.caller_acl(req.caller)
+
+    def visible(kind: TableKind) -> dict[str, Any]:
+        return {
+            e.path: e.describe()
+            for e in core.mounts.entries(kind)
+            if e.config.listing_visibility == "unauth"
+            or acl.grants_below(prefix + full_path(e, kind))
+        }
+
+    return Response({"secret": visible("mounts"), "auth": visible("auth")})
 
 
 async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
@@ -202,12 +213,25 @@ async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, 
 
 
 async def ui_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    routed = core.mounts.route(params["path"])
-    if routed is None or routed[0].kind != "mounts":
-        raise BadRequest(
-            f"preflight capability check returned 403, please ensure client's policies grant "
-            f'access to path "{params["path"]}/"'
-        )
-    del req
-    mounted = routed[0]
-    return Response({**mounted.entry.describe(), "path": mounted.entry.path})
+    """The secrets mount serving `path` (Vault's pathInternalUIMountRead, the CLI's kv
+    preflight), for any token with some capability at or below that mount. `path` may start
+    with a child namespace (`bao kv get team-a/kv/x`); the answer's `path` then does too.
+
+    Raises PermissionDenied with Vault's preflight message, alike for a path that no mount
+    serves and one the caller may not touch, so it cannot be used to list mounts."""
+    path = params["path"].strip("/") + "/"
+    denied = PermissionDenied(
+        "preflight capability check returned 403, please ensure client's policies grant "
+        f'access to path "{path}"'
+    )
+    namespace = core.namespaces.longest_prefix(core.namespace.path + path)
+    holder = await core.scope(namespace) if namespace.path != core.namespace.path else core
+    below = namespace.path[len(core.namespace.path) :]
+    routed = holder.mounts.route(path[len(below) :])
+    if routed is None or routed[0].kind != "mounts" or req.caller is None:
+        raise denied
+    entry = routed[0].entry
+    acl, prefix = await core.caller_acl(req.caller)
+    if not acl.grants_below(prefix + below + entry.path):
+        raise denied
+    return Response({**entry.describe(), "path": below + entry.path})
