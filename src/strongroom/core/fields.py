@@ -63,7 +63,7 @@ def _to_str(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return repr(value)  # as Vault's json.Number keeps the text: 2.0 stays "2.0"
     raise Mismatch
 
 

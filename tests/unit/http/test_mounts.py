@@ -128,8 +128,15 @@ async def test_kv_v2_alias(server: Server) -> None:
 
 async def test_kv_version_tune_rules(server: Server) -> None:
     await server.call("POST", "sys/mounts/v1kv", {"type": "kv"})
-    up = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "2"}})
-    assert up.status_code == 204
+    up = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": 2}})
+    assert up.status_code == 200  # Vault warns that the mount upgrades
+    warning = (
+        "Upgrading mount from version 1 to version 2. This mount will be unavailable for a "
+        "brief period and will resume service shortly."
+    )
+    assert up.json()["warnings"] == [warning]
+    again = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "2"}})
+    assert again.status_code == 204
     down = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "1"}})
     assert down.json() == {"errors": ["cannot downgrade mount from version 2"]}
     odd = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "3"}})
@@ -162,12 +169,11 @@ async def test_ui_mount_refuses_unknown_and_forbidden_alike(server: Server) -> N
         for path in ("secret", "nowhere")
     ]
     assert [a.status_code for a in answers] == [403, 403]
-    assert answers[1].json() == {
-        "errors": [
-            "preflight capability check returned 403, please ensure client's policies grant "
-            'access to path "nowhere/"'
-        ]
-    }
+    preflight = (
+        "preflight capability check returned 403, please ensure client's policies grant "
+        'access to path "nowhere/"'
+    )
+    assert answers[1].json() == {"errors": [preflight]}
 
 
 async def test_ui_mount_takes_a_namespace_path_prefix(server: Server) -> None:

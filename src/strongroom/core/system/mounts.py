@@ -64,9 +64,9 @@ async def enable_mount(core: Core, req: Request, params: Mapping[str, str]) -> R
     if not type_:
         raise BadRequest("backend type must be specified as a string")
     path = normalise(params["path"])
-    options = get_str_map(req.data, "options") or None
+    options = get_str_map(req.data, "options")  # Vault keeps {} for "no options", not null
     if type_ == "kv-v2":  # Vault's alias: a KV mount at version 2
-        type_, options = "kv", {**(options or {}), "version": "2"}
+        type_, options = "kv", {**options, "version": "2"}
     await core.mount(
         _kind(params),
         path,
@@ -94,9 +94,15 @@ async def read_tune(core: Core, _req: Request, params: Mapping[str, str]) -> Res
         "force_no_cache": cfg.force_no_cache,
         "description": entry.description,
     }
-    if entry.options is not None:
+    if entry.options:  # Vault leaves out empty options here (sys/mounts shows them as {})
         body["options"] = entry.options
-    for name in ("listing_visibility", "passthrough_request_headers", "allowed_response_headers"):
+    for name in (
+        "listing_visibility",
+        "audit_non_hmac_request_keys",
+        "audit_non_hmac_response_keys",
+        "passthrough_request_headers",
+        "allowed_response_headers",
+    ):
         if getattr(cfg, name):
             value = getattr(cfg, name)
             body[name] = value if isinstance(value, str) else list(value)
@@ -137,7 +143,7 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any]) -> MountEntry:
             _check_kv_version(
                 (entry.options or {}).get("version", "1"), options.get("version", "1")
             )
-        updates["options"] = options or None
+        updates["options"] = options
     return msgspec.structs.replace(entry, **updates)
 
 
@@ -151,13 +157,26 @@ def _check_kv_version(old: str, new: str) -> None:
 
 async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     kind = _kind(params)
-    path = _entry(core, kind, params["path"]).path
+    before = _entry(core, kind, params["path"])
+    path = before.path
 
     def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
         return tuple(_tuned(e, req.data) if e.path == path else e for e in table)
 
     await core.mounts.change(kind, mutate)
-    return NO_CONTENT
+    old, new = (_kv_version(e) for e in (before, _entry(core, kind, path)))
+    if before.type != "kv" or old == new:
+        return NO_CONTENT
+    # Vault answers a KV version change with a 200 and this warning (the v1 keys move over).
+    warning = (
+        f"Upgrading mount from version {old} to version {new}. This mount will be "
+        "unavailable for a brief period and will resume service shortly."
+    )
+    return Response(warnings=[warning])
+
+
+def _kv_version(entry: MountEntry) -> str:
+    return (entry.options or {}).get("version") or "1"
 
 
 async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
@@ -177,7 +196,7 @@ async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -
         raise NotFound
     source, target = found
     info = {"source_mount": source, "target_mount": target, "status": "success"}
-    return Response({"migration_info": info})
+    return Response({"migration_id": params["id"], "migration_info": info})
 
 
 async def ui_mounts(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
@@ -203,8 +222,9 @@ async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, 
         raise Sealed
 
     def visible(kind: TableKind) -> dict[str, Any]:
+        # Vault shows an unauthenticated caller only these three fields of each mount.
         return {
-            e.path: e.describe()
+            e.path: {"type": e.type, "description": e.description, "options": e.options}
             for e in core.mounts.entries(kind)
             if e.config.listing_visibility == "unauth"
         }

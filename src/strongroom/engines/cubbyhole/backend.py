@@ -44,10 +44,12 @@ class CubbyholeBackend:
 
 
 def cubbyhole_entry(now: float) -> MountEntry:
-    """The `cubbyhole/` mount entry every namespace has, as Vault describes it."""
+    """The `cubbyhole/` mount entry every namespace has, as Vault describes it (local: a
+    token's cubbyhole is never replicated)."""
     return new_entry(
         path="cubbyhole/",
         type_="cubbyhole",
         description="per-token private secret storage",
+        local=True,
         now=now,
     )
