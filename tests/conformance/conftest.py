@@ -15,7 +15,7 @@ import pytest
 from conformance.harness import Target
 from support.inproc import service_missing
 from support.openbao import ensure_bao
-from support.procs import BIN, free_port
+from support.procs import BIN, free_port, stop_process, wait_ready
 
 ROOT_TOKEN = "root"  # both dev servers take it from -dev-root-token-id
 
@@ -31,70 +31,55 @@ def bao_binary() -> Path:
 
 @pytest.fixture(scope="session")
 def openbao(bao_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    home = tmp_path_factory.mktemp("bao-home")
     port = _port_pair()  # the dev server also listens on port + 1 (its cluster port)
-    argv = [
-        str(bao_binary),
-        "server",
-        "-dev",
-        f"-dev-root-token-id={ROOT_TOKEN}",
-        f"-dev-listen-address=127.0.0.1:{port}",
-    ]
-    with _serving(argv, home, f"http://127.0.0.1:{port}") as address:
-        yield Target("openbao", address, ROOT_TOKEN, bao_binary, home)
+    yield from _dev_server(
+        "openbao", [str(bao_binary), "server"], port, bao_binary, tmp_path_factory
+    )
 
 
 @pytest.fixture(scope="session")
 def strongroom(bao_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    home = tmp_path_factory.mktemp("strongroom-home")
-    port = free_port()
+    argv = [str(BIN), "server"]
+    yield from _dev_server("strongroom", argv, free_port(), bao_binary, tmp_path_factory)
+
+
+def _dev_server(
+    name: str, command: list[str], port: int, bao: Path, tmp: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """`command -dev` on 127.0.0.1:`port` in a fresh HOME, as a Target until the session ends.
+    Both servers take the same dev flags; HOME keeps the CLI's token helper file private."""
+    home = tmp.mktemp(f"{name}-home")
     argv = [
-        str(BIN),
-        "server",
+        *command,
         "-dev",
         f"-dev-root-token-id={ROOT_TOKEN}",
         f"-dev-listen-address=127.0.0.1:{port}",
     ]
-    with _serving(argv, home, f"http://127.0.0.1:{port}") as address:
-        yield Target("strongroom", address, ROOT_TOKEN, bao_binary, home)
+    log = home / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            argv,
+            cwd=home,
+            env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    address = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(address, process, log)
+        _wait_unsealed(address)
+        yield Target(name, address, ROOT_TOKEN, bao, home)
+    finally:
+        stop_process(process)
 
 
-class _serving:  # noqa: N801 - used as a context manager, named like one
-    """A server process in `home`, ready when its sys/health answers, stopped on exit."""
-
-    def __init__(self, argv: list[str], home: Path, address: str) -> None:
-        self._argv, self._home, self._address = argv, home, address
-        self._log = home / "server.log"
-
-    def __enter__(self) -> str:
-        with self._log.open("wb") as out:
-            self._process = subprocess.Popen(
-                self._argv,
-                cwd=self._home,
-                env={"HOME": str(self._home), "PATH": "/usr/bin:/bin"},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                pytest.fail(f"{self._argv[0]} exited:\n{self._log.read_text()}")
-            try:
-                if httpx.get(f"{self._address}/v1/sys/health", timeout=1).status_code == 200:
-                    return self._address
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        self.__exit__()
-        pytest.fail(f"{self._argv[0]} did not start:\n{self._log.read_text()}")
-
-    def __exit__(self, *_exc: object) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+def _wait_unsealed(address: str) -> None:
+    """A dev server may listen before it has unsealed itself: wait for an active 200."""
+    deadline = time.monotonic() + 30
+    while httpx.get(f"{address}/v1/sys/health", timeout=5).status_code != 200:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{address} did not unseal")
+        time.sleep(0.05)
 
 
 def _port_pair() -> int:
