@@ -6,8 +6,10 @@ steps). `paths` are fnmatch patterns over the harness's difference paths (`statu
 that no longer matches a difference fails the suite, so fixed rows leave this file.
 
 Reasons: `pending: <owner>` (another engineer's branch fixes it; drop after merging),
-`not built` (a Vault feature Strongroom does not offer), `stricter` (Strongroom refuses or
-answers 4xx where OpenBao answers a 500 or accepts nonsense), `extension` (additive fields).
+`not built` (a Vault feature Strongroom does not offer), `stricter` (Strongroom answers a 4xx
+where OpenBao answers a 500), `laxer` (Strongroom accepts what OpenBao refuses), `extension`
+(additive fields), `design` (a DESIGN.md invariant wins), `differs` (another answer, kept for
+now: the owner of that code decides).
 """
 
 from __future__ import annotations
@@ -46,9 +48,8 @@ EVERYWHERE = (
         "and the CLI ignore it)",
         ("*.mount_type (only in Strongroom)",),
     ),
-    _pending(
-        "h2",
-        "token types: auth mounts report no config.token_type",
+    _not_built(
+        "token types per auth mount (config.token_type)",
         "*token_type (only in OpenBao)",
     ),
     _not_built(
@@ -83,7 +84,7 @@ EVERYWHERE = (
 ALLOWED: dict[str, Allowed] = {
     # -- mounts ---------------------------------------------------------------------------
     "mounts-enable-options-float-version": Allowed(
-        "weak typing: a JSON 2.0 reaches Python as a float, so Strongroom cannot keep Go's "
+        "laxer: a JSON 2.0 reaches Python as a float, so Strongroom cannot keep Go's "
         'json.Number text "2.0" that OpenBao refuses as a KV version'
     ),
     "mounts-enable-config-bool-string": Allowed(
@@ -98,20 +99,23 @@ ALLOWED: dict[str, Allowed] = {
     "sys-host-info": _pending("h8", "sys/host-info"),
     "sys-rekey-verify-status": _pending("h8", "rekey verification"),
     "sys-rekey-backup": _pending("h8", "rekey backup"),
-    "sys-generate-root-status": _pending(
-        "h8", "OpenBao 2.x refuses unauthenticated generate-root (405) unless configured"
+    "sys-generate-root-status": _differs(
+        "OpenBao 2.x refuses unauthenticated generate-root calls (405) unless configured"
     ),
-    "sys-rekey-status": _pending(
-        "h8", "OpenBao 2.x refuses unauthenticated rekey (405) unless configured"
+    "sys-rekey-status": _differs(
+        "OpenBao 2.x refuses unauthenticated rekey calls (405) unless configured"
     ),
     "cli-operator-generate-root-status": _pending("h8", "generate-root -status"),
-    "cli-operator-rekey-status": _pending("h8", "operator rekey -status"),
+    "cli-operator-rekey-status": _differs(
+        "OpenBao 2.x refuses the rekey status the CLI asks for without a token (exit 2)"
+    ),
     "cli-write-force-no-data": _pending("h5", "a null body from `bao write -f` is {}"),
     "cli-transit-roundtrip#create": _pending("h5", "a null body from `bao write -f` is {}"),
     "token-create-ttl-30m#ttl": _pending("h2", "ttl=30m reports 1800 s, not 1799"),
     # -- tokens (core/token/, h1's and h2's) ------------------------------------------------
-    "token-create-policies-comma-string": _pending(
-        "h2", 'token create decodes `policies` without splitting commas: "a,b" is one policy'
+    "token-create-policies-comma-string": _differs(
+        'OpenBao\'s token create does not split `policies: "a,b"` (it grants one policy named '
+        '"a,b"); Strongroom splits it like every comma-separated list field'
     ),
     "token-create-no-default-policy": _not_built(
         "the warning for a policy that does not exist", "body.warnings*"
@@ -119,13 +123,18 @@ ALLOWED: dict[str, Allowed] = {
     "cli-kv-scoped-token-forbidden#1": _not_built(
         "the warning for a policy that does not exist", "body.warnings*"
     ),
-    "token-lookup-missing": _pending("h1", "lookup of an unknown token answers 403"),
-    "token-lookup-empty": _pending("h1", "lookup without a token looks up the caller's own"),
+    "token-lookup-missing": _differs(
+        "OpenBao answers a lookup of an unknown token 403, Strongroom 400 (core/token, h1's)"
+    ),
+    "token-lookup-empty": _differs(
+        "OpenBao looks up the caller's own token when `token` is empty, Strongroom refuses "
+        "(core/token, h1's)"
+    ),
     "token-role-write-read": _not_built(
         "token role fields of OpenBao 2.x (allowed_entity_aliases as []), and the legacy "
         "bound_cidrs/token_num_uses Strongroom still shows"
     ),
-    "ns-token": _pending("h1", "lookup-self reports the token's namespace_path"),
+    "ns-token": _not_built("lookup-self's namespace_path for a namespace's token"),
     # -- AppRole (auth/approle/, h4's) ------------------------------------------------------
     "approle-role-write-read": _not_built(
         "token_strictly_bind_ip; secret_id_bound_cidrs shown as [] when unset"
