@@ -106,6 +106,8 @@ ALLOWED: dict[str, Allowed] = {
         "OpenBao 2.x refuses unauthenticated rekey calls (405) unless configured"
     ),
     "cli-operator-generate-root-status": _pending("h8", "generate-root -status"),
+    "sys-generate-root-token-status": _pending("h8", "sys/generate-root-token/attempt"),
+    "sys-generate-root-token-pgp": _pending("h8", "PGP-encrypted generate-root"),
     "cli-operator-rekey-status": _differs(
         "OpenBao 2.x refuses the rekey status the CLI asks for without a token (exit 2)"
     ),

@@ -3,10 +3,14 @@ namespaces, and the rows other engineers fix (their allowances say `pending: <ow
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conformance.harness import Scenario
 from conformance.scenarios.steps import delete, get, lst, post
 
 WRAP = {"X-Vault-Wrap-TTL": "5m"}
+PGP_KEY = (Path(__file__).parents[2] / "vectors" / "pgp" / "conformance.pub.b64").read_text()
+GENERATE_ROOT = "sys/generate-root-token/attempt"  # OpenBao 2.x's authenticated path
 NS = "sys/namespaces/{m}"
 
 STATUS = [
@@ -24,6 +28,14 @@ STATUS = [
     Scenario("sys-host-info", [get("sys/host-info", pick="data.host")]),
     Scenario("sys-generate-root-status", [get("sys/generate-root/attempt", token=None)]),
     Scenario("sys-rekey-status", [get("sys/rekey/init", token=None)]),
+    Scenario("sys-generate-root-token-status", [get(GENERATE_ROOT)]),
+    Scenario(
+        "sys-generate-root-token-pgp",
+        [
+            post(GENERATE_ROOT, {"pgp_key": PGP_KEY}, values=True, pick="data.pgp_fingerprint"),
+            delete(GENERATE_ROOT),
+        ],
+    ),
     Scenario("sys-rekey-verify-status", [get("sys/rekey/verify", token=None)]),
     Scenario("sys-rekey-backup", [get("sys/rekey/backup")]),
     Scenario("sys-unknown-path", [get("sys/nonexistent")]),
