@@ -188,7 +188,8 @@ class Core:
         await self._declare_audit_devices()
         await self.sync_caches()
         # A store made before cubbyhole existed gains it (every namespace has one in Vault).
-        for scoped in [self, *[await self.scope(ns) for ns in self.namespaces.all()]]:
+        live = [ns for ns in self.namespaces.all() if not ns.deleting]  # deleted: keyless
+        for scoped in [self, *[await self.scope(ns) for ns in live]]:
             await scoped.mounts.ensure_builtin(cubbyhole_entry(self.clock.now()))
 
     async def _declare_audit_devices(self) -> None:

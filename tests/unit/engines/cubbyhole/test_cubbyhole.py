@@ -76,3 +76,13 @@ async def test_every_namespace_mounts_one_that_cannot_be_removed(server: Server)
     wrote = await server.call("POST", "team/cubbyhole/x", {"a": "b"})
     assert wrote.status_code == 204
     assert (await server.call("GET", "cubbyhole/x")).status_code == 404
+
+
+async def test_a_store_made_before_cubbyhole_gains_it_at_unseal(server: Server) -> None:
+    await server.core.mounts.change(
+        "mounts", lambda table: tuple(e for e in table if e.type != "cubbyhole")
+    )
+    assert server.core.mounts.find("mounts", "cubbyhole/") is None
+    assert (await server.call("PUT", "sys/seal")).status_code == 204
+    await server.unseal()
+    assert (await server.call("POST", "cubbyhole/x", {"a": "b"})).status_code == 204
