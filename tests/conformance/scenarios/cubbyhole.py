@@ -61,6 +61,14 @@ SCENARIOS = [
         ],
     ),
     Scenario("cubbyhole-no-token", [get("cubbyhole/{m}", token=None)]),
+    Scenario(
+        "cubbyhole-batch-token",
+        [
+            post("auth/token/create", {"type": "batch"}, save={"b": "auth.client_token"}),
+            get("cubbyhole/{m}", token="b", values=True),
+            post("cubbyhole/{m}", {"a": "b"}, token="b", values=True),
+        ],
+    ),
     Scenario("cubbyhole-mount-listed", [get("sys/mounts/cubbyhole", values=True)]),
     Scenario("cubbyhole-tune", [get("sys/mounts/cubbyhole/tune", values=True)]),
 ]

@@ -30,7 +30,7 @@ class CubbyholeBackend:
         if caller is None:
             raise PermissionDenied
         if not caller.key:
-            raise BadRequest('cubbyhole operations are only supported by "service" type tokens')
+            raise BadRequest("cubbyhole operations are only supported by 'service' type tokens")
         return await ROUTER.dispatch(View(self._view, caller.key + "/"), request, path)
 
     async def exists(self, path: str) -> bool:

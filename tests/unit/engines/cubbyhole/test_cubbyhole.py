@@ -61,7 +61,7 @@ async def test_batch_tokens_have_no_cubbyhole(server: Server) -> None:
     resp = await server.call("GET", "cubbyhole/x", token=batch)
     assert resp.status_code == 400
     assert resp.json() == {
-        "errors": ['cubbyhole operations are only supported by "service" type tokens']
+        "errors": ["cubbyhole operations are only supported by 'service' type tokens"]
     }
 
 
