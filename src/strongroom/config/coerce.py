@@ -14,11 +14,21 @@ from typing import Any
 from strongroom.config.durations import parse_duration
 from strongroom.config.errors import ConfigError
 
-__all__ = ["as_bool", "as_choice", "as_duration", "as_path", "as_str", "reject_unknown"]
+__all__ = [
+    "GO_FALSE",
+    "GO_TRUE",
+    "as_bool",
+    "as_choice",
+    "as_duration",
+    "as_path",
+    "as_str",
+    "reject_unknown",
+]
 
-# strconv.ParseBool's spellings, which Vault's parseutil.ParseBool accepts for strings.
-_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+# strconv.ParseBool's spellings, which Vault's parseutil.ParseBool accepts for strings (and
+# mapstructure's weak decode for request fields, `core/fields.py`).
+GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
 
 def reject_unknown(
@@ -41,8 +51,8 @@ def as_bool(value: object, key: str, source: Path) -> bool:
         return value
     if isinstance(value, int) and value in {0, 1}:
         return bool(value)
-    if isinstance(value, str) and value in _TRUE | _FALSE:
-        return value in _TRUE
+    if isinstance(value, str) and value in GO_TRUE | GO_FALSE:
+        return value in GO_TRUE
     raise ConfigError.invalid(key, source, "a boolean (true, false, 1, 0)")
 
 

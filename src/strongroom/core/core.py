@@ -53,14 +53,15 @@ from strongroom.core.request import Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import auth_block
 from strongroom.core.token.service import TokenService
-from strongroom.core.view import Store, View
+from strongroom.core.view import PURGE_PAGE, Store, View, purge
+from strongroom.engines.cubbyhole import CubbyholeBackend, cubbyhole_entry
 from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed, StrongroomError
+from strongroom.policy import ACL
 from strongroom.seal import ShamirSeal
 from strongroom.storage.interface import Backend
 
 log = logging.getLogger("strongroom.core")
 CLUSTER_RECORD = "core/cluster-id"
-_PURGE_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,10 @@ class Core:
         self.cluster_id = "" if cluster is None else cluster.decode()
         await self._declare_audit_devices()
         await self.sync_caches()
+        # A store made before cubbyhole existed gains it (every namespace has one in Vault).
+        live = [ns for ns in self.namespaces.all() if not ns.deleting]  # deleted: keyless
+        for scoped in [self, *[await self.scope(ns) for ns in live]]:
+            await scoped.mounts.ensure_builtin(cubbyhole_entry(self.clock.now()))
 
     async def _declare_audit_devices(self) -> None:
         """Bring the config file's audit devices into the table (every worker may race here:
@@ -221,7 +226,7 @@ class Core:
         return unseal_shares, root
 
     async def install_default_mounts(self) -> None:
-        """The `sys/` and `auth/token/` mounts every namespace starts with."""
+        """The `sys/`, `cubbyhole/` and `auth/token/` mounts every namespace starts with."""
         now = self.clock.now()
         sys_entry = new_entry(
             path="sys/",
@@ -233,6 +238,7 @@ class Core:
             path="token/", type_="token", description="token based credentials", now=now
         )
         await self.mounts.change("mounts", lambda t: (*t, sys_entry))
+        await self.mounts.ensure_builtin(cubbyhole_entry(now))
         await self.mounts.change("auth", lambda t: (*t, token_entry))
 
     async def create_root_token(self, token_id: str | None = None) -> IssuedToken:
@@ -296,13 +302,7 @@ class Core:
 
     async def purge(self, prefix: str) -> None:
         """Delete everything below `prefix`, a page at a time (a mount may hold millions)."""
-        view = View(self.barrier, prefix)
-        while page := await view.list("", limit=_PURGE_PAGE):
-            for key in page:
-                if key.endswith("/"):
-                    await self.purge(prefix + key)
-                else:
-                    await view.delete(key)
+        await purge(View(self.barrier, prefix))
 
     async def remount(self, source: str, target: str) -> None:
         """Move a secrets mount to a new path; its storage (keyed by uuid) stays where it is."""
@@ -370,10 +370,18 @@ class Core:
 
     async def revoke_token_leases(self) -> None:
         """Revoke the leases of revoked tokens (their duty records survive a crash)."""
-        while keys := await self.tokens.store.revoked(_PURGE_PAGE):
+        while keys := await self.tokens.store.revoked(PURGE_PAGE):
             for key in keys:
                 await self.leases.revoke_token_leases(key)
+                await self._destroy_cubbyholes(key)
                 await self.tokens.store.forget_revoked(key)
+
+    async def _destroy_cubbyholes(self, token_key: str) -> None:
+        """A token's cubbyhole goes with it, in every namespace it may have written one."""
+        for scoped in self.scopes():
+            for mounted in scoped.mounts.mounted():
+                if isinstance(mounted.backend, CubbyholeBackend):
+                    await mounted.backend.destroy(token_key)
 
     def _lease_holder(self, mount_uuid: str) -> LeaseHolder | None:
         for scoped in self.scopes():
@@ -438,6 +446,12 @@ class Core:
             raise
         await self.audit.log_response(request, caller, mounted, response)
         return response, "" if mounted is None else mounted.full_path
+
+    async def caller_acl(self, caller: TokenEntry) -> tuple[ACL, str]:
+        """`caller`'s compiled policies, and this namespace's path relative to its token's
+        namespace (the prefix those policies name this namespace's paths with)."""
+        home, prefix = await owner(self._node.root, caller, self)
+        return await home.policies.acl(caller), prefix
 
     async def dispatch(
         self, request: Request, routed: tuple[Mounted, str] | None, wrap_ttl: int | None
@@ -512,6 +526,7 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
 
     builtins = {
         "system": BackendType("mounts", lambda _ctx: core.system),
+        "cubbyhole": BackendType("mounts", CubbyholeBackend),
         "token": BackendType("auth", lambda _ctx: TokenBackend(core)),
     }
     return MountManager(

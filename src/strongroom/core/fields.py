@@ -1,91 +1,193 @@
 """Typed access to request data (Vault's FieldData): wrong types are a 400 naming the field.
 
+Vault decodes every field with mapstructure's *weak* decode (OpenBao `sdk/framework/
+field_data.go`), and real clients depend on it: hvac sends `options={"version": 2}`, the CLI
+sends `""` for a TTL it leaves alone and numbers as strings. `CONVERSIONS` holds those rules,
+one converter per field type, so that a declarative field schema can reuse them:
+
+- string: numbers in base 10, booleans as "1"/"0" (mapstructure's bool-to-string)
+- int: integers, booleans as 1/0, strings with Go's base prefixes ("0x10"), "" as 0
+- bool: booleans, numbers (non-zero is true), Go's strconv.ParseBool words, "" as false
+- duration: seconds as a number or digits, Go durations ("1h30m"), "" and 0 as unset
+- comma-string list: a list (each element a string as above) or "a,b"; a scalar is one item
+- key/value pairs: a map whose values are coerced to strings, or a list of "k=v" strings
+
 Messages name the field and the expected type, never the submitted value (it may be a secret).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
+from enum import StrEnum
 from typing import Any
 
+from strongroom.config.coerce import GO_FALSE, GO_TRUE
 from strongroom.config.durations import parse_duration
 from strongroom.errors import BadRequest
 
-_TRUE = {"true", "1", "t", "yes"}
-_FALSE = {"false", "0", "f", "no", ""}
+__all__ = [
+    "CONVERSIONS",
+    "FieldType",
+    "Mismatch",
+    "convert",
+    "get_bool",
+    "get_duration",
+    "get_int",
+    "get_str",
+    "get_str_list",
+    "get_str_map",
+]
 
 
-def _value(data: Mapping[str, Any], name: str, default: Any) -> Any:  # noqa: ANN401 - JSON
-    """The raw value; JSON null counts as absent, as in Vault's FieldData."""
-    value = data.get(name)
-    return default if value is None else value
+class FieldType(StrEnum):
+    """Vault's framework field types (`field_type.go`), by the name its errors use."""
+
+    STRING = "string"
+    INT = "integer"
+    BOOL = "bool"
+    DURATION = "duration"
+    COMMA_STRING_LIST = "list of strings"
+    KV_PAIRS = "map of strings"
 
 
-def _bad(name: str, kind: str) -> BadRequest:
-    return BadRequest(f'error converting input for field "{name}": expected {kind}')
+class Mismatch(ValueError):
+    """A value that the weak decode of its field type cannot convert."""
 
 
-def get_str(data: Mapping[str, Any], name: str, default: str = "") -> str:
-    value = _value(data, name, default)
-    if isinstance(value, list) and len(value) == 1:  # query parameters arrive as lists
-        value = value[0]
-    if not isinstance(value, str):
-        raise _bad(name, "string")
-    return value
-
-
-def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
-    value = _value(data, name, default)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+def _to_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
-        raise _bad(name, "integer")
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)  # as Vault's json.Number keeps the text: 2.0 stays "2.0"
+    raise Mismatch
+
+
+def _to_int(value: object) -> int:
+    if isinstance(value, bool):
+        return int(value)
     if isinstance(value, int):
         return value
     if isinstance(value, str):
+        text = value.strip() or "0"
         try:
-            return int(value)
+            return int(text, 0)  # Go's ParseInt with base 0: "0x1f", "0o17", "0b1"
         except ValueError:
-            raise _bad(name, "integer") from None
-    raise _bad(name, "integer")
+            pass
+        try:
+            return int(text, 10)  # "010": Go would read octal; decimal is the kinder guess
+        except ValueError:
+            raise Mismatch from None
+    raise Mismatch  # floats too: Vault's json.Number refuses "2.5" for an int field
 
 
-def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    value = _value(data, name, default)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+def _to_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
-        return value.lower() in _TRUE
-    raise _bad(name, "bool")
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        if value in GO_TRUE:  # Go's strconv.ParseBool: "yes" and "tRuE" are refused
+            return True
+        if value in GO_FALSE or value == "":
+            return False
+    raise Mismatch
 
 
-def get_duration(data: Mapping[str, Any], name: str, default: int = 0) -> int:
-    """Seconds from an integer or a Vault duration string ("90s", "1h30m")."""
-    value = _value(data, name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise _bad(name, "duration")
+def _to_duration(value: object) -> int:
+    """parseutil.ParseDurationSecond: "" and 0 are "unset" (0), numbers are seconds."""
+    if isinstance(value, bool):
+        raise Mismatch
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Mismatch
+        value = int(value)
+    if isinstance(value, str) and not value.strip():
+        return 0
+    if not isinstance(value, (int, str)):
+        raise Mismatch
     try:
         return parse_duration(value)
     except ValueError:
-        raise _bad(name, "duration") from None
+        raise Mismatch from None
+
+
+def _to_str_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        items = [_to_str(v) for v in value]
+    elif isinstance(value, str):
+        items = value.split(",")
+    else:
+        items = [_to_str(value)]
+    return [item.strip() for item in items if item.strip()]
+
+
+def _to_str_map(value: object) -> dict[str, str]:
+    if value == "":  # what a form or the CLI sends for "no options"
+        return {}
+    if isinstance(value, dict):
+        return {_to_str(k): _to_str(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        raise Mismatch
+    pairs = {}
+    for item in value:  # TypeKVPairs' fallback: ["key=value", ...]
+        key, sep, rest = _to_str(item).partition("=")
+        if not sep or not key:
+            raise Mismatch
+        pairs[key] = rest
+    return pairs
+
+
+CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
+    FieldType.STRING: _to_str,
+    FieldType.INT: _to_int,
+    FieldType.BOOL: _to_bool,
+    FieldType.DURATION: _to_duration,
+    FieldType.COMMA_STRING_LIST: _to_str_list,
+    FieldType.KV_PAIRS: _to_str_map,
+}
+_LISTS = frozenset({FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS})
+
+
+def convert(data: Mapping[str, Any], name: str, kind: FieldType, default: Any) -> Any:  # noqa: ANN401 - JSON
+    """Field `name` of `data` as `kind`, or `default` when absent or JSON null (as Vault's
+    FieldData). Raises BadRequest naming the field and type if it does not convert."""
+    value = data.get(name)
+    if value is None:
+        return default
+    if isinstance(value, list) and len(value) == 1 and kind not in _LISTS:
+        value = value[0]  # query parameters arrive as lists
+    try:
+        return CONVERSIONS[kind](value)
+    except Mismatch:
+        raise BadRequest(f'error converting input for field "{name}": expected {kind}') from None
+
+
+def get_str(data: Mapping[str, Any], name: str, default: str = "") -> str:
+    return str(convert(data, name, FieldType.STRING, default))
+
+
+def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
+    return int(convert(data, name, FieldType.INT, default))
+
+
+def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
+    return bool(convert(data, name, FieldType.BOOL, default))
+
+
+def get_duration(data: Mapping[str, Any], name: str, default: int = 0) -> int:
+    """Seconds from an integer or a Vault duration string ("90s", "1h30m"); "" is unset (0)."""
+    return int(convert(data, name, FieldType.DURATION, default))
 
 
 def get_str_map(data: Mapping[str, Any], name: str) -> dict[str, str]:
-    value = _value(data, name, {}) or {}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise _bad(name, "map of strings")
-    return dict(value)
+    return dict(convert(data, name, FieldType.KV_PAIRS, {}))
 
 
 def get_str_list(data: Mapping[str, Any], name: str) -> list[str]:
     """A list of strings, or a comma-separated string as Vault's CommaStringSlice accepts."""
-    value = _value(data, name, []) or []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _bad(name, "list of strings")
-    return list(value)
+    return list(convert(data, name, FieldType.COMMA_STRING_LIST, []))

@@ -140,6 +140,17 @@ class MountManager:
             candidate = candidate[: candidate.rstrip("/").rfind("/") + 1]
         return None
 
+    async def ensure_builtin(self, entry: MountEntry) -> None:
+        """Add the builtin secrets mount `entry` unless one of its type is there. Workers may
+        race here: the table change is a checked read-modify-write, and re-checks."""
+        if any(e.type == entry.type for e in self.entries("mounts")):
+            return
+
+        def add(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
+            return table if any(e.type == entry.type for e in table) else (*table, entry)
+
+        await self.change("mounts", add)
+
     async def change(self, kind: TableKind, mutate: Mutation) -> None:
         """Apply `mutate` to one table atomically, retrying if another worker got there first."""
         for _ in range(_RETRIES):

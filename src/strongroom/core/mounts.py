@@ -22,6 +22,8 @@ from strongroom.core.view import View
 from strongroom.passwords import default_password
 
 TableKind = Literal["mounts", "auth"]
+# The mounts Vault makes itself, which are not plugins of its catalogue.
+BUILTIN_TYPES = frozenset({"system", "token", "cubbyhole", "identity"})
 
 
 class MountConfig(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,7 +71,7 @@ class MountEntry(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if getattr(cfg, name):
                 config[name] = list(getattr(cfg, name))
-        return {
+        described = {
             "accessor": self.accessor,
             "config": config,
             "description": self.description,
@@ -83,6 +85,9 @@ class MountEntry(msgspec.Struct, frozen=True, kw_only=True):
             "type": self.type,
             "uuid": self.uuid,
         }
+        if self.type not in BUILTIN_TYPES:  # Vault reports it for catalogue plugins only
+            described["deprecation_status"] = "supported"
+        return described
 
 
 def _version() -> str:

@@ -60,3 +60,16 @@ class View:
         if isinstance(op, Delete):
             return Delete(self.prefix + op.path)
         return Check(self.prefix + op.path, op.version)
+
+
+PURGE_PAGE = 1000  # keys listed per round: a mount (or a cubbyhole) may hold millions
+
+
+async def purge(view: View) -> None:
+    """Delete everything below `view`, a page at a time, folders depth first."""
+    while page := await view.list("", limit=PURGE_PAGE):
+        for key in page:
+            if key.endswith("/"):
+                await purge(View(view, key))
+            else:
+                await view.delete(key)

@@ -154,6 +154,18 @@ class ACL:
         grant = self._find(path.lstrip("/"), is_list=True)
         return frozenset({"deny"}) if grant is None else grant.capability_names()
 
+    def grants_below(self, mount: str) -> bool:
+        """Whether the policies grant anything at or below the path `mount` (Vault's
+        `hasMountAccess`, vault/logical_system.go): the mount path's own capabilities, else
+        any exact or `*` rule under it with a capability and no deny. Segment (`+`) patterns
+        are not walked, as Vault walks only its exact and prefix trees."""
+        if "deny" not in self.capabilities(mount):
+            return True
+        below = [*self._exact.items(), *((k, g) for k, (_, g) in self._prefixes.items())]
+        return any(
+            path.startswith(mount) and grant.capability_names() != {"deny"} for path, grant in below
+        )
+
     def check(
         self,
         path: str,

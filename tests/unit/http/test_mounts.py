@@ -128,9 +128,61 @@ async def test_kv_v2_alias(server: Server) -> None:
 
 async def test_kv_version_tune_rules(server: Server) -> None:
     await server.call("POST", "sys/mounts/v1kv", {"type": "kv"})
-    up = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "2"}})
-    assert up.status_code == 204
+    up = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": 2}})
+    assert up.status_code == 200  # Vault warns that the mount upgrades
+    warning = (
+        "Upgrading mount from version 1 to version 2. This mount will be unavailable for a "
+        "brief period and will resume service shortly."
+    )
+    assert up.json()["warnings"] == [warning]
+    again = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "2"}})
+    assert again.status_code == 204
     down = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "1"}})
     assert down.json() == {"errors": ["cannot downgrade mount from version 2"]}
     odd = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "3"}})
     assert odd.json() == {"errors": ["invalid version provided: 3"]}
+
+
+async def _scoped_token(server: Server, policy: str) -> str:
+    await server.call("POST", "sys/mounts/secret", {"type": "kv", "options": {"version": 2}})
+    await server.call("PUT", "sys/policies/acl/scoped", {"policy": policy})
+    resp = await server.call("POST", "auth/token/create", {"policies": ["scoped"]})
+    return str(resp.json()["auth"]["client_token"])
+
+
+async def test_ui_mount_answers_a_token_with_access_below_the_mount(server: Server) -> None:
+    token = await _scoped_token(server, 'path "secret/data/app/*" { capabilities = ["read"] }')
+    one = await server.call("GET", "sys/internal/ui/mounts/secret/app/x", token=token)
+    assert one.status_code == 200, one.text
+    assert one.json()["data"]["path"] == "secret/"
+    await server.call("POST", "sys/mounts/other", {"type": "kv"})
+    refused = await server.call("GET", "sys/internal/ui/mounts/other", token=token)
+    assert refused.status_code == 403
+    listing = (await server.call("GET", "sys/internal/ui/mounts", token=token)).json()["data"]
+    assert sorted(listing["secret"]) == ["cubbyhole/", "secret/", "sys/"]  # default policy
+
+
+async def test_ui_mount_refuses_unknown_and_forbidden_alike(server: Server) -> None:
+    token = await _scoped_token(server, 'path "secret/*" { capabilities = ["deny"] }')
+    answers = [
+        await server.call("GET", f"sys/internal/ui/mounts/{path}", token=token)
+        for path in ("secret", "nowhere")
+    ]
+    assert [a.status_code for a in answers] == [403, 403]
+    preflight = (
+        "preflight capability check returned 403, please ensure client's policies grant "
+        'access to path "nowhere/"'
+    )
+    assert answers[1].json() == {"errors": [preflight]}
+
+
+async def test_ui_mount_takes_a_namespace_path_prefix(server: Server) -> None:
+    await server.call("POST", "sys/namespaces/team-a")
+    mounted = await server.call(
+        "POST", "sys/mounts/kv", {"type": "kv-v2"}, headers={"X-Vault-Namespace": "team-a"}
+    )
+    assert mounted.status_code == 204
+    found = await server.call("GET", "sys/internal/ui/mounts/team-a/kv/x")
+    assert found.status_code == 200, found.text
+    assert found.json()["data"]["path"] == "team-a/kv/"
+    assert found.json()["data"]["options"] == {"version": "2"}

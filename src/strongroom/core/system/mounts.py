@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from strongroom.core.fields import get_bool, get_duration, get_str, get_str_list, get_str_map
-from strongroom.core.mount_manager import normalise
+from strongroom.core.mount_manager import full_path, normalise
 from strongroom.core.mounts import MountConfig, MountEntry, TableKind
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.errors import BadRequest, NotFound, Sealed
+from strongroom.errors import BadRequest, NotFound, PermissionDenied, Sealed
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -67,9 +67,9 @@ async def enable_mount(core: Core, req: Request, params: Mapping[str, str]) -> R
     if not type_:
         raise BadRequest("backend type must be specified as a string")
     path = normalise(params["path"])
-    options = get_str_map(req.data, "options") or None
+    options = get_str_map(req.data, "options")  # Vault keeps {} for "no options", not null
     if type_ in _KV_ALIASES:  # Vault's aliases: a KV mount at that version (sys/mounts)
-        type_, options = "kv", {**(options or {}), "version": _KV_ALIASES[type_]}
+        type_, options = "kv", {**options, "version": _KV_ALIASES[type_]}
     await core.mount(
         _kind(params),
         path,
@@ -97,9 +97,15 @@ async def read_tune(core: Core, _req: Request, params: Mapping[str, str]) -> Res
         "force_no_cache": cfg.force_no_cache,
         "description": entry.description,
     }
-    if entry.options is not None:
+    if entry.options:  # Vault leaves out empty options here (sys/mounts shows them as {})
         body["options"] = entry.options
-    for name in ("listing_visibility", "passthrough_request_headers", "allowed_response_headers"):
+    for name in (
+        "listing_visibility",
+        "audit_non_hmac_request_keys",
+        "audit_non_hmac_response_keys",
+        "passthrough_request_headers",
+        "allowed_response_headers",
+    ):
         if getattr(cfg, name):
             value = getattr(cfg, name)
             body[name] = value if isinstance(value, str) else list(value)
@@ -140,7 +146,7 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any]) -> MountEntry:
             _check_kv_version(
                 (entry.options or {}).get("version", "1"), options.get("version", "1")
             )
-        updates["options"] = options or None
+        updates["options"] = options
     return msgspec.structs.replace(entry, **updates)
 
 
@@ -154,13 +160,26 @@ def _check_kv_version(old: str, new: str) -> None:
 
 async def write_tune(core: Core, req: Request, params: Mapping[str, str]) -> Response:
     kind = _kind(params)
-    path = _entry(core, kind, params["path"]).path
+    before = _entry(core, kind, params["path"])
+    path = before.path
 
     def mutate(table: tuple[MountEntry, ...]) -> tuple[MountEntry, ...]:
         return tuple(_tuned(e, req.data) if e.path == path else e for e in table)
 
     await core.mounts.change(kind, mutate)
-    return NO_CONTENT
+    old, new = (_kv_version(e) for e in (before, _entry(core, kind, path)))
+    if before.type != "kv" or old == new:
+        return NO_CONTENT
+    # Vault answers a KV version change with a 200 and this warning (the v1 keys move over).
+    warning = (
+        f"Upgrading mount from version {old} to version {new}. This mount will be "
+        "unavailable for a brief period and will resume service shortly."
+    )
+    return Response(warnings=[warning])
+
+
+def _kv_version(entry: MountEntry) -> str:
+    return (entry.options or {}).get("version") or "1"
 
 
 async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
@@ -185,13 +204,24 @@ async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -
         raise NotFound
     source, target = found
     info = {"source_mount": source, "target_mount": target, "status": "success"}
-    return Response({"migration_info": info})
+    return Response({"migration_id": params["id"], "migration_info": info})
 
 
 async def ui_mounts(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    if req.token:
-        return Response({"secret": _listing(core, "mounts"), "auth": _listing(core, "auth")})
-    return await ui_mounts_unauthenticated(core, req, _p)
+    """The mounts the caller has some access to (Vault's pathInternalUIMountsRead)."""
+    if req.caller is None:
+        return await ui_mounts_unauthenticated(core, req, _p)
+    acl, prefix = await core.caller_acl(req.caller)
+
+    def visible(kind: TableKind) -> dict[str, Any]:
+        return {
+            e.path: e.describe()
+            for e in core.mounts.entries(kind)
+            if e.config.listing_visibility == "unauth"
+            or acl.grants_below(prefix + full_path(e, kind))
+        }
+
+    return Response({"secret": visible("mounts"), "auth": visible("auth")})
 
 
 async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
@@ -200,8 +230,9 @@ async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, 
         raise Sealed
 
     def visible(kind: TableKind) -> dict[str, Any]:
+        # Vault shows an unauthenticated caller only these three fields of each mount.
         return {
-            e.path: e.describe()
+            e.path: {"type": e.type, "description": e.description, "options": e.options}
             for e in core.mounts.entries(kind)
             if e.config.listing_visibility == "unauth"
         }
@@ -210,12 +241,25 @@ async def ui_mounts_unauthenticated(core: Core, _req: Request, _p: Mapping[str, 
 
 
 async def ui_mount(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    routed = core.mounts.route(params["path"])
-    if routed is None or routed[0].kind != "mounts":
-        raise BadRequest(
-            f"preflight capability check returned 403, please ensure client's policies grant "
-            f'access to path "{params["path"]}/"'
-        )
-    del req
-    mounted = routed[0]
-    return Response({**mounted.entry.describe(), "path": mounted.entry.path})
+    """The secrets mount serving `path` (Vault's pathInternalUIMountRead, the CLI's kv
+    preflight), for any token with some capability at or below that mount. `path` may start
+    with a child namespace (`bao kv get team-a/kv/x`); the answer's `path` then does too.
+
+    Raises PermissionDenied with Vault's preflight message, alike for a path that no mount
+    serves and one the caller may not touch, so it cannot be used to list mounts."""
+    path = params["path"].strip("/") + "/"
+    denied = PermissionDenied(
+        "preflight capability check returned 403, please ensure client's policies grant "
+        f'access to path "{path}"'
+    )
+    namespace = core.namespaces.longest_prefix(core.namespace.path + path)
+    holder = await core.scope(namespace) if namespace.path != core.namespace.path else core
+    below = namespace.path[len(core.namespace.path) :]
+    routed = holder.mounts.route(path[len(below) :])
+    if routed is None or routed[0].kind != "mounts" or req.caller is None:
+        raise denied
+    entry = routed[0].entry
+    acl, prefix = await core.caller_acl(req.caller)
+    if not acl.grants_below(prefix + below + entry.path):
+        raise denied
+    return Response({**entry.describe(), "path": below + entry.path})

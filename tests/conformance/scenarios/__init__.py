@@ -1,0 +1,24 @@
+"""Every conformance scenario, by area of the API (each module exports `SCENARIOS`)."""
+
+from __future__ import annotations
+
+from conformance.harness import Scenario
+from conformance.scenarios import (
+    approle,
+    cli,
+    cubbyhole,
+    kv,
+    mounts,
+    policies,
+    sys_misc,
+    tokens,
+    transit,
+)
+
+__all__ = ["SCENARIOS"]
+
+SCENARIOS: tuple[Scenario, ...] = tuple(
+    scenario
+    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for scenario in module.SCENARIOS
+)
