@@ -20,7 +20,6 @@ from strongroom.core.fields import (
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry, TokenRole
 from strongroom.core.token.issue import TokenRequest, auth_block, issue, sanitise
-from strongroom.core.token.ttl import renewed
 from strongroom.errors import BadRequest, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -193,18 +192,8 @@ async def lookup_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Re
 
 
 async def _renew(core: Core, entry: TokenEntry, token: str, req: Request) -> Response:
-    if not entry.renewable:
-        raise BadRequest("lease is not renewable")
     now = core.clock.now()
-    life = renewed(
-        now,
-        increment=get_duration(req.data, "increment"),
-        creation_ttl=entry.creation_ttl,
-        period=entry.period,
-        max_expire=entry.max_expire,
-    )
-    new = msgspec.structs.replace(entry, expire_time=life.expire_time, last_renewal=now)
-    await core.tokens.store.replace(entry, new)
+    new = await core.tokens.renew(entry, get_duration(req.data, "increment"), now)
     return Response(auth=auth_block(IssuedToken(token, new), now))
 
 
@@ -231,7 +220,9 @@ async def revoke_self(core: Core, req: Request, _p: Mapping[str, str]) -> Respon
 
 async def revoke(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     entry = await core.tokens.resolve(get_str(req.data, "token"))
-    if entry is not None:
+    if entry is None:
+        await core.tokens.invalidate()  # a retried revocation repairs a lost invalidation
+    else:
         await core.tokens.revoke(entry)
     return NO_CONTENT
 

@@ -4,21 +4,23 @@ revoke a tree, expire what is due, mint from a log-in), over the store and the b
 from __future__ import annotations
 
 import ipaddress
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
+import msgspec
+
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
-from strongroom.core.epoch import EPOCH_RECORD
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.login import Login
 from strongroom.core.request import Request
 from strongroom.core.token import batch
 from strongroom.core.token.entry import BATCH_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.token.store import TokenStore, new_accessor
+from strongroom.core.token.ttl import renewed
 from strongroom.core.view import View
-from strongroom.errors import PermissionDenied
+from strongroom.errors import BadRequest, PermissionDenied
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -40,15 +42,12 @@ class TokenService:
     ) -> None:
         self._on_revoke = on_revoke  # revokes the leases of what was just revoked
         self.view = View(barrier, "sys/token/")
-        self.store = TokenStore(self.view, self._changed)
+        self.store = TokenStore(self.view)
         self._barrier = barrier
         self._clock = clock
-        # Entries of unlimited-use tokens, by salted key; dropped whenever the epoch moves.
+        # Entries of unlimited-use tokens, by salted key; dropped whenever the epoch moves, and
+        # re-read once their cached expiry has passed (a renewal elsewhere moves no epoch).
         self._cache: dict[str, TokenEntry] = {}
-
-    async def _changed(self) -> None:
-        self._cache.clear()
-        await self._barrier.put(EPOCH_RECORD, secrets.token_bytes(8))
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -72,12 +71,13 @@ class TokenService:
             return entry
         key = await self.store.key_of(token)
         entry = self._cache.get(key)
-        if entry is None:
-            entry = await self.store.by_key(key)
-            if entry is not None and not entry.num_uses:
-                self._cache[key] = entry  # limited-use tokens are always read fresh
         if entry is None or entry.expired(now):
-            return None
+            entry = await self.store.by_key(key)
+            self._cache.pop(key, None)
+            if entry is None or entry.expired(now):
+                return None
+            if not entry.num_uses:
+                self._cache[key] = entry  # limited-use tokens are always read fresh
         return entry
 
     async def authenticate(self, request: Request) -> TokenEntry:
@@ -102,12 +102,44 @@ class TokenService:
         await self._on_revoke()
         return revoked
 
+    async def invalidate(self) -> None:
+        """Move the configuration epoch alone: every worker drops its cached entries. For a
+        revocation repeated after its token is gone, in case the first one's invalidation
+        never committed (a store from before revocations moved the epoch in their own
+        transaction): other nodes may still hold the entry."""
+        await self._barrier.transact([epoch_bump()])
+
+    async def renew(self, entry: TokenEntry, increment: int, now: float) -> TokenEntry:
+        """Extend a token's life from `now` by its period, else `increment`, else its original
+        TTL, never past its maximum. Raises BadRequest if it is not renewable or is gone."""
+        if not entry.renewable:
+            raise BadRequest("lease is not renewable")
+
+        def extend(current: TokenEntry) -> TokenEntry:
+            life = renewed(
+                now,
+                increment=increment,
+                creation_ttl=current.creation_ttl,
+                period=current.period,
+                max_expire=current.max_expire,
+            )
+            return msgspec.structs.replace(current, expire_time=life.expire_time, last_renewal=now)
+
+        new = await self.store.update(entry.key, extend)
+        if new is None:
+            raise BadRequest("lease is not renewable")
+        if entry.key in self._cache:
+            self._cache[entry.key] = new
+        return new
+
     async def expire_due(self) -> int:
-        """Revoke every token whose expiry has passed, a page at a time (the expiry job)."""
+        """Revoke every token whose expiry has passed, a page at a time (the expiry job).
+        Returns how many tokens this call removed: each due token is claimed by one caller
+        only, however many workers and nodes run the job at once."""
         revoked = 0
         while due := await self.store.due(self._clock.now(), _EXPIRY_PAGE):
-            for entry in due:
-                revoked += await self.store.revoke_tree(entry)
+            for entry, version in due:
+                revoked += await self.store.revoke_tree(entry, version)
         return revoked
 
     async def create_root(self, token_id: str | None = None) -> IssuedToken:
