@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -15,11 +14,10 @@ from strongroom.core.fields import (
     get_int,
     get_str,
     get_str_list,
-    get_str_map,
 )
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry, TokenRole
-from strongroom.core.token.issue import TokenRequest, auth_block, issue, sanitise
+from strongroom.core.token.issue import auth_block, sanitise
 from strongroom.errors import BadRequest, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -32,96 +30,6 @@ def _caller(req: Request) -> TokenEntry:
     if req.caller is None:
         raise PermissionDenied
     return req.caller
-
-
-def _token_request(req: Request, **overrides: Any) -> TokenRequest:  # noqa: ANN401
-    data = req.data
-    kind = get_str(data, "type", "service") or "service"
-    if kind not in ("service", "batch"):
-        raise BadRequest("unsupported token type")
-    fields: dict[str, Any] = {
-        "policies": tuple(get_str_list(data, "policies")) if "policies" in data else None,
-        "meta": get_str_map(data, "meta") or None,
-        "display_name": get_str(data, "display_name"),
-        "ttl": get_duration(data, "ttl"),
-        "explicit_max_ttl": get_duration(data, "explicit_max_ttl"),
-        "period": get_duration(data, "period"),
-        "num_uses": get_int(data, "num_uses"),
-        "renewable": get_bool(data, "renewable", default=True),
-        "no_default_policy": get_bool(data, "no_default_policy"),
-        "type": kind,
-        "token_id": get_str(data, "id") or None,
-    }
-    if fields["num_uses"] < 0:
-        raise BadRequest("number of uses cannot be negative")
-    fields.update(overrides)
-    return TokenRequest(**fields)
-
-
-async def create(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    no_parent = get_bool(req.data, "no_parent")
-    if no_parent and not caller.is_root:
-        raise PermissionDenied("root or sudo privileges required to create orphan token")
-    issued = await issue(core, _token_request(req, orphan=no_parent), caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
-
-
-async def create_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    token_req = _token_request(req, orphan=True, path="auth/token/create-orphan")
-    issued = await issue(core, token_req, caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
-
-
-async def _role(core: Core, name: str) -> TokenRole:
-    blob = await core.tokens.view.get(f"roles/{name.lower()}")
-    if blob is None:
-        raise BadRequest(f"unknown role {name}")
-    return _ROLE.decode(blob)
-
-
-def _role_policies(
-    role: TokenRole, asked: tuple[str, ...] | None, parent: TokenEntry
-) -> tuple[str, ...]:
-    chosen = sanitise(asked) if asked is not None else role.allowed_policies or parent.policies
-    if role.allowed_policies and not set(chosen) <= set(role.allowed_policies) | {"default"}:
-        raise BadRequest("token policies must be a subset of the role's allowed policies")
-    if set(chosen) & set(role.disallowed_policies):
-        raise BadRequest("token policies include disallowed policies")
-    return chosen
-
-
-def _role_token_type(role: TokenRole, asked: str | None) -> Literal["service", "batch"]:
-    if role.token_type in ("service", "batch"):
-        return "batch" if role.token_type == "batch" else "service"  # noqa: S105 - a type
-    if asked in ("service", "batch"):
-        return "batch" if asked == "batch" else "service"
-    return "batch" if role.token_type == "default-batch" else "service"  # noqa: S105 - a type
-
-
-async def create_with_role(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    role = await _role(core, params["role"])
-    base = _token_request(req)
-    token_req = dataclasses.replace(
-        base,
-        policies=_role_policies(role, base.policies, caller),
-        # A role with allowed_policies, not the caller's own set, bounds the child (Vault).
-        policies_vetted=bool(role.allowed_policies),
-        orphan=role.orphan,
-        renewable=role.renewable and base.renewable,
-        period=role.token_period or base.period,
-        explicit_max_ttl=role.token_explicit_max_ttl or base.explicit_max_ttl,
-        num_uses=role.token_num_uses or base.num_uses,
-        bound_cidrs=role.token_bound_cidrs,
-        no_default_policy=role.token_no_default_policy or base.no_default_policy,
-        type=_role_token_type(role, get_str(req.data, "type") or None),
-        path=f"auth/token/create/{role.name}",
-        role=role.name,
-    )
-    issued = await issue(core, token_req, caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
 
 
 def lookup_data(entry: TokenEntry, token: str, now: float) -> dict[str, Any]:
@@ -194,7 +102,7 @@ async def lookup_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Re
 async def _renew(core: Core, entry: TokenEntry, token: str, req: Request) -> Response:
     now = core.clock.now()
     new = await core.tokens.renew(entry, get_duration(req.data, "increment"), now)
-    return Response(auth=auth_block(IssuedToken(token, new), now))
+    return Response(auth=auth_block(IssuedToken(token, new)))
 
 
 async def renew_self(core: Core, req: Request, _p: Mapping[str, str]) -> Response:

@@ -35,7 +35,7 @@ import msgspec
 from strongroom.core.epoch import epoch_bump
 from strongroom.core.token.entry import TOKEN_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.view import View
-from strongroom.errors import InternalError, StorageConflict
+from strongroom.errors import BadRequest, InternalError, StorageConflict
 from strongroom.secret import random_base62
 from strongroom.storage.interface import Check, Delete, Op, Put
 
@@ -104,7 +104,12 @@ class TokenStore:
         token = token_id or random_token()
         entry = msgspec.structs.replace(entry, key=await self._hmac(token))
         ops: list[Op] = [Check(f"id/{entry.key}", 0), *await self._index_puts(entry)]
-        await self._view.transact(ops)
+        try:
+            await self._view.transact(ops)
+        except StorageConflict:
+            if token_id is None:
+                raise
+            raise BadRequest("cannot create a token with a duplicate ID") from None
         return IssuedToken(token, entry)
 
     async def _index_puts(self, entry: TokenEntry) -> list[Op]:
