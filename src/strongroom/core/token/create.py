@@ -165,7 +165,7 @@ def _request(
         raise BadRequest("number of uses cannot be negative")
     _check_entity_alias(role, data)
     token_id = get_str(data, "id") or None
-    warnings = [] if token_id is None else [_CUSTOM_ID_WARNING]
+    warnings: list[str] = []
     period = get_duration(data, "period")
     no_parent = get_bool(data, "no_parent")
     if role is None and no_parent and not req.sudo:
@@ -234,6 +234,10 @@ async def _create(
     check_parent(parent)
     request, warnings = _request(req, parent, role, orphan)
     issued = await issue(core, request, parent)
+    # Vault's order: the role's lesser-value warnings, the TTL caps, then the custom ID.
+    warnings += issued.warnings
+    if request.token_id is not None:
+        warnings.append(_CUSTOM_ID_WARNING)
     return Response(auth=auth_block(issued), warnings=warnings or None)
 
 

@@ -63,6 +63,7 @@ class IssuedToken:
 
     token: str = field(repr=False)
     entry: TokenEntry
+    warnings: tuple[str, ...] = ()  # Vault's, e.g. when a max TTL cut the asked TTL short
 
 
 class TokenRole(msgspec.Struct, frozen=True, kw_only=True):

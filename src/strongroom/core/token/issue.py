@@ -9,6 +9,7 @@ nothing; batch tokens are never root, renewable, periodic or limited-use.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -161,7 +162,7 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         expire_time=life.expire_time,
         max_expire=life.max_expire,
         explicit_max_ttl=req.explicit_max_ttl,
-        period=req.period,
+        period=life.period,
         num_uses=req.num_uses,
         parent="" if req.orphan or parent is None else parent.key,
         type=req.type,
@@ -171,9 +172,11 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         role=req.role,
         internal=dict(req.internal),
     )
+    warnings = () if life.warning is None else (life.warning,)
     if req.type == "batch":
-        return IssuedToken(await batch.seal(core.barrier, entry), entry)
-    return await core.tokens.store.create(entry, req.token_id)
+        return IssuedToken(await batch.seal(core.barrier, entry), entry, warnings)
+    issued = await core.tokens.store.create(entry, req.token_id)
+    return dataclasses.replace(issued, warnings=warnings)
 
 
 def auth_block(issued: IssuedToken) -> dict[str, Any]:

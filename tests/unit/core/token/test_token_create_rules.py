@@ -171,6 +171,37 @@ async def test_warnings_as_openbao_warns(store: Server) -> None:
     assert lesser.json()["warnings"] == [period_warning + " value of 1800 seconds"]
 
 
+def _capped(what: str, asked: str, cap: str) -> str:
+    return (
+        f'{what} of "{asked}" exceeded the effective max_ttl of "{cap}"; {what} value is capped '
+        "accordingly"
+    )
+
+
+CAPPED: list[tuple[str, str, dict[str, Any], int, list[str] | None]] = [
+    ("sudoer", "create", {"period": "1000h"}, 2764800, [_capped("period", "1000h", "768h")]),
+    ("sudoer", "create", {"period": "2h", "explicit_max_ttl": "1h"}, 3600,
+     [_capped("period", "2h", "1h")]),
+    ("sudoer", "create", {"ttl": "3h", "explicit_max_ttl": "3601s"}, 3601,
+     [_capped("TTL", "3h", "1h1s")]),
+    ("minter", "create", {"ttl": "1000h"}, 2764800, [_capped("TTL", "1000h", "768h")]),
+    ("minter", "create", {"explicit_max_ttl": "90s"}, 90, [_capped("TTL", "768h", "1m30s")]),
+    ("minter", "create", {"ttl": "10m", "explicit_max_ttl": "1h"}, 600, None),
+    ("minter", "create/max", {"explicit_max_ttl": "30m"}, 1800,
+     [("Explicit max TTL specified both during creation call and in role; using the lesser "
+      "value of 1800 seconds"), _capped("TTL", "768h", "30m")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "path", "body", "ttl", "warnings"), CAPPED)
+async def test_caps_warn_as_openbao_warns(
+    store: Server, who: str, path: str, body: dict[str, Any], ttl: int, warnings: list[str] | None
+) -> None:
+    resp = await _ask(store, who, path, body)
+    assert resp.status_code == 200, resp.text
+    assert (resp.json()["auth"]["lease_duration"], resp.json()["warnings"]) == (ttl, warnings)
+
+
 async def test_a_child_inherits_its_parents_bound_cidrs(store: Server) -> None:
     role = {"token_bound_cidrs": ["127.0.0.1/32"]}
     assert (await store.call("POST", "auth/token/roles/fenced", role)).status_code == 204
