@@ -205,8 +205,23 @@ async def write_role(core: Core, req: Request, params: Mapping[str, str]) -> Res
     blob = await core.tokens.view.get(f"roles/{name}")
     old = TokenRole(name=name) if blob is None else _ROLE.decode(blob)
     role = msgspec.structs.replace(old, **_role_changes(req.data))
+    _check_batch_role(role)
     await core.tokens.view.put(f"roles/{name}", msgspec.json.encode(role))
     return NO_CONTENT
+
+
+def _check_batch_role(role: TokenRole) -> None:
+    """A batch role must not promise what batch tokens cannot be (Vault's role write checks)."""
+    if role.token_type != "batch":  # noqa: S105 - a token type
+        return
+    for broken, what in (
+        (not role.orphan, "non-orphan tokens"),
+        (role.token_period, "periodic tokens"),
+        (role.renewable, "renewable tokens"),
+        (role.token_explicit_max_ttl, "tokens with an explicit max TTL"),
+    ):
+        if broken:
+            raise BadRequest(f"'token_type' cannot be 'batch' when role is set to generate {what}")
 
 
 async def read_role(core: Core, _req: Request, params: Mapping[str, str]) -> Response:

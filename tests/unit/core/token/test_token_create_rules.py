@@ -214,6 +214,31 @@ async def test_a_child_inherits_its_parents_bound_cidrs(store: Server) -> None:
     assert entry.bound_cidrs == ("127.0.0.1/32",)
 
 
+BATCH_ROLE = "'token_type' cannot be 'batch' when role is set to generate "
+NOT_RENEWABLE_BATCH = {"token_type": "batch", "orphan": True, "renewable": False}
+
+
+@pytest.mark.parametrize(
+    ("role", "problem"),
+    [
+        ({"token_type": "batch"}, "non-orphan tokens"),
+        ({"token_type": "batch", "orphan": True, "token_period": "1h"}, "periodic tokens"),
+        ({"token_type": "batch", "orphan": True}, "renewable tokens"),
+        (
+            {**NOT_RENEWABLE_BATCH, "token_explicit_max_ttl": 9},
+            "tokens with an explicit max TTL",
+        ),
+    ],
+)
+async def test_a_batch_role_promises_nothing_batch_tokens_cannot_be(
+    store: Server, role: dict[str, Any], problem: str
+) -> None:
+    resp = await store.call("POST", "auth/token/roles/b", role)
+    assert (resp.status_code, resp.json()) == (400, {"errors": [BATCH_ROLE + problem]})
+    fine = await store.call("POST", "auth/token/roles/b", NOT_RENEWABLE_BATCH)
+    assert fine.status_code == 204
+
+
 class CreepingClock(ManualClock):
     """A clock that moves on by a quarter second at every reading, as a real one does while
     a request is served."""
