@@ -32,6 +32,7 @@ from strongroom.core.token.issue import (
     auth_block,
     check_parent,
     issue,
+    refuse_batch_limits,
     sanitise,
     sudo_required,
 )
@@ -65,18 +66,6 @@ def _token_type(role: TokenRole | None, asked: str) -> Literal["service", "batch
     if asked == "batch":
         return "batch"
     raise BadRequest("invalid 'token_type' value")
-
-
-def _check_batch(data: Mapping[str, Any]) -> None:
-    """Vault looks at the first of these that is set, and refuses it if it is not zero."""
-    for name in ("explicit_max_ttl", "num_uses", "period"):
-        if name == "num_uses" and not get_int(data, name):
-            continue
-        if name != "num_uses" and not get_str(data, name):
-            continue
-        if name == "num_uses" or get_duration(data, name):
-            raise BadRequest(f'batch tokens cannot have "{name}" set')
-        return
 
 
 def _check_entity_alias(role: TokenRole | None, data: Mapping[str, Any]) -> None:
@@ -152,49 +141,49 @@ def _lesser(asked: int, of_role: int, what: str, warnings: list[str]) -> int:
     return chosen
 
 
+def _refuse_unprivileged(req: Request, role: TokenRole | None) -> None:
+    """What only root or sudo may ask for directly (a role's own settings need neither)."""
+    if req.sudo:
+        return
+    if role is None and get_bool(req.data, "no_parent"):
+        raise sudo_required("create orphan token")
+    if get_duration(req.data, "period"):
+        # A periodic token renews forever: minting one escapes every max TTL.
+        raise sudo_required("create periodic token")
+
+
 def _request(
     req: Request, parent: TokenEntry, role: TokenRole | None, orphan: bool
-) -> tuple[TokenRequest, list[str]]:
+) -> TokenRequest:
     """The TokenRequest a creation call asks for, after Vault's privilege checks."""
     data = req.data
     kind = _token_type(role, get_str(data, "type"))
-    if kind == "batch":
-        _check_batch(data)
-    num_uses = get_int(data, "num_uses")
+    num_uses, period = get_int(data, "num_uses"), get_duration(data, "period")
+    explicit_max_ttl = get_duration(data, "explicit_max_ttl")
+    if kind == "batch":  # (refused before any privilege check, as Vault does)
+        refuse_batch_limits(explicit_max_ttl, num_uses, period)
     if num_uses < 0:
         raise BadRequest("number of uses cannot be negative")
     _check_entity_alias(role, data)
-    token_id = get_str(data, "id") or None
-    warnings: list[str] = []
-    period = get_duration(data, "period")
-    no_parent = get_bool(data, "no_parent")
-    if role is None and no_parent and not req.sudo:
-        raise sudo_required("create orphan token")
-    if period and not req.sudo:
-        # A periodic token renews forever: minting one escapes every max TTL.
-        raise sudo_required("create periodic token")
-    asked = tuple(get_str_list(data, "policies"))
-    no_default = get_bool(data, "no_default_policy")
-    request = TokenRequest(
-        policies=asked or None,
+    _refuse_unprivileged(req, role)
+    detached = orphan or (role is None and get_bool(data, "no_parent"))
+    return TokenRequest(
+        policies=tuple(get_str_list(data, "policies")) or None,
         meta=get_str_map(data, "meta") or None,
         display_name=_display_name(data),
         ttl=get_duration(data, "ttl"),
-        explicit_max_ttl=get_duration(data, "explicit_max_ttl"),
+        explicit_max_ttl=explicit_max_ttl,
         period=period,
         num_uses=num_uses,
         renewable=get_bool(data, "renewable", default=True) and kind == "service",
-        no_default_policy=no_default,
-        orphan=orphan or (role is None and no_parent),
+        no_default_policy=get_bool(data, "no_default_policy"),
+        orphan=detached,
         type=kind,
-        bound_cidrs=() if orphan or no_parent else parent.bound_cidrs,
-        token_id=token_id,
+        bound_cidrs=() if detached else parent.bound_cidrs,
+        token_id=get_str(data, "id") or None,
         path="auth/token/create-orphan" if orphan else "auth/token/create",
         sudo=req.sudo,
     )
-    if role is None:
-        return request, warnings
-    return _with_role(request, role, parent, warnings), warnings
 
 
 def _with_role(
@@ -232,7 +221,9 @@ async def _create(
 ) -> Response:
     parent = _caller(req)
     check_parent(parent)
-    request, warnings = _request(req, parent, role, orphan)
+    request, warnings = _request(req, parent, role, orphan), list[str]()
+    if role is not None:
+        request = _with_role(request, role, parent, warnings)
     issued = await issue(core, request, parent)
     # Vault's order: the role's lesser-value warnings, the TTL caps, then the custom ID.
     warnings += issued.warnings

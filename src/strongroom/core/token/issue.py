@@ -116,12 +116,17 @@ def _check_batch(req: TokenRequest, policies: tuple[str, ...]) -> None:
         return
     if "root" in policies:
         raise BadRequest("batch tokens cannot be root tokens")
+    refuse_batch_limits(req.explicit_max_ttl, req.num_uses, req.period)
+
+
+def refuse_batch_limits(explicit_max_ttl: int, num_uses: int, period: int) -> None:
+    """Raises BadRequest, naming the first, if a batch token is asked to have any of these."""
     for name, value in (
-        ("explicit_max_ttl", req.explicit_max_ttl),
-        ("num_uses", req.num_uses),
-        ("period", req.period),
+        ("explicit_max_ttl", explicit_max_ttl),
+        ("num_uses", num_uses),
+        ("period", period),
     ):
-        if value:  # (a role's or an auth method's setting; a request's is refused earlier)
+        if value:
             raise BadRequest(f'batch tokens cannot have "{name}" set')
 
 
