@@ -9,6 +9,7 @@ honours the new expiry.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 from collections.abc import AsyncIterator, Sequence
@@ -233,3 +234,39 @@ async def test_a_renewal_that_shortens_a_life_reaches_every_node(cluster: Cluste
     assert renewed.json()["auth"]["lease_duration"] == 60
     cluster.clock.advance(61)
     assert not await _works_on(second, token)
+
+
+async def test_every_node_ticking_audits_each_expiry_once(cluster: Cluster) -> None:
+    lines: list[bytes] = []
+    peers: list[asyncio.StreamWriter] = []
+
+    async def collect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peers.append(writer)
+        while line := await reader.readline():
+            lines.append(line)
+
+    collector = await asyncio.start_server(collect, "127.0.0.1", 0)
+    address = f"127.0.0.1:{collector.sockets[0].getsockname()[1]}"
+    device = {"type": "socket", "options": {"address": address}}
+    first = cluster.nodes[0]
+    assert (await first.call("PUT", "sys/audit/net", cluster.root, device)).status_code == 204
+    count = 40
+    for _ in range(count):
+        await cluster.create(policies=["default"], ttl="10s")
+    cluster.clock.advance(11)
+    await asyncio.gather(*(node.core.tick() for node in cluster.nodes))
+    for node in cluster.nodes:
+        await node.core.audit.close()
+    await asyncio.sleep(0.05)  # the collector reads what the sinks flushed
+    collector.close()
+    for peer in peers:
+        peer.close()
+    await collector.wait_closed()
+    events = [json.loads(line) for line in lines]
+    expired = [e["event"]["data"]["count"] for e in events if _kind(e) == "tokens-expired"]
+    assert sum(expired) == count, expired
+
+
+def _kind(entry: dict[str, Any]) -> str:
+    event = entry.get("event")
+    return event.get("kind", "") if isinstance(event, dict) else ""
