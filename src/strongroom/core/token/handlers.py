@@ -16,7 +16,7 @@ from strongroom.core.fields import (
     get_str_list,
 )
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.core.token.entry import IssuedToken, TokenEntry, TokenRole
+from strongroom.core.token.entry import TokenEntry, TokenRole
 from strongroom.core.token.issue import auth_block, sanitise
 from strongroom.errors import BadRequest, NotFound, PermissionDenied
 
@@ -100,9 +100,8 @@ async def lookup_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Re
 
 
 async def _renew(core: Core, entry: TokenEntry, token: str, req: Request) -> Response:
-    now = core.clock.now()
-    new = await core.tokens.renew(entry, get_duration(req.data, "increment"), now)
-    return Response(auth=auth_block(IssuedToken(token, new)))
+    issued = await core.tokens.renew(entry, token, get_duration(req.data, "increment"))
+    return Response(auth=auth_block(issued), warnings=list(issued.warnings) or None)
 
 
 async def renew_self(core: Core, req: Request, _p: Mapping[str, str]) -> Response:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from strongroom.core.token import batch
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.store import new_accessor
-from strongroom.core.token.ttl import initial
+from strongroom.core.token.ttl import initial, token_time
 from strongroom.errors import BadRequest
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
     if parent is not None:
         _check_granted(policies, parent)
     _check_batch(req, policies)
-    now = core.clock.now()
+    now = token_time(core.clock.now())
     default_ttl, max_ttl = req.ttls or core.mount_ttls("auth", "token/")
     if req.max_ttl:
         max_ttl = min(max_ttl, req.max_ttl)

@@ -18,7 +18,7 @@ from strongroom.core.token import batch
 from strongroom.core.token.entry import BATCH_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.token.store import TokenStore, new_accessor
-from strongroom.core.token.ttl import renewed
+from strongroom.core.token.ttl import Lifetime, renewed, token_time
 from strongroom.core.view import View
 from strongroom.errors import BadRequest, PermissionDenied
 
@@ -121,11 +121,13 @@ class TokenService:
         transaction): other nodes may still hold the entry."""
         await self._barrier.transact([epoch_bump()])
 
-    async def renew(self, entry: TokenEntry, increment: int, now: float) -> TokenEntry:
-        """Extend a token's life from `now` by its period, else `increment`, else its original
+    async def renew(self, entry: TokenEntry, token: str, increment: int) -> IssuedToken:
+        """Extend a token's life from now by its period, else `increment`, else its original
         TTL, never past its maximum. Raises BadRequest if it is not renewable or is gone."""
         if not entry.renewable:
             raise BadRequest("lease is not renewable")
+        now = token_time(self._clock.now())
+        lives: list[Lifetime] = []
 
         def extend(current: TokenEntry) -> TokenEntry:
             life = renewed(
@@ -135,6 +137,7 @@ class TokenService:
                 period=current.period,
                 max_expire=current.max_expire,
             )
+            lives.append(life)  # the last one is the one committed
             return msgspec.structs.replace(current, expire_time=life.expire_time, last_renewal=now)
 
         new = await self.store.update(entry.key, extend)
@@ -142,7 +145,8 @@ class TokenService:
             raise BadRequest("lease is not renewable")
         if entry.key in self._cache:
             self._remember(new, now)
-        return new
+        warning = lives[-1].warning
+        return IssuedToken(token, new, () if warning is None else (warning,))
 
     async def expire_due(self) -> int:
         """Revoke every token whose expiry has passed, a page at a time (the expiry job).

@@ -8,6 +8,7 @@ TTL caps them. A token with the root policy and no TTL never expires.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from strongroom.config.durations import render_duration
@@ -60,9 +61,18 @@ def initial(
 def renewed(
     now: float, *, increment: int, creation_ttl: int, period: int, max_expire: float | None
 ) -> Lifetime:
-    """The lifetime after a renewal: the period, else the increment, else the original TTL."""
+    """The lifetime after a renewal: the period, else the increment, else the original TTL,
+    never past the maximum (with Vault's warning when that cut it short)."""
     granted = period or increment or creation_ttl
-    expire = now + granted
-    if max_expire is not None and expire > max_expire:
-        expire = max_expire
-    return Lifetime(int(expire - now), expire, max_expire)
+    cap = None if max_expire is None else int(max_expire - now)
+    if cap is None or granted <= cap:
+        return Lifetime(granted, now + granted, max_expire, period)
+    warning = _capped("period" if period else "TTL", granted, cap)
+    return Lifetime(cap, now + cap, max_expire, period, warning)
+
+
+def token_time(now: float) -> float:
+    """A clock reading as token TTLs use it: truncated to the second, as Vault's CalculateTTL
+    does ("the lowest precision for TTLs"), so a TTL capped by a maximum counted from the
+    creation time comes out in whole seconds (90m, not 89m59s)."""
+    return float(math.floor(now))

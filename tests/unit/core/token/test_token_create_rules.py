@@ -272,3 +272,15 @@ async def test_a_30m_token_reports_1800_seconds_however_the_clock_moves(creeping
         "POST", "auth/token/renew-self", {"increment": "30m"}, token=token
     )
     assert renewed.json()["auth"]["lease_duration"] == 1800
+
+
+async def test_a_renewal_capped_by_its_maximum_counts_whole_seconds(store: Server) -> None:
+    store.clock.advance(0.5)  # token times are truncated to the second, as Vault's
+    created = await store.call(
+        "POST", "auth/token/create", {"policies": ["a"], "ttl": "1h", "explicit_max_ttl": "90m"}
+    )
+    token = created.json()["auth"]["client_token"]
+    store.clock.advance(0.3)
+    renewed = await store.call("POST", "auth/token/renew-self", {"increment": "5h"}, token=token)
+    assert renewed.json()["auth"]["lease_duration"] == 5400
+    assert renewed.json()["warnings"] == [_capped("TTL", "5h", "1h30m")]
