@@ -71,14 +71,16 @@ async def authorize(
     wrap_ttl: int | None,
     *,
     prefix: str = "",
-) -> None:
-    """Raises PermissionDenied unless `caller` may perform `request`. `core` is the caller's
-    token's namespace; `prefix` is the path of the request's namespace below it, so a policy
-    of a parent namespace names a child's paths as `child/secret/...`, as in Vault."""
+) -> bool:
+    """Raises PermissionDenied unless `caller` may perform `request`; returns whether it holds
+    root or sudo on the path (handlers that grant more to sudo ask, as Vault's isSudo does).
+    `core` is the caller's token's namespace; `prefix` is the path of the request's namespace
+    below it, so a policy of a parent namespace names a child's paths as `child/secret/...`."""
     if request.path == _CHECKED_BY_HANDLER or request.path.startswith(_CHECKED_BY_HANDLER + "/"):
-        return
+        return False
     acl = await core.policies.acl(caller)
     operation = await _operation(request, backend, rest)
     decision = acl.check(prefix + request.path, operation, request.data, wrap_ttl=wrap_ttl)
     if not decision.allowed or (needs_sudo(request.path) and not decision.sudo):
         raise PermissionDenied
+    return decision.sudo

@@ -430,12 +430,14 @@ class Core:
                 caller = await self.tokens.authenticate(request)
                 owner_core, prefix = await owner(self, caller, core)
                 backend, rest = (None, "") if routed is None else (routed[0].backend, routed[1])
-                await authorize(owner_core, caller, request, backend, rest, wrap_ttl, prefix=prefix)
+                sudo = await authorize(
+                    owner_core, caller, request, backend, rest, wrap_ttl, prefix=prefix
+                )
             except PermissionDenied as denied:
                 await self.audit.log_request(request, caller, mounted)
                 await self.audit.log_response(request, caller, mounted, None, denied.public)
                 raise
-            request = request.with_caller(caller)
+            request = request.with_caller(caller, sudo=sudo)
         await self.audit.log_request(request, caller, mounted)
         try:
             response = await core.dispatch(request, routed, wrap_ttl)
@@ -504,7 +506,7 @@ class Core:
         assert response.login is not None  # noqa: S101 - checked by the caller
         ttls = self.mount_ttls("auth", mounted.entry.path)
         issued = await self.tokens.from_login(self, response.login, mounted.entry.path, ttls)
-        response.auth = auth_block(issued, self.clock.now())
+        response.auth = auth_block(issued)
         response.login = None
         return response
 

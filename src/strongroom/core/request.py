@@ -37,8 +37,9 @@ class Request:
     remote_addr: str = ""
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     caller: TokenEntry | None = field(default=None, repr=False)  # set once authenticated
+    sudo: bool = False  # the caller holds root or sudo on this path (Vault's SudoPrivilege)
 
-    def with_caller(self, caller: TokenEntry) -> Request:
+    def with_caller(self, caller: TokenEntry, *, sudo: bool = False) -> Request:
         """This request, authenticated (a direct copy: `dataclasses.replace` costs more here)."""
         return Request(
             self.id,
@@ -50,6 +51,7 @@ class Request:
             self.remote_addr,
             self.headers,
             caller,
+            sudo,
         )
 
 

@@ -51,8 +51,10 @@ class View:
     ) -> list[str]:
         return await self._store.list(self.prefix + prefix, after, limit)
 
-    async def transact(self, ops: Sequence[Op]) -> None:
-        await self._store.transact([self._scoped(op) for op in ops])
+    async def transact(self, ops: Sequence[Op], *, outside: Sequence[Op] = ()) -> None:
+        """Apply `ops` (paths below the view) atomically, together with `outside`: ops on
+        paths the store sees whole, such as the configuration epoch a change must move."""
+        await self._store.transact([*(self._scoped(op) for op in ops), *outside])
 
     def _scoped(self, op: Op) -> Op:
         if isinstance(op, Put):

@@ -47,6 +47,12 @@ class TokenEntry(msgspec.Struct, frozen=True, kw_only=True):
     def ttl_left(self, now: float) -> int:
         return 0 if self.expire_time is None else max(0, int(self.expire_time - now))
 
+    def granted_ttl(self) -> int:
+        """The TTL granted at issue or at the last renewal, measured from that same clock
+        reading (Vault's `auth.lease_duration`): a `ttl=30m` token reports 1800, however
+        late the answer is rendered."""
+        return self.ttl_left(self.creation_time if self.last_renewal is None else self.last_renewal)
+
     def expired(self, now: float) -> bool:
         return self.expire_time is not None and self.expire_time <= now
 
@@ -57,6 +63,7 @@ class IssuedToken:
 
     token: str = field(repr=False)
     entry: TokenEntry
+    warnings: tuple[str, ...] = ()  # Vault's, e.g. when a max TTL cut the asked TTL short
 
 
 class TokenRole(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -15,13 +14,11 @@ from strongroom.core.fields import (
     get_int,
     get_str,
     get_str_list,
-    get_str_map,
 )
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.token import scoped
-from strongroom.core.token.entry import IssuedToken, TokenEntry, TokenRole
-from strongroom.core.token.issue import TokenRequest, auth_block, issue, sanitise
-from strongroom.core.token.ttl import renewed
+from strongroom.core.token.entry import TokenEntry, TokenRole
+from strongroom.core.token.issue import auth_block, sanitise
 from strongroom.errors import BadRequest, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -34,96 +31,6 @@ def _caller(req: Request) -> TokenEntry:
     if req.caller is None:
         raise PermissionDenied
     return req.caller
-
-
-def _token_request(req: Request, **overrides: Any) -> TokenRequest:  # noqa: ANN401
-    data = req.data
-    kind = get_str(data, "type", "service") or "service"
-    if kind not in ("service", "batch"):
-        raise BadRequest("unsupported token type")
-    fields: dict[str, Any] = {
-        "policies": tuple(get_str_list(data, "policies")) if "policies" in data else None,
-        "meta": get_str_map(data, "meta") or None,
-        "display_name": get_str(data, "display_name"),
-        "ttl": get_duration(data, "ttl"),
-        "explicit_max_ttl": get_duration(data, "explicit_max_ttl"),
-        "period": get_duration(data, "period"),
-        "num_uses": get_int(data, "num_uses"),
-        "renewable": get_bool(data, "renewable", default=True),
-        "no_default_policy": get_bool(data, "no_default_policy"),
-        "type": kind,
-        "token_id": get_str(data, "id") or None,
-    }
-    if fields["num_uses"] < 0:
-        raise BadRequest("number of uses cannot be negative")
-    fields.update(overrides)
-    return TokenRequest(**fields)
-
-
-async def create(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    no_parent = get_bool(req.data, "no_parent")
-    if no_parent and not caller.is_root:
-        raise PermissionDenied("root or sudo privileges required to create orphan token")
-    issued = await issue(core, _token_request(req, orphan=no_parent), caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
-
-
-async def create_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    token_req = _token_request(req, orphan=True, path="auth/token/create-orphan")
-    issued = await issue(core, token_req, caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
-
-
-async def _role(core: Core, name: str) -> TokenRole:
-    blob = await scoped.roles(core).get(name.lower())
-    if blob is None:
-        raise BadRequest(f"unknown role {name}")
-    return _ROLE.decode(blob)
-
-
-def _role_policies(
-    role: TokenRole, asked: tuple[str, ...] | None, parent: TokenEntry
-) -> tuple[str, ...]:
-    chosen = sanitise(asked) if asked is not None else role.allowed_policies or parent.policies
-    if role.allowed_policies and not set(chosen) <= set(role.allowed_policies) | {"default"}:
-        raise BadRequest("token policies must be a subset of the role's allowed policies")
-    if set(chosen) & set(role.disallowed_policies):
-        raise BadRequest("token policies include disallowed policies")
-    return chosen
-
-
-def _role_token_type(role: TokenRole, asked: str | None) -> Literal["service", "batch"]:
-    if role.token_type in ("service", "batch"):
-        return "batch" if role.token_type == "batch" else "service"  # noqa: S105 - a type
-    if asked in ("service", "batch"):
-        return "batch" if asked == "batch" else "service"
-    return "batch" if role.token_type == "default-batch" else "service"  # noqa: S105 - a type
-
-
-async def create_with_role(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    caller = _caller(req)
-    role = await _role(core, params["role"])
-    base = _token_request(req)
-    token_req = dataclasses.replace(
-        base,
-        policies=_role_policies(role, base.policies, caller),
-        # A role with allowed_policies, not the caller's own set, bounds the child (Vault).
-        policies_vetted=bool(role.allowed_policies),
-        orphan=role.orphan,
-        renewable=role.renewable and base.renewable,
-        period=role.token_period or base.period,
-        explicit_max_ttl=role.token_explicit_max_ttl or base.explicit_max_ttl,
-        num_uses=role.token_num_uses or base.num_uses,
-        bound_cidrs=role.token_bound_cidrs,
-        no_default_policy=role.token_no_default_policy or base.no_default_policy,
-        type=_role_token_type(role, get_str(req.data, "type") or None),
-        path=f"auth/token/create/{role.name}",
-        role=role.name,
-    )
-    issued = await issue(core, token_req, caller)
-    return Response(auth=auth_block(issued, core.clock.now()))
 
 
 def lookup_data(entry: TokenEntry, token: str, now: float) -> dict[str, Any]:
@@ -194,19 +101,8 @@ async def lookup_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Re
 
 
 async def _renew(core: Core, entry: TokenEntry, token: str, req: Request) -> Response:
-    if not entry.renewable:
-        raise BadRequest("lease is not renewable")
-    now = core.clock.now()
-    life = renewed(
-        now,
-        increment=get_duration(req.data, "increment"),
-        creation_ttl=entry.creation_ttl,
-        period=entry.period,
-        max_expire=entry.max_expire,
-    )
-    new = msgspec.structs.replace(entry, expire_time=life.expire_time, last_renewal=now)
-    await core.tokens.store.replace(entry, new)
-    return Response(auth=auth_block(IssuedToken(token, new), now))
+    issued = await core.tokens.renew(entry, token, get_duration(req.data, "increment"))
+    return Response(auth=auth_block(issued), warnings=list(issued.warnings) or None)
 
 
 async def renew_self(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
@@ -232,7 +128,9 @@ async def revoke_self(core: Core, req: Request, _p: Mapping[str, str]) -> Respon
 
 async def revoke(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     entry = await scoped.resolve(core, get_str(req.data, "token"))
-    if entry is not None:
+    if entry is None:
+        await core.tokens.invalidate()  # a retried revocation repairs a lost invalidation
+    else:
         await core.tokens.revoke(entry)
     return NO_CONTENT
 
@@ -307,8 +205,23 @@ async def write_role(core: Core, req: Request, params: Mapping[str, str]) -> Res
     blob = await scoped.roles(core).get(name)
     old = TokenRole(name=name) if blob is None else _ROLE.decode(blob)
     role = msgspec.structs.replace(old, **_role_changes(req.data))
+    _check_batch_role(role)
     await scoped.roles(core).put(name, msgspec.json.encode(role))
     return NO_CONTENT
+
+
+def _check_batch_role(role: TokenRole) -> None:
+    """A batch role must not promise what batch tokens cannot be (Vault's role write checks)."""
+    if role.token_type != "batch":  # noqa: S105 - a token type
+        return
+    for broken, what in (
+        (not role.orphan, "non-orphan tokens"),
+        (role.token_period, "periodic tokens"),
+        (role.renewable, "renewable tokens"),
+        (role.token_explicit_max_ttl, "tokens with an explicit max TTL"),
+    ):
+        if broken:
+            raise BadRequest(f"'token_type' cannot be 'batch' when role is set to generate {what}")
 
 
 async def read_role(core: Core, _req: Request, params: Mapping[str, str]) -> Response:

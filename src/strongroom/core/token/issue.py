@@ -1,12 +1,15 @@
 """Minting tokens: the rules that turn a parent, a request (or a log-in) and a role into an entry.
 
-Vault's rules: policies are sanitised (lower-case, sorted, unique), `default` is added unless
-refused, a non-root parent may only hand out a subset of its own policies, only root may choose
-a token's ID, and batch tokens are never root, renewable, periodic or limited-use.
+Vault's rules (`handleCreateCommon`): policies are sanitised (lower-case, sorted, unique); a
+child asking for none inherits its parent's; a parent without root or sudo on the creating path
+may only hand out a subset of its own, and adds `default` only if it holds it; only root or sudo
+may choose a token's ID or create in a child namespace; a batch or limited-use token creates
+nothing; batch tokens are never root, renewable, periodic or limited-use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from strongroom.core.token import batch
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.store import new_accessor
-from strongroom.core.token.ttl import initial
-from strongroom.errors import BadRequest, PermissionDenied
+from strongroom.core.token.ttl import initial, token_time
+from strongroom.errors import BadRequest
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -41,7 +44,8 @@ class TokenRequest:
     path: str = "auth/token/create"
     role: str = ""
     internal: Mapping[str, str] = field(default_factory=dict)
-    policies_vetted: bool = False  # a role already bounded the policies: skip the parent check
+    policies_vetted: bool = False  # bounded by a role or auth method, not by the parent's set
+    sudo: bool = False  # the caller holds root or sudo on the creating path (Vault's isSudo)
     max_ttl: int = 0  # a role's token_max_ttl: lowers the mount's maximum
     ttls: tuple[int, int] | None = None  # (default, max) of the issuing mount; None: auth/token
 
@@ -50,20 +54,61 @@ def sanitise(policies: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(sorted({p.strip().lower() for p in policies if p.strip()}))
 
 
+# Policies Vault refuses to put on a token created through the token store.
+_NOT_ASSIGNABLE = ("response-wrapping", "control-group")
+
+
+def sudo_required(what: str) -> BadRequest:
+    return BadRequest(f"root or sudo privileges required to {what}")
+
+
 def _policies(req: TokenRequest, parent: TokenEntry | None) -> tuple[str, ...]:
-    if req.policies is None:
-        chosen = parent.policies if parent is not None else ()
-    else:
-        chosen = sanitise(req.policies)
-    if parent is not None and not parent.is_root and not req.policies_vetted:
-        allowed = set(parent.policies) | {"default"}
-        if not set(chosen) <= allowed:
-            raise BadRequest("child policies must be subset of parent")
-    if "root" not in chosen and not req.no_default_policy:
+    chosen, add_default = sanitise(req.policies or ()), True
+    if parent is not None and not req.policies_vetted:
+        if not chosen:
+            chosen, add_default = parent.policies, False  # inherited as they are
+        elif not req.sudo:
+            if not set(chosen) <= set(parent.policies):
+                raise BadRequest("child policies must be subset of parent")
+            add_default = "default" in parent.policies
+    if add_default and "root" not in chosen:
         chosen = sanitise((*chosen, "default"))
+    if req.no_default_policy:
+        chosen = tuple(p for p in chosen if p != "default")
     if not chosen:
         raise BadRequest("token must have at least one policy")
     return chosen
+
+
+def check_parent(parent: TokenEntry) -> None:
+    """Raises BadRequest if `parent` may create no tokens at all (Vault checks this first)."""
+    if parent.type == "batch":
+        raise BadRequest("batch tokens cannot create more tokens")
+    if parent.num_uses:  # (it could otherwise escape its use count through children)
+        raise BadRequest("restricted use token cannot generate child tokens")
+
+
+def _check_parent(core: Core, req: TokenRequest, parent: TokenEntry) -> None:
+    check_parent(parent)
+    if core.namespace_id != parent.namespace:
+        if not req.sudo:
+            raise sudo_required("directly generate a token in a child namespace")
+        if "root" in (req.policies or ()):
+            raise BadRequest("root tokens may not be created from a parent namespace")
+    if req.token_id is not None:
+        if not req.sudo:
+            raise sudo_required("specify token id")
+        if core.namespace_id:
+            raise BadRequest("token IDs can only be manually specified in the root namespace")
+
+
+def _check_granted(policies: tuple[str, ...], parent: TokenEntry) -> None:
+    for policy in policies:
+        if policy in _NOT_ASSIGNABLE:
+            raise BadRequest(f'cannot assign policy "{policy}"')
+    if "root" in policies and not parent.is_root:
+        # (sudo on the creating path is not enough: it would be an escalation to root)
+        raise BadRequest("root tokens may not be created without parent token being root")
 
 
 def _check_batch(req: TokenRequest, policies: tuple[str, ...]) -> None:
@@ -71,20 +116,32 @@ def _check_batch(req: TokenRequest, policies: tuple[str, ...]) -> None:
         return
     if "root" in policies:
         raise BadRequest("batch tokens cannot be root tokens")
-    if req.period or req.explicit_max_ttl or req.num_uses:
-        raise BadRequest("batch tokens cannot be periodic, limited-use or have an explicit max TTL")
+    refuse_batch_limits(req.explicit_max_ttl, req.num_uses, req.period)
+
+
+def refuse_batch_limits(explicit_max_ttl: int, num_uses: int, period: int) -> None:
+    """Raises BadRequest, naming the first, if a batch token is asked to have any of these."""
+    for name, value in (
+        ("explicit_max_ttl", explicit_max_ttl),
+        ("num_uses", num_uses),
+        ("period", period),
+    ):
+        if value:
+            raise BadRequest(f'batch tokens cannot have "{name}" set')
 
 
 async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> IssuedToken:
-    """Mint a token under `parent` (None for an orphan). Raises BadRequest/PermissionDenied."""
-    if req.token_id is not None and (parent is None or not parent.is_root):
-        # (only a root caller may choose a token's value; it still becomes that caller's child)
-        raise PermissionDenied("root or sudo privileges required to specify token id")
-    if parent is not None and parent.type == "batch":
-        raise BadRequest("batch tokens cannot create more tokens")
+    """Mint a token under `parent` (None: minted by a log-in or for wrapping, never with a
+    chosen ID). Raises BadRequest."""
+    if parent is not None:
+        _check_parent(core, req, parent)
+    elif req.token_id is not None:
+        raise sudo_required("specify token id")
     policies = _policies(req, parent)
+    if parent is not None:
+        _check_granted(policies, parent)
     _check_batch(req, policies)
-    now = core.clock.now()
+    now = token_time(core.clock.now())
     default_ttl, max_ttl = req.ttls or core.mount_ttls("auth", "token/")
     if req.max_ttl:
         max_ttl = min(max_ttl, req.max_ttl)
@@ -97,6 +154,8 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         max_ttl=max_ttl,
         root="root" in policies,
     )
+    if life.expire_time is None and parent is not None and parent.expire_time is not None:
+        raise BadRequest("expiring root tokens cannot create non-expiring root tokens")
     entry = TokenEntry(
         accessor="" if req.type == "batch" else new_accessor(),
         policies=policies,
@@ -108,7 +167,7 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         expire_time=life.expire_time,
         max_expire=life.max_expire,
         explicit_max_ttl=req.explicit_max_ttl,
-        period=req.period,
+        period=life.period,
         num_uses=req.num_uses,
         parent="" if req.orphan or parent is None else parent.key,
         type=req.type,
@@ -118,12 +177,14 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         role=req.role,
         internal=dict(req.internal),
     )
+    warnings = () if life.warning is None else (life.warning,)
     if req.type == "batch":
-        return IssuedToken(await batch.seal(core.barrier, entry), entry)
-    return await core.tokens.store.create(entry, req.token_id)
+        return IssuedToken(await batch.seal(core.barrier, entry), entry, warnings)
+    issued = await core.tokens.store.create(entry, req.token_id)
+    return dataclasses.replace(issued, warnings=warnings)
 
 
-def auth_block(issued: IssuedToken, now: float) -> dict[str, Any]:
+def auth_block(issued: IssuedToken) -> dict[str, Any]:
     """Vault's `auth` object for a new or renewed token."""
     entry = issued.entry
     return {
@@ -132,7 +193,7 @@ def auth_block(issued: IssuedToken, now: float) -> dict[str, Any]:
         "policies": list(entry.policies),
         "token_policies": list(entry.policies),
         "metadata": entry.meta,
-        "lease_duration": entry.ttl_left(now),
+        "lease_duration": entry.granted_ttl(),
         "renewable": entry.renewable,
         "entity_id": entry.entity_id,
         "token_type": entry.type,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from strongroom.core.request import Operation, Request, Response
 from strongroom.core.routes import Route, Router
+from strongroom.core.token import create as c
 from strongroom.core.token import handlers as h
 
 if TYPE_CHECKING:
@@ -15,9 +16,9 @@ R, L, U, D = Operation.READ, Operation.LIST, Operation.UPDATE, Operation.DELETE
 
 ROUTES: Router[Core] = Router(
     [
-        Route("create", {U: h.create}),
-        Route("create-orphan", {U: h.create_orphan}),
-        Route(r"create/(?P<role>[\w\-.]+)", {U: h.create_with_role}),
+        Route("create", {U: c.create}),
+        Route("create-orphan", {U: c.create_orphan}),
+        Route(r"create/(?P<role>[\w\-.]+)", {U: c.create_with_role}),
         Route("lookup", {U: h.lookup, R: h.lookup}),
         Route("lookup-self", {R: h.lookup_self, U: h.lookup_self}),
         Route("lookup-accessor", {U: h.lookup_accessor}),

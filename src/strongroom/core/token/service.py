@@ -4,26 +4,29 @@ revoke a tree, expire what is due, mint from a log-in), over the store and the b
 from __future__ import annotations
 
 import ipaddress
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
+import msgspec
+
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
-from strongroom.core.epoch import EPOCH_RECORD
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.login import Login
 from strongroom.core.request import Request
 from strongroom.core.token import batch
 from strongroom.core.token.entry import BATCH_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.token.store import TokenStore, new_accessor
+from strongroom.core.token.ttl import Lifetime, renewed, token_time
 from strongroom.core.view import View
-from strongroom.errors import PermissionDenied
+from strongroom.errors import BadRequest, PermissionDenied
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 _EXPIRY_PAGE = 200
+_FRESH_FOR = 1.0  # seconds a cached entry is trusted before it is read again
 
 
 def _address_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
@@ -40,15 +43,15 @@ class TokenService:
     ) -> None:
         self._on_revoke = on_revoke  # revokes the leases of what was just revoked
         self.view = View(barrier, "sys/token/")
-        self.store = TokenStore(self.view, self._changed)
+        self.store = TokenStore(self.view)
         self._barrier = barrier
         self._clock = clock
-        # Entries of unlimited-use tokens, by salted key; dropped whenever the epoch moves.
-        self._cache: dict[str, TokenEntry] = {}
-
-    async def _changed(self) -> None:
-        self._cache.clear()
-        await self._barrier.put(EPOCH_RECORD, secrets.token_bytes(8))
+        # Entries of unlimited-use tokens by salted key, each with the time it must be re-read
+        # by: dropped whenever the epoch moves, and re-read once a second at most (and once its
+        # cached expiry has passed), since a renewal elsewhere moves no epoch. So a renewal is
+        # seen everywhere within a second (DESIGN.md invariant 10), at one read per token and
+        # worker a second.
+        self._cache: dict[str, tuple[TokenEntry, float]] = {}
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -64,21 +67,30 @@ class TokenService:
             return None
         now = self._clock.now()
         if token.startswith(BATCH_PREFIX):
-            entry = await batch.open_token(self._barrier, token)
-            if entry is None or entry.expired(now):
-                return None
-            if entry.parent and await self.store.by_key(entry.parent) is None:
-                return None  # a batch token dies with its parent
-            return entry
+            return await self._resolve_batch(token, now)
         key = await self.store.key_of(token)
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = await self.store.by_key(key)
-            if entry is not None and not entry.num_uses:
-                self._cache[key] = entry  # limited-use tokens are always read fresh
+        cached = self._cache.get(key)
+        if cached is not None and now < cached[1]:
+            return cached[0]
+        entry = await self.store.by_key(key)
+        self._cache.pop(key, None)
         if entry is None or entry.expired(now):
             return None
+        if not entry.num_uses:  # limited-use tokens are always read fresh
+            self._remember(entry, now)
         return entry
+
+    async def _resolve_batch(self, token: str, now: float) -> TokenEntry | None:
+        entry = await batch.open_token(self._barrier, token)
+        if entry is None or entry.expired(now):
+            return None
+        if entry.parent and await self.store.by_key(entry.parent) is None:
+            return None  # a batch token dies with its parent
+        return entry
+
+    def _remember(self, entry: TokenEntry, now: float) -> None:
+        expiry = now + _FRESH_FOR if entry.expire_time is None else entry.expire_time
+        self._cache[entry.key] = (entry, min(now + _FRESH_FOR, expiry))
 
     async def authenticate(self, request: Request) -> TokenEntry:
         """The caller's entry, with one use spent. Raises PermissionDenied, never saying why."""
@@ -102,12 +114,48 @@ class TokenService:
         await self._on_revoke()
         return revoked
 
+    async def invalidate(self) -> None:
+        """Move the configuration epoch alone: every worker drops its cached entries. For a
+        revocation repeated after its token is gone, in case the first one's invalidation
+        never committed (a store from before revocations moved the epoch in their own
+        transaction): other nodes may still hold the entry."""
+        await self._barrier.transact([epoch_bump()])
+
+    async def renew(self, entry: TokenEntry, token: str, increment: int) -> IssuedToken:
+        """Extend a token's life from now by its period, else `increment`, else its original
+        TTL, never past its maximum. Raises BadRequest if it is not renewable or is gone."""
+        if not entry.renewable:
+            raise BadRequest("lease is not renewable")
+        now = token_time(self._clock.now())
+        lives: list[Lifetime] = []
+
+        def extend(current: TokenEntry) -> TokenEntry:
+            life = renewed(
+                now,
+                increment=increment,
+                creation_ttl=current.creation_ttl,
+                period=current.period,
+                max_expire=current.max_expire,
+            )
+            lives.append(life)  # the last one is the one committed
+            return msgspec.structs.replace(current, expire_time=life.expire_time, last_renewal=now)
+
+        new = await self.store.update(entry.key, extend)
+        if new is None:
+            raise BadRequest("lease is not renewable")
+        if entry.key in self._cache:
+            self._remember(new, now)
+        warning = lives[-1].warning
+        return IssuedToken(token, new, () if warning is None else (warning,))
+
     async def expire_due(self) -> int:
-        """Revoke every token whose expiry has passed, a page at a time (the expiry job)."""
+        """Revoke every token whose expiry has passed, a page at a time (the expiry job).
+        Returns how many tokens this call removed: each due token is claimed by one caller
+        only, however many workers and nodes run the job at once."""
         revoked = 0
         while due := await self.store.due(self._clock.now(), _EXPIRY_PAGE):
-            for entry in due:
-                revoked += await self.store.revoke_tree(entry)
+            for entry, version in due:
+                revoked += await self.store.revoke_tree(entry, version)
         return revoked
 
     async def create_root(self, token_id: str | None = None) -> IssuedToken:

@@ -12,27 +12,38 @@ Layout below the store's view (`sys/token/`):
     revoked/<key>                a revoked token whose leases still have to be revoked; written
                                  in the revoking transaction, so a crash cannot lose the duty
 
-Every change to a token and its indexes is one storage transaction.
+Every change to a token and its indexes is one storage transaction. A change that could make
+another worker's cached entry wrong (a revocation, orphaning, a renewal that shortens a life)
+moves the configuration epoch in that same transaction (DESIGN.md invariant 10), so no crash
+between two writes can leave a revoked token accepted elsewhere. A renewal that only extends a
+life moves nothing: a worker re-reads a cached entry once its cached expiry has passed.
+
+Expiry is claim-then-act, like the lease manager's: the expiry job removes a due token with a
+check on the version it read, so of several workers and nodes finding the same token due,
+exactly one removal commits and is counted (invariant 9).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import msgspec
 
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.token.entry import TOKEN_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.view import View
-from strongroom.errors import InternalError, StorageConflict
+from strongroom.errors import BadRequest, InternalError, StorageConflict
 from strongroom.secret import random_base62
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 _TOKEN_CHARS = 24  # 24 base62 characters: ~143 bits from `secrets`
 _PAGE = 500
-_USE_RETRIES = 20
+_RETRIES = 20
+_CHUNK = 100
 
 
 class AccessorRecord(msgspec.Struct, frozen=True):
@@ -59,12 +70,13 @@ def _expiry_key(entry: TokenEntry) -> str | None:
 
 
 class TokenStore:
-    def __init__(self, view: View, on_change: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, view: View) -> None:
         self._view = view
         self._salt: bytes | None = None
-        # Called after every change that could make a cached entry wrong (revoke, renew,
-        # orphaning): the service moves the configuration epoch so every worker drops it.
-        self._changed = on_change
+
+    async def _commit(self, ops: list[Op], *, invalidate: bool) -> None:
+        """One transaction; with `invalidate`, the configuration epoch moves in it too."""
+        await self._view.transact(ops, outside=[epoch_bump()] if invalidate else [])
 
     async def init_salt(self) -> None:
         """Create the HMAC salt; called once, at initialisation."""
@@ -93,7 +105,12 @@ class TokenStore:
         token = token_id or random_token()
         entry = msgspec.structs.replace(entry, key=await self._hmac(token))
         ops: list[Op] = [Check(f"id/{entry.key}", 0), *await self._index_puts(entry)]
-        await self._view.transact(ops)
+        try:
+            await self._view.transact(ops)
+        except StorageConflict:
+            if token_id is None:
+                raise
+            raise BadRequest("cannot create a token with a duplicate ID") from None
         return IssuedToken(token, entry)
 
     async def _index_puts(self, entry: TokenEntry) -> list[Op]:
@@ -136,17 +153,37 @@ class TokenStore:
 
     # -- change ------------------------------------------------------------------------------------
 
-    async def replace(self, old: TokenEntry, new: TokenEntry) -> None:
-        """Swap an entry for its renewed or used form; expiry index follows. Atomic."""
-        ops: list[Op] = [Put(f"id/{new.key}", msgspec.json.encode(new))]
-        old_expiry, new_expiry = _expiry_key(old), _expiry_key(new)
-        if old_expiry != new_expiry:
-            if old_expiry is not None:
-                ops.append(Delete(old_expiry))
-            if new_expiry is not None:
-                ops.append(Put(new_expiry, b""))
-        await self._view.transact(ops)
-        await self._changed()
+    async def _load(self, key: str) -> tuple[TokenEntry, int] | None:
+        """The stored entry and its storage version (for a checked write), or None."""
+        stored = await self._view.get_entry(f"id/{key}")
+        return None if stored is None else (_ENTRY.decode(stored.value), stored.version)
+
+    async def update(
+        self, key: str, change: Callable[[TokenEntry], TokenEntry]
+    ) -> TokenEntry | None:
+        """Apply `change` to the stored entry (a renewal) with a read-check-write, retried when
+        another worker got there first; the expiry index follows. None if the token is gone.
+
+        Only a change that brings the expiry closer moves the epoch: a later expiry is found
+        by any worker whose cached one has passed, so renewals flush no cache.
+        """
+        for _ in range(_RETRIES):
+            found = await self._load(key)
+            if found is None:
+                return None
+            old, version = found
+            new = change(old)
+            ops = _rewrite(version, new)
+            old_expiry, new_expiry = _expiry_key(old), _expiry_key(new)
+            if old_expiry != new_expiry:
+                ops += [Delete(k) for k in (old_expiry,) if k is not None]
+                ops += [Put(k, b"") for k in (new_expiry,) if k is not None]
+            try:
+                await self._commit(ops, invalidate=_sooner(new, old))
+            except StorageConflict:
+                continue
+            return new
+        raise InternalError(detail="token update kept conflicting")
 
     async def use(self, entry: TokenEntry) -> TokenEntry | None:
         """Spend one use of a limited-use token; None if none was left. Revokes on the last use.
@@ -154,24 +191,19 @@ class TokenStore:
         A read-check-write on the entry's storage version, so concurrent uses on several
         workers never spend the same use twice.
         """
-        for _ in range(_USE_RETRIES):
-            stored = await self._view.get_entry(f"id/{entry.key}")
-            if stored is None:
+        for _ in range(_RETRIES):
+            found = await self._load(entry.key)
+            if found is None:
                 return None
-            current = _ENTRY.decode(stored.value)
+            current, version = found
             if current.num_uses <= 0:
-                return current
-            if current.num_uses == 1:
-                await self.revoke_one(current, check_version=stored.version)
                 return current
             spent = msgspec.structs.replace(current, num_uses=current.num_uses - 1)
             try:
-                await self._view.transact(
-                    [
-                        Check(f"id/{entry.key}", stored.version),
-                        Put(f"id/{entry.key}", msgspec.json.encode(spent)),
-                    ]
-                )
+                if current.num_uses == 1:
+                    await self.revoke_one(current, check_version=version)
+                    return current
+                await self._commit(_rewrite(version, spent), invalidate=False)
             except StorageConflict:
                 continue
             return spent
@@ -193,35 +225,56 @@ class TokenStore:
         return ops
 
     async def revoke_one(self, entry: TokenEntry, check_version: int | None = None) -> None:
-        """Remove one token and its indexes (its children, if any, keep their index)."""
-        ops = await self._removal(entry)
-        if check_version is not None:
-            ops.insert(0, Check(f"id/{entry.key}", check_version))
-        await self._view.transact(ops)
-        await self._changed()
+        """Remove one token and its indexes (its children, if any, keep their index), moving
+        the epoch in the same transaction. With `check_version`, raises StorageConflict if the
+        stored entry is no longer that version (another worker claimed or changed it)."""
+        checks = [] if check_version is None else [Check(f"id/{entry.key}", check_version)]
+        await self._commit([*checks, *await self._removal(entry)], invalidate=True)
 
-    async def revoke_tree(self, root: TokenEntry) -> int:
-        """Revoke `root` and every descendant; returns how many tokens went.
+    async def revoke_tree(self, root: TokenEntry, version: int | None = None) -> int:
+        """Revoke `root` and every descendant; returns how many tokens this call removed.
 
-        The root goes first, so no new child can be created under it while the walk runs;
-        descendants are then removed level by level, a page of transactions at a time.
+        With `version` (the expiry job's claim), a root that changed or went since it was read
+        is left to whoever changed it, and 0 is returned. The root goes first, so no new child
+        can be created under it while the walk runs; descendants are then removed level by
+        level, each removal checked, so one revoked concurrently elsewhere is not counted twice.
         """
-        await self.revoke_one(root)
+        try:
+            await self.revoke_one(root, check_version=version)
+        except StorageConflict:
+            if version is None:
+                raise
+            return 0
         revoked = 1
         frontier = [root.key]
         while frontier:
-            children: list[TokenEntry] = []
+            children: list[tuple[TokenEntry, int]] = []
             for parent in frontier:
                 children.extend([child async for child in self._children(parent)])
-            for chunk in _chunks(children, 100):
-                ops: list[Op] = []
-                for child in chunk:
-                    ops.extend(await self._removal(child))
-                await self._view.transact(ops)
-                revoked += len(chunk)
-            frontier = [c.key for c in children]
-            await self._changed()  # per level: no worker may re-cache a removed descendant
+            for chunk in _chunks(children, _CHUNK):
+                revoked += await self._remove_checked(chunk)
+            frontier = [child.key for child, _ in children]
         return revoked
+
+    async def _remove_checked(self, chunk: list[tuple[TokenEntry, int]]) -> int:
+        """Remove a chunk of tokens in one transaction, each checked at the version read;
+        if any changed meanwhile, one transaction each. Returns how many this call removed."""
+        try:
+            await self._commit(await self._checked_removal(chunk), invalidate=True)
+        except StorageConflict:
+            removed = 0
+            for one in chunk:
+                with contextlib.suppress(StorageConflict):
+                    await self._commit(await self._checked_removal([one]), invalidate=True)
+                    removed += 1
+            return removed
+        return len(chunk)
+
+    async def _checked_removal(self, chunk: list[tuple[TokenEntry, int]]) -> list[Op]:
+        ops: list[Op] = []
+        for entry, version in chunk:
+            ops += [Check(f"id/{entry.key}", version), *await self._removal(entry)]
+        return ops
 
     async def revoked(self, limit: int) -> list[str]:
         """Keys of revoked tokens whose leases are still to be revoked (oldest duty first)."""
@@ -230,11 +283,11 @@ class TokenStore:
     async def forget_revoked(self, key: str) -> None:
         await self._view.delete(f"revoked/{key}")
 
-    async def _children(self, parent: str) -> AsyncIterator[TokenEntry]:
+    async def _children(self, parent: str) -> AsyncIterator[tuple[TokenEntry, int]]:
         after: str | None = None
         while page := await self._view.list(f"parent/{parent}/", after=after, limit=_PAGE):
             for key in page:
-                child = await self.by_key(key)
+                child = await self._load(key)
                 if child is not None:
                     yield child
                 else:  # a dangling index entry left by a crash: drop it
@@ -243,33 +296,51 @@ class TokenStore:
 
     async def orphan_children(self, parent: TokenEntry) -> None:
         """revoke-orphan: the children lose their parent instead of being revoked."""
-        async for child in self._children(parent.key):
+        async for child, _version in self._children(parent.key):
             orphaned = msgspec.structs.replace(child, parent="")
-            await self._view.transact(
+            await self._commit(
                 [
                     Put(f"id/{child.key}", msgspec.json.encode(orphaned)),
                     Delete(f"parent/{parent.key}/{child.key}"),
-                ]
+                ],
+                invalidate=True,
             )
-        await self._changed()
 
-    async def due(self, now: float, limit: int = _PAGE) -> list[TokenEntry]:
-        """Tokens whose expiry has passed, oldest first, at most `limit` (the expiry job's page)."""
-        found: list[TokenEntry] = []
+    async def due(self, now: float, limit: int = _PAGE) -> list[tuple[TokenEntry, int]]:
+        """Tokens whose expiry has passed, oldest first, at most `limit`, each with the storage
+        version to claim it at (the expiry job's page). Index entries that no longer match
+        their token (gone, or renewed since) are dropped."""
+        found: list[tuple[TokenEntry, int]] = []
         for bucket in await self._view.list("expiry/", limit=limit):
             if int(bucket.rstrip("/")) > now:
                 break
             for key in await self._view.list(f"expiry/{bucket}", limit=limit):
-                entry = await self.by_key(key)
-                if entry is None:
-                    await self._view.delete(f"expiry/{bucket}{key}")
-                    continue
-                found.append(entry)
+                index = f"expiry/{bucket}{key}"
+                loaded = await self._load(key)
+                if loaded is None or _expiry_key(loaded[0]) != index:
+                    await self._view.delete(index)
+                elif loaded[0].expired(now):
+                    found.append(loaded)
             if len(found) >= limit:
                 break
         return found[:limit]
 
 
-def _chunks(items: list[TokenEntry], size: int) -> Iterator[list[TokenEntry]]:
+def _rewrite(version: int, entry: TokenEntry) -> list[Op]:
+    """Overwrite a stored entry iff it is still at `version`."""
+    path = f"id/{entry.key}"
+    return [Check(path, version), Put(path, msgspec.json.encode(entry))]
+
+
+def _sooner(new: TokenEntry, old: TokenEntry) -> bool:
+    """Whether `new` expires before `old` (never-expiring counts as latest)."""
+    if new.expire_time is None:
+        return False
+    return old.expire_time is None or new.expire_time < old.expire_time
+
+
+def _chunks(
+    items: list[tuple[TokenEntry, int]], size: int
+) -> Iterator[list[tuple[TokenEntry, int]]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
