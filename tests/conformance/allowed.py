@@ -94,26 +94,18 @@ ALLOWED: dict[str, Allowed] = {
     "cubbyhole-write-empty": _stricter('OpenBao answers "missing data fields" with a 500'),
     "ns-cubbyhole#1": _differs("OpenBao types a child namespace's cubbyhole `ns_cubbyhole`"),
     # -- sys/ rows of other engineers -------------------------------------------------------
-    "audit-list-method": _pending("h8", "LIST sys/audit answers 404"),
-    "sys-ha-status": _pending("h8", "sys/ha-status"),
-    "sys-host-info": _pending("h8", "sys/host-info"),
     "sys-rekey-verify-status": _pending("h8", "rekey verification"),
-    "sys-rekey-backup": _pending("h8", "rekey backup"),
     "sys-generate-root-status": _differs(
         "OpenBao 2.x refuses unauthenticated generate-root calls (405) unless configured"
     ),
     "sys-rekey-status": _differs(
         "OpenBao 2.x refuses unauthenticated rekey calls (405) unless configured"
     ),
-    "cli-operator-generate-root-status": _pending("h8", "generate-root -status"),
-    "sys-generate-root-token-status": _pending("h8", "sys/generate-root-token/attempt"),
-    "sys-generate-root-token-pgp": _pending("h8", "PGP-encrypted generate-root"),
     "cli-operator-rekey-status": _differs(
         "OpenBao 2.x refuses the rekey status the CLI asks for without a token (exit 2)"
     ),
     "cli-write-force-no-data": _pending("h5", "a null body from `bao write -f` is {}"),
     "cli-transit-roundtrip#create": _pending("h5", "a null body from `bao write -f` is {}"),
-    "token-create-ttl-30m#ttl": _pending("h2", "ttl=30m reports 1800 s, not 1799"),
     # -- tokens (core/token/, h1's and h2's) ------------------------------------------------
     "token-create-policies-comma-string": _differs(
         'OpenBao\'s token create does not split `policies: "a,b"` (it grants one policy named '
