@@ -11,6 +11,9 @@ from typing import Any
 from strongroom.config.durations import parse_duration
 from strongroom.errors import BadRequest
 
+# Vault's TypeInt is a Go int: strconv.ParseInt refuses what is outside int64 ("out of range").
+_INT64 = range(-(2**63), 2**63)
+_INT64_DIGITS = 24  # a sign, 19 digits and some spaces: longer text is out of range anyway
 _TRUE = {"true", "1", "t", "yes"}
 _FALSE = {"false", "0", "f", "no", ""}
 
@@ -38,16 +41,14 @@ def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
     value = _value(data, name, default)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
-    if isinstance(value, bool):
-        raise _bad(name, "integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= _INT64_DIGITS:
         try:
-            return int(value)
+            value = int(value)
         except ValueError:
             raise _bad(name, "integer") from None
-    raise _bad(name, "integer")
+    if isinstance(value, bool) or not isinstance(value, int) or value not in _INT64:
+        raise _bad(name, "integer")
+    return value
 
 
 def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
