@@ -121,3 +121,17 @@ async def test_a_value_stored_out_of_range_reads_back_clamped(server: Server) ->
     written = await server.call("POST", "secret/data/app", {"data": {"a": 2}})
     assert written.status_code == 200, written.text
     assert written.json()["data"]["deletion_time"].startswith("2319-")
+
+
+async def test_token_ttls_and_renewal_increments_are_bounded(server: Server) -> None:
+    created = await server.call("POST", "auth/token/create", {"ttl": MAX_DURATION, "period": 0})
+    assert created.status_code == 200, created.text
+    token = created.json()["auth"]["client_token"]
+    for field in ("ttl", "explicit_max_ttl", "period"):
+        refused = await server.call("POST", "auth/token/create", {field: "2562048h"})
+        assert refused.status_code == 400, (field, refused.text)
+    renewed = await server.call("POST", "auth/token/renew-self", {"increment": MAX_DURATION}, token)
+    assert renewed.status_code == 200, renewed.text
+    beyond = await server.call("POST", "auth/token/renew-self", {"increment": "106752d"}, token)
+    assert beyond.status_code == 400, beyond.text
+    assert (await server.call("GET", "auth/token/lookup-self", token=token)).status_code == 200
