@@ -104,8 +104,6 @@ ALLOWED: dict[str, Allowed] = {
     "cli-operator-rekey-status": _differs(
         "OpenBao 2.x refuses the rekey status the CLI asks for without a token (exit 2)"
     ),
-    "cli-write-force-no-data": _pending("h5", "a null body from `bao write -f` is {}"),
-    "cli-transit-roundtrip#create": _pending("h5", "a null body from `bao write -f` is {}"),
     # -- tokens (core/token/, h1's and h2's) ------------------------------------------------
     "token-create-policies-comma-string": _differs(
         'OpenBao\'s token create does not split `policies: "a,b"` (it grants one policy named '

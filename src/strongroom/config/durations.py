@@ -4,6 +4,11 @@ Vault parses durations with go-secure-stdlib's `parseutil.ParseDurationSecond`: 
 string of digits) is seconds, `"<n>d"` is days, anything else is Go's `time.ParseDuration`
 (`"30s"`, `"10m"`, `"768h"`, `"1h30m"`, `"1.5h"`, `"500ms"`). Strongroom keeps TTLs in whole
 seconds, so a duration that does not come to a whole number of seconds is refused.
+
+Go's time.Duration is an int64 of nanoseconds, so OpenBao refuses anything past 2^63-1 ns
+("2562048h", "106752d", 9223372037): MAX_DURATION is that bound in whole seconds. A time plus a
+duration goes through `deadline`, which clamps the duration, so a value stored before the bound
+existed still reads back (about year 2318 at most, well inside what a datetime can render).
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["parse_duration", "render_duration"]
+__all__ = ["MAX_DURATION", "clamp_duration", "deadline", "parse_duration", "render_duration"]
+
+MAX_DURATION = (2**63 - 1) // 1_000_000_000  # 9,223,372,036 s: Go's longest time.Duration
 
 # Go's time.ParseDuration units, as fractions of a second so "1.5h" and "1500ms" stay exact.
 _UNITS = {
@@ -29,18 +36,36 @@ _GO_DURATION = re.compile(rf"(?:{_COMPONENT})+")
 _PART = re.compile(rf"([0-9]*\.?[0-9]*){_UNIT}")
 _SECONDS = re.compile(r"[0-9]+")
 _DAYS = re.compile(r"([0-9]+)d")
+_LONGEST_TEXT = 64  # far more than any duration up to MAX_DURATION needs ("2562047h47m16s")
 
 
 def parse_duration(value: str | int) -> int:
     """Seconds in `value`. Raises ValueError (whose text never repeats `value`) if it is not a
-    non-negative whole number of seconds in one of Vault's forms, TypeError if not str or int."""
+    whole number of seconds from 0 to MAX_DURATION in one of Vault's forms, TypeError if not
+    str or int."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError("expected a duration")
-    if isinstance(value, int):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return value
-    text = value.strip()
+    seconds = value if isinstance(value, int) else _seconds(value.strip())
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    if seconds > MAX_DURATION:
+        raise ValueError("a duration cannot exceed 2562047h47m16s")
+    return seconds
+
+
+def clamp_duration(seconds: int) -> int:
+    """`seconds` within 0..MAX_DURATION: for values stored before parse_duration bounded them."""
+    return min(max(seconds, 0), MAX_DURATION)
+
+
+def deadline(start: float, seconds: int) -> float:
+    """The time `seconds` after `start`, the duration clamped as by `clamp_duration`."""
+    return start + clamp_duration(seconds)
+
+
+def _seconds(text: str) -> int:
+    if len(text) > _LONGEST_TEXT:  # also keeps int() off thousands of digits
+        raise ValueError("a duration cannot exceed 2562047h47m16s")
     if _SECONDS.fullmatch(text):
         return int(text)
     if days := _DAYS.fullmatch(text):

@@ -67,7 +67,18 @@ def _to_str(value: object) -> str:
     raise Mismatch
 
 
+# Vault's TypeInt is a Go int: strconv.ParseInt refuses what is outside int64 ("out of range").
+_INT64 = range(-(2**63), 2**63)
+
+
 def _to_int(value: object) -> int:
+    number = _int_value(value)
+    if number not in _INT64:
+        raise Mismatch
+    return number
+
+
+def _int_value(value: object) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):

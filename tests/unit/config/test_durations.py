@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strongroom.config import parse_duration, render_duration
+from strongroom.config.durations import MAX_DURATION, clamp_duration, deadline
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_render(seconds: int, text: str) -> None:
     assert render_duration(seconds) == text
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=MAX_DURATION))
 def test_parse_render_round_trip(seconds: int) -> None:
     assert parse_duration(render_duration(seconds)) == seconds
     assert parse_duration(str(seconds)) == seconds
@@ -65,3 +66,33 @@ def test_go_duration_strings(hours: int, minutes: int, secs: int) -> None:
     # Go's time.Duration.String() always prints every unit, e.g. "768h0m0s".
     expected = hours * 3600 + minutes * 60 + secs
     assert parse_duration(f"{hours}h{minutes}m{secs}s") == expected
+
+
+@pytest.mark.parametrize(
+    "longest", [9_223_372_036, "9223372036", "2562047h", "2562047h47m16s", "106751d"]
+)
+def test_accepts_up_to_gos_longest_duration(longest: str | int) -> None:
+    # OpenBao 2.7.2 (bao server -dev) accepts each of these for delete_version_after.
+    assert MAX_DURATION == 9_223_372_036
+    assert parse_duration(longest) <= MAX_DURATION
+
+
+@pytest.mark.parametrize(
+    "beyond",
+    [
+        *(9_223_372_037, 2**63 - 1, "9223372037", "9223372036854775807", "2562048h"),
+        *("106752d", "99999999999h", "2562047h47m17s", "9" * 5000),
+    ],
+)
+def test_refuses_beyond_gos_longest_duration(beyond: str | int) -> None:
+    # OpenBao: "time: invalid duration" or "multiplication of durations resulted in overflow".
+    with pytest.raises(ValueError, match="duration") as caught:
+        parse_duration(beyond)
+    assert str(beyond) not in str(caught.value)
+
+
+def test_a_stored_duration_beyond_the_bound_is_clamped() -> None:
+    assert clamp_duration(360_000_000_000_000) == MAX_DURATION
+    assert clamp_duration(-5) == 0
+    assert deadline(1_800_000_000.0, 10**30) == 1_800_000_000.0 + MAX_DURATION
+    assert deadline(1_800_000_000.0, 30) == 1_800_000_030.0

@@ -8,7 +8,6 @@ name the field, never the submitted value.
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 from collections.abc import Mapping
 from typing import Any
@@ -154,7 +153,8 @@ def apply_role(role: Role, data: Mapping[str, Any], *, creating: bool) -> tuple[
 def _metadata_text(text: str) -> dict[str, str]:
     """Vault's strutil.ParseArbitraryKeyValues: base64 of either form, a JSON object of
     strings, or comma-separated `key=value` pairs."""
-    with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+    # ValueError covers binascii.Error, UnicodeDecodeError and the refusal of non-ASCII text.
+    with contextlib.suppress(ValueError):
         text = base64.b64decode(text, validate=True).decode()
     try:
         return msgspec.json.decode(text, type=dict[str, str])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from strongroom.clock import rfc3339
+from strongroom.config.durations import clamp_duration
 from strongroom.engines.kv.models import Config, KeyMeta, VersionMeta
 
 
@@ -19,7 +20,7 @@ def timestamp(ts: float) -> str:
 
 def go_duration(seconds: int) -> str:
     """Go's `time.Duration.String()` for whole seconds: 5400 -> "1h30m0s", 0 -> "0s"."""
-    hours, rest = divmod(seconds, 3600)
+    hours, rest = divmod(clamp_duration(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}h{minutes}m{secs}s"

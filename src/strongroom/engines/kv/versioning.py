@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from strongroom.config.durations import deadline
 from strongroom.engines.kv.models import Config, KeyMeta, VersionMeta, encode
 from strongroom.engines.kv.store import Change, version_path
 from strongroom.errors import BadRequest, CheckAndSetMismatch
@@ -39,7 +40,7 @@ def add_version(meta: KeyMeta, config: Config, data: dict[str, Any], now: float)
     number = meta.current + 1
     expiry = meta.expiry(config)
     versions = dict(meta.versions)
-    versions[number] = VersionMeta(created=now, deletion=now + expiry if expiry else 0.0)
+    versions[number] = VersionMeta(created=now, deletion=deadline(now, expiry) if expiry else 0.0)
     cutoff = number - meta.keep(config)  # every version <= cutoff is removed
     trimmed = [n for n in versions if n <= cutoff]
     for n in trimmed:
@@ -76,7 +77,7 @@ def soft_delete(meta: KeyMeta, numbers: Iterable[int], now: float) -> Change | N
 def undelete(meta: KeyMeta, config: Config, numbers: Iterable[int], now: float) -> Change | None:
     """Clear deletion; with delete_version_after set, Vault schedules it afresh from now."""
     expiry = meta.expiry(config)
-    deletion = now + expiry if expiry else 0.0
+    deletion = deadline(now, expiry) if expiry else 0.0
     changes = {
         n: msgspec.structs.replace(v, deletion=deletion)
         for n in set(numbers)

@@ -189,3 +189,28 @@ async def test_metadata_forms_vault_accepts(approle: Harness, metadata: object) 
     looked = (await approle.lookup("web", issued["secret_id"])).data
     assert looked is not None
     assert looked["metadata"] == {"team": "pay", "env": "prod"}
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [("Äbc=Ö", {"Äbc": "Ö"}), ('{"Ä": "ö"}', {"Ä": "ö"}), ("\u00e9\u00e9\u00e9\u00e9", None)],
+)
+async def test_non_ascii_metadata_is_read_as_text_not_base64(
+    approle: Harness, metadata: str, expected: dict[str, str] | None
+) -> None:
+    # schemathesis with OpenBao's OpenAPI document found `"metadata": "Ä"` answering 500
+    # (base64 refuses non-ASCII with a ValueError). OpenBao: 400 "invalid <key,value> format".
+    await approle.write_role("web")
+    if expected is None:
+        error = await approle.refusal(
+            Operation.UPDATE, "role/web/secret-id", {"metadata": metadata}
+        )
+        assert (error.status, error.public) == (
+            400,
+            "failed to parse metadata: invalid <key,value> format",
+        )
+        return
+    issued = await approle.new_secret("web", metadata=metadata)
+    looked = (await approle.lookup("web", issued["secret_id"])).data
+    assert looked is not None
+    assert looked["metadata"] == expected
