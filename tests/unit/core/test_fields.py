@@ -34,9 +34,16 @@ def test_booleans_are_one_and_zero_as_strings_and_integers(flag: bool) -> None:
     assert get_int({"f": flag}, "f") == int(flag)
 
 
-@given(st.integers())
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1))
 def test_integers_arrive_as_numbers_or_digits(number: int) -> None:
     assert get_int({"f": str(number)}, "f") == get_int({"f": number}, "f") == number
+
+
+@given(st.integers(min_value=2**63) | st.integers(max_value=-(2**63) - 1))
+def test_integers_outside_int64_are_refused(number: int) -> None:
+    for value in (number, str(number)):
+        with pytest.raises(BadRequest):
+            get_int({"f": value}, "f")
 
 
 def test_integers_take_go_base_prefixes_and_empty_is_zero() -> None:
