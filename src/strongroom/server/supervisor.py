@@ -32,6 +32,7 @@ from strongroom.config import DevOptions, ListenerSettings, Settings
 from strongroom.core.keeper import LocalKeeper
 from strongroom.core.keeper_ipc import KeeperServer
 from strongroom.server.hygiene import harden_process
+from strongroom.server.logs import GRANIAN_LOGGING
 from strongroom.server.worker import ENV
 
 _BACKLOG = 1024  # granian's default
@@ -124,6 +125,7 @@ def serve(
         workers=workers or os.cpu_count() or 1,
         factory=True,
         log_access=False,
+        log_dictconfig=GRANIAN_LOGGING,
         backlog=_BACKLOG,
         **_tls_options(listener),
     )
