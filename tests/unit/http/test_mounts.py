@@ -133,4 +133,4 @@ async def test_kv_version_tune_rules(server: Server) -> None:
     down = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "1"}})
     assert down.json() == {"errors": ["cannot downgrade mount from version 2"]}
     odd = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "3"}})
-    assert odd.json() == {"errors": ["invalid version provided: 3"]}
+    assert odd.json() == {"errors": ["invalid version provided"]}

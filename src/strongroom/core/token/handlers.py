@@ -78,7 +78,7 @@ async def create_orphan(core: Core, req: Request, _p: Mapping[str, str]) -> Resp
 async def _role(core: Core, name: str) -> TokenRole:
     blob = await core.tokens.view.get(f"roles/{name.lower()}")
     if blob is None:
-        raise BadRequest(f"unknown role {name}")
+        raise BadRequest("unknown role")
     return _ROLE.decode(blob)
 
 
