@@ -114,7 +114,7 @@ async def delete_key(t: Transit, _req: Request, p: Mapping[str, str]) -> Respons
 
     async def mutate(policy: KeyPolicy | None) -> Change:
         if policy is None:
-            raise BadRequest(f"error deleting policy {name}: could not delete key; not found")
+            raise BadRequest("error deleting policy: could not delete key; not found")
         if not policy.deletion_allowed:
             raise BadRequest(f"error deleting policy {name}: deletion is not allowed for this key")
         counters = [Delete(counter_path(name, v)) for v in range(1, policy.latest_version + 1)]

@@ -53,7 +53,7 @@ def _options(data: Mapping[str, Any], p: Mapping[str, str]) -> signing.SignOptio
     name = p.get("algorithm") or get_str(data, "hash_algorithm") or get_str(data, "algorithm")
     name = name or "sha2-256"
     if name not in digest.HASHES and name != "none":
-        raise BadRequest(f'invalid hash algorithm "{name}"')
+        raise BadRequest("invalid hash algorithm")
     marshaling = get_str(data, "marshaling_algorithm") or "asn1"
     if marshaling not in {"asn1", "jws"}:
         raise BadRequest(f'invalid marshaling type "{marshaling}"')
