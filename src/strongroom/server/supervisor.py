@@ -126,6 +126,8 @@ def serve(
         factory=True,
         log_access=False,
         log_dictconfig=GRANIAN_LOGGING,
+        # a worker whose startup failed (storage busy on a loaded machine) is started again
+        respawn_failed_workers=True,
         backlog=_BACKLOG,
         **_tls_options(listener),
     )
