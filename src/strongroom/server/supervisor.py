@@ -97,7 +97,8 @@ def serve(
         # tcp: listen tcp 127.0.0.1:8200: bind: address already in use"
         reason = os.strerror(exc.errno or 0).lower()
         sys.stderr.write(
-            f"Error initializing listener of type tcp: listen tcp {host}:{port}: bind: {reason}\n"
+            "Error initializing listener of type tcp: "
+            f"listen tcp {listener.address}: bind: {reason}\n"
         )
         return 1
     if settings.storage.kind == "inmem":
