@@ -4,16 +4,12 @@ while the workers of one server share its port and the connections among themsel
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import subprocess
 from pathlib import Path
-from subprocess import PIPE
 
 import httpx
 import pytest
 
-from support.procs import BIN, SQLITE_CONFIG, RunningServer, start_server, stop
+from support.procs import BIN, SQLITE_CONFIG, RunningServer, run_to_exit, start_server, stop
 
 
 def _sqlite_server(tmp_path: Path, workers: int) -> RunningServer:
@@ -62,18 +58,6 @@ def _worker_answering(server: RunningServer, workers: list[int]) -> int:
         conn.close()
 
 
-def _run_to_exit(*command: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run a server that should exit by itself; one that serves instead is stopped, workers too."""
-    process = subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail("the second server did not exit")
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-
-
 def _children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -83,7 +67,7 @@ def test_second_server_on_a_busy_port_fails_at_start(tmp_path: Path) -> None:
     first = _sqlite_server(tmp_path, workers=2)
     try:
         address = f"127.0.0.1:{_port(first)}"
-        second = _run_to_exit(BIN, "server", "-dev", f"-dev-listen-address={address}")
+        second = run_to_exit(BIN, "server", "-dev", f"-dev-listen-address={address}")
         assert second.returncode == 1
         # OpenBao 2.7.2's wording, checked with `bao server -dev` twice on one port
         assert (

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.procs import SQLITE_CONFIG, start_server, stop
+from support.procs import BIN, SQLITE_CONFIG, free_port, run_to_exit, start_server, stop
 
 ROUNDS = int(os.environ.get("STRONGROOM_START_ROUNDS", "10"))
 SECONDS_PER_ROUND = 25  # a round takes about 2 s on an idle machine, 15 s on a loaded one
@@ -64,3 +64,16 @@ def test_start_init_unseal_under_cpu_stress(tmp_path: Path) -> None:
                 log = (workdir / "server.log").read_text(errors="replace")
                 failures.append(f"round {round_}: {failure}\n{log}")
     assert not failures, f"{len(failures)} of {ROUNDS} rounds failed; first:\n{failures[0]}"
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_start_stop_the_server(tmp_path: Path) -> None:
+    """Storage that cannot open: each worker reports its failed startup, is started again, and
+    the server gives up (granian's crash-loop guard) instead of serving 500s without a core."""
+    config = SQLITE_CONFIG.replace("DBPATH", str(tmp_path / "missing" / "sr.db"))
+    (tmp_path / "server.hcl").write_text(config.replace("PORT", str(free_port())))
+    ended = run_to_exit(BIN, "server", f"-config={tmp_path / 'server.hcl'}", "-workers=2")
+    assert ended.returncode == 1
+    assert "[ERROR] strongroom.server: worker startup failed\n" in ended.stderr
+    assert "Respawning worker-" in ended.stdout
+    assert "continuing without Lifespan support" not in ended.stdout
