@@ -554,8 +554,9 @@ def _add(
     table: tuple[MountEntry, ...], entry: MountEntry, kind: TableKind
 ) -> tuple[MountEntry, ...]:
     """`table` plus `entry`; raises BadRequest on a clash, as Vault's mount path checks do."""
-    if kind == "mounts" and entry.path.startswith(_RESERVED):
-        raise BadRequest(f"cannot mount to a reserved path: {entry.path}")
+    reserved = next((prefix for prefix in _RESERVED if entry.path.startswith(prefix)), None)
+    if kind == "mounts" and reserved is not None:
+        raise BadRequest(f"cannot mount to a reserved path: {reserved}")
     for existing in table:
         if existing.path == entry.path:
             raise BadRequest(f"path is already in use at {entry.path}")

@@ -77,7 +77,7 @@ class MountManager:
         found = self._backends.get(type_)
         if found is None or found.kind != kind:
             noun = "secrets engine" if kind == "mounts" else "auth method"
-            raise BadRequest(f"plugin not found in the catalog: {type_} ({noun})")
+            raise BadRequest(f"plugin not found in the catalog ({noun})")
         return found
 
     async def sync(self) -> None:

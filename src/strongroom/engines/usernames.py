@@ -143,11 +143,11 @@ def _unquote(item: str) -> str:
 def _call(name: str, args: list[Value], ctx: UsernameContext) -> Value:
     function = _FUNCTIONS.get(name)
     if function is None:
-        raise TemplateError(f"function {name!r} is not defined")
+        raise TemplateError("the template calls an undefined function")
     try:
         return function(ctx, *args)
     except TypeError:
-        raise TemplateError(f"wrong arguments for {name!r}") from None
+        raise TemplateError(f"wrong arguments for {name}") from None
 
 
 def _str(value: Value) -> str:

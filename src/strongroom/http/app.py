@@ -27,6 +27,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 access_log = logging.getLogger("strongroom.access")
+startup_log = logging.getLogger("strongroom.server")
 _JSON = b"application/json"
 # Vault and OpenBao send this on every API response, TLS or not.
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
@@ -57,14 +58,27 @@ class App:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                if self._startup is not None:
-                    self.core = await self._startup()
-                await send({"type": "lifespan.startup.complete"})
+                if not await self._start(send):
+                    return
             elif message["type"] == "lifespan.shutdown":
                 if self._shutdown is not None:
                     await self._shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def _start(self, send: Send) -> bool:
+        """Run the startup hook; whether it succeeded, as the lifespan protocol reports it."""
+        try:
+            if self._startup is not None:
+                self.core = await self._startup()
+        except Exception:  # noqa: BLE001 - whatever failed, this worker has no core to serve
+            # Said on the protocol (ASGI lifespan spec), the server stops the worker; raised,
+            # granian logs "continuing without Lifespan support" and serves 500s without a core.
+            startup_log.exception("worker startup failed")
+            await send({"type": "lifespan.startup.failed", "message": "worker startup failed"})
+            return False
+        await send({"type": "lifespan.startup.complete"})
+        return True
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = _request_id()

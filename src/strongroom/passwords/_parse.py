@@ -101,7 +101,7 @@ def _rules(raw: Any) -> list[CharsetRule]:  # noqa: ANN401 - parsed tree
                 continue
             kind = label.strip('"')
             if kind != "charset":
-                raise PasswordPolicyError(f"unrecognized rule type {kind!r}")
+                raise PasswordPolicyError("unrecognized rule type")
             bodies = body if isinstance(body, list) else [body]
             rules.extend(_charset_rule(one) for one in bodies)
     return rules

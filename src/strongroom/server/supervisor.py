@@ -3,6 +3,11 @@
 The keeper runs on a thread of its own with its own event loop and a Unix socket in a private
 0700 directory; granian forks the workers, which find the socket and the per-server secret in
 their environment (see `worker.py`).
+
+The supervisor binds the listening socket itself, once and without SO_REUSEPORT, and the workers
+inherit it. granian's own Linux path has every worker bind the port with SO_REUSEPORT, so a second
+server on a busy port bound it too and the kernel shared the connections between two servers with
+different state; Vault instead fails at start with "bind: address already in use".
 """
 
 from __future__ import annotations
@@ -12,19 +17,25 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
+from granian._granian import SocketHolder
 from granian.constants import Interfaces, SSLProtocols
-from granian.server import Server
+from granian.server import MPServer
 
-from strongroom.config import DevOptions, Settings
+from strongroom.config import DevOptions, ListenerSettings, Settings
 from strongroom.core.keeper import LocalKeeper
 from strongroom.core.keeper_ipc import KeeperServer
 from strongroom.server.hygiene import harden_process
+from strongroom.server.logs import GRANIAN_LOGGING
 from strongroom.server.worker import ENV
+
+_BACKLOG = 1024  # granian's default
 
 
 def _start_keeper(socket_path: str, secret: str) -> None:
@@ -46,6 +57,28 @@ def _address(address: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket; raises OSError when the address is taken (EADDRINUSE)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # SO_REUSEADDR only (create_server's default): a port in TIME_WAIT is free, a listened one not
+    return socket.create_server((host, port), family=family, backlog=_BACKLOG)
+
+
+class _Server(MPServer):
+    """granian's process server serving the socket that the supervisor bound (`listener`)."""
+
+    listener: socket.socket
+
+    def _init_shared_socket(self) -> None:
+        # granian's path off Linux: one socket held by the parent and inherited by the workers.
+        # Its stubs type these attributes None and lack SocketHolder's (fd, uds, backlog).
+        self.listener.set_inheritable(True)
+        self._ssp = None
+        self._sfd = self.listener.fileno()  # type: ignore[assignment]
+        self._shd = SocketHolder(fd=self._sfd, uds=False, backlog=self.backlog)  # type: ignore[call-arg,assignment]
+        self._sso = self.listener
+
+
 def serve(
     settings: Settings,
     *,
@@ -53,15 +86,27 @@ def serve(
     dev: DevOptions | None = None,
     config_paths: list[Path] | None = None,
 ) -> int:
-    """Run the server until interrupted; returns the process exit code."""
+    """Run the server until interrupted; returns the process exit code (1: address taken)."""
     harden_process()
+    listener = settings.listener
+    host, port = _address(listener.address)
+    try:
+        bound = _bind(host, port)
+    except OSError as exc:
+        # Vault's wording (`bao server` on a taken port): "Error initializing listener of type
+        # tcp: listen tcp 127.0.0.1:8200: bind: address already in use"
+        reason = os.strerror(exc.errno or 0).lower()
+        sys.stderr.write(
+            "Error initializing listener of type tcp: "
+            f"listen tcp {listener.address}: bind: {reason}\n"
+        )
+        return 1
     if settings.storage.kind == "inmem":
         workers = 1  # in-memory storage cannot be shared between processes
     private = Path(tempfile.mkdtemp(prefix="strongroom-"))  # mkdtemp makes it 0700
     socket_path = str(private / "keeper.sock")
     secret = secrets.token_urlsafe(32)
     _start_keeper(socket_path, secret)
-    listener = settings.listener
     spec = {
         "config": [str(p) for p in config_paths or []],
         "dev": None
@@ -71,31 +116,39 @@ def serve(
         "secret": secret,
     }
     os.environ[ENV] = json.dumps(spec)
-    host, port = _address(listener.address)
-    tls = {}
-    if not listener.tls_disable:
-        tls = {
-            "ssl_cert": listener.tls_cert_file,
-            "ssl_key": listener.tls_key_file,
-            "ssl_protocol_min": SSLProtocols.tls13
-            if listener.tls_min_version == "tls13"
-            else SSLProtocols.tls12,
-            "ssl_ca": listener.tls_client_ca_file,
-            "ssl_client_verify": listener.tls_require_and_verify_client_cert,
-        }
     scheme = "http" if listener.tls_disable else "https"
     sys.stderr.write(f"Strongroom server listening on {scheme}://{host}:{port}\n")
+    server = _Server(
+        "strongroom.server.worker:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers or os.cpu_count() or 1,
+        factory=True,
+        log_access=False,
+        log_dictconfig=GRANIAN_LOGGING,
+        # a worker whose startup failed (storage busy on a loaded machine) is started again
+        respawn_failed_workers=True,
+        backlog=_BACKLOG,
+        **_tls_options(listener),
+    )
+    server.listener = bound
     try:
-        Server(
-            "strongroom.server.worker:create_app",
-            address=host,
-            port=port,
-            interface=Interfaces.ASGI,
-            workers=workers or os.cpu_count() or 1,
-            factory=True,
-            log_access=False,
-            **tls,  # type: ignore[arg-type]
-        ).serve()
+        server.serve()
     finally:
         shutil.rmtree(private, ignore_errors=True)
     return 0
+
+
+def _tls_options(listener: ListenerSettings) -> dict[str, Any]:
+    if listener.tls_disable:
+        return {}
+    return {
+        "ssl_cert": listener.tls_cert_file,
+        "ssl_key": listener.tls_key_file,
+        "ssl_protocol_min": SSLProtocols.tls13
+        if listener.tls_min_version == "tls13"
+        else SSLProtocols.tls12,
+        "ssl_ca": listener.tls_client_ca_file,
+        "ssl_client_verify": listener.tls_require_and_verify_client_cert,
+    }

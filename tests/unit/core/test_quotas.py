@@ -102,8 +102,8 @@ async def test_crud_and_wire_shapes(server: Server) -> None:
         ({"rate": -1.5}, "'rate' is invalid"),
         ({"rate": "many"}, "'rate' is invalid"),
         ({"rate": True}, "'rate' is invalid"),
-        ({"rate": 1, "path": "nowhere/"}, 'invalid mount path "nowhere/"'),
-        ({"rate": 1, "path": "secret-a/d*ta"}, 'invalid path "secret-a/d*ta/": a glob'),
+        ({"rate": 1, "path": "nowhere/"}, "invalid mount path"),
+        ({"rate": 1, "path": "secret-a/d*ta"}, "invalid path: a glob"),
         ({"rate": 1, "interval": "soon"}, 'field "interval": expected duration'),
         (
             {"rate": 1, "path": "secret-a/", "role": "web"},

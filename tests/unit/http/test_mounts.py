@@ -140,7 +140,7 @@ async def test_kv_version_tune_rules(server: Server) -> None:
     down = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "1"}})
     assert down.json() == {"errors": ["cannot downgrade mount from version 2"]}
     odd = await server.call("POST", "sys/mounts/v1kv/tune", {"options": {"version": "3"}})
-    assert odd.json() == {"errors": ["invalid version provided: 3"]}
+    assert odd.json() == {"errors": ["invalid version provided"]}
 
 
 async def _scoped_token(server: Server, policy: str) -> str:

@@ -153,7 +153,7 @@ def _tuned(entry: MountEntry, data: Mapping[str, Any]) -> MountEntry:
 def _check_kv_version(old: str, new: str) -> None:
     """Vault's tune rules for KV: 1 → 2 upgrades in place; nothing goes back down."""
     if new not in ("1", "2"):
-        raise BadRequest(f"invalid version provided: {new}")
+        raise BadRequest("invalid version provided")
     if old == "2" and new == "1":
         raise BadRequest("cannot downgrade mount from version 2")
 

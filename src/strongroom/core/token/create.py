@@ -245,5 +245,5 @@ async def create_with_role(core: Core, req: Request, params: Mapping[str, str]) 
     name = params["role"]
     blob = await scoped.roles(core).get(name.lower())
     if blob is None:
-        raise BadRequest(f"unknown role {name}")
+        raise BadRequest("unknown role")
     return await _create(core, req, role=_ROLE.decode(blob))

@@ -50,7 +50,7 @@ def plugin_spec(name: str) -> PluginSpec:
     """Raises BadRequest for a plugin this build does not offer."""
     spec = CATALOGUE.get(name)
     if spec is None:
-        raise BadRequest(f"error creating database object: plugin not found in the catalog: {name}")
+        raise BadRequest("error creating database object: plugin not found in the catalog")
     return spec
 
 

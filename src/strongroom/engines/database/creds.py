@@ -29,7 +29,7 @@ async def generate(db: Database, req: Request, params: Mapping[str, str]) -> Res
     name = params["name"]
     role = await db.store.role(name)
     if role is None:
-        raise BadRequest(f"unknown role: {name}")
+        raise BadRequest("unknown role")
     config = (await db.config(role.db_name)).record
     _allowed(config, name)
     ttl = _ttl(db, role)
@@ -81,7 +81,7 @@ async def read_static(rot: Rotations, _req: Request, params: Mapping[str, str]) 
     name, db = params["name"], rot.db
     found = await db.store.static_role(name)
     if found is None:
-        raise BadRequest(f"unknown role: {name}")
+        raise BadRequest("unknown role")
     role, account = found.record, found.record.account
     _allowed((await db.config(role.db_name)).record, name)
     if not account.username:

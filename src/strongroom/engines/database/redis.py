@@ -118,5 +118,5 @@ def _rules(statements: Sequence[str]) -> list[str]:
     for rule in rules:
         lowered = rule.strip().lower()
         if lowered[:1] in _ENGINE_PREFIXES or lowered in _ENGINE_RULES:
-            raise DatabaseError(f"ACL rule {rule!r} is not allowed in creation statements")
+            raise DatabaseError("an ACL rule in the creation statements is not allowed")
     return rules or list(DEFAULT_RULES)

@@ -115,8 +115,8 @@ def _json_field(data: Mapping[str, Any], name: str, decoder: msgspec.json.Decode
             return msgspec.convert(value, decoder.type)
         if isinstance(value, str):
             return decoder.decode(value)
-    except msgspec.ValidationError as exc:
-        raise BadRequest(f"failed to unmarshal {name}: {exc}") from None
+    except msgspec.ValidationError:
+        raise BadRequest(f"failed to unmarshal {name}: not the expected structure") from None
     except msgspec.DecodeError:
         raise BadRequest(f"failed to unmarshal {name}: invalid JSON") from None
     raise BadRequest(f'error converting input for field "{name}": expected string')
@@ -171,7 +171,7 @@ async def generate(ctx: MountContext, req: Request, params: Mapping[str, str]) -
     name = params["name"]
     role = await _role(ctx, name)
     if role is None:
-        raise BadRequest(f"unknown role: {name}")
+        raise BadRequest("unknown role")
     conn = await connection(ctx)
     display = "" if req.caller is None else req.caller.display_name
     try:

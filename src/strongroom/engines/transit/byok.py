@@ -83,7 +83,7 @@ async def _material(t: Transit, policy: KeyPolicy, data: Mapping[str, Any]) -> K
         return KeyVersion(created=now, hmac_key=hmac_key, public_key=formatted)
     hash_function = get_str(data, "hash_function") or "SHA256"
     if hash_function.upper() not in wrap.HASH_FUNCTIONS:
-        raise BadRequest(f"unknown hash function: {hash_function}")
+        raise BadRequest("unknown hash function")
     blob = params.b64decode(ciphertext, "ciphertext")
     secret = wrap.unwrap(await wrapping_key(t), blob, hash_function)
     if policy.type in SIGNING:
@@ -147,7 +147,7 @@ async def import_version(t: Transit, req: Request, p: Mapping[str, str]) -> Resp
 
     async def mutate(policy: KeyPolicy | None) -> Change:
         if policy is None:
-            raise BadRequest(f"no key found with name {name}")
+            raise BadRequest("no key found with that name")
         new = _completed(policy, target, version) if target else with_version(policy, version)
         return Change(new, events=[events.imported(new, target or new.latest_version)])
 

@@ -76,9 +76,9 @@ def _exported(ring: Keyring, version: int, kind: str, fmt: str) -> str:
 async def export(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
     kind, fmt = p["type"], get_str(req.data, "format")
     if kind not in _EXPORT_TYPES:
-        raise BadRequest(f"invalid export type: {kind}")
+        raise BadRequest("invalid export type")
     if fmt not in _FORMATS:
-        raise BadRequest(f"invalid format: {fmt}")
+        raise BadRequest("invalid format")
     ring = await t.store.load(p["name"])
     if ring is None:
         raise NotFound

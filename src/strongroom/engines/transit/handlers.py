@@ -45,7 +45,7 @@ def rotate_period(data: Mapping[str, object]) -> int:
 def policy_from(name: str, data: Mapping[str, object], key_type: str) -> KeyPolicy:
     """A new, version-less policy from create (or import, or upsert) fields, as Vault checks."""
     if key_type not in KEY_TYPES:
-        raise BadRequest(f"unknown key type {key_type}")
+        raise BadRequest("unknown key type")
     derived = get_bool(data, "derived")
     convergent = get_bool(data, "convergent_encryption")
     if convergent and not derived:
@@ -58,7 +58,7 @@ def policy_from(name: str, data: Mapping[str, object], key_type: str) -> KeyPoli
     if key_size and key_type != "hmac":
         raise BadRequest(f"key_size is not valid for algorithm {key_type}")
     if key_size and not HMAC_MIN_KEY_SIZE <= key_size <= HMAC_MAX_KEY_SIZE:
-        raise BadRequest(f"invalid key_size {key_size}")
+        raise BadRequest("invalid key_size")
     return KeyPolicy(
         id=secrets.token_hex(8),
         name=name,
@@ -114,7 +114,7 @@ async def delete_key(t: Transit, _req: Request, p: Mapping[str, str]) -> Respons
 
     async def mutate(policy: KeyPolicy | None) -> Change:
         if policy is None:
-            raise BadRequest(f"error deleting policy {name}: could not delete key; not found")
+            raise BadRequest("error deleting policy: could not delete key; not found")
         if not policy.deletion_allowed:
             raise BadRequest(f"error deleting policy {name}: deletion is not allowed for this key")
         counters = [Delete(counter_path(name, v)) for v in range(1, policy.latest_version + 1)]
@@ -131,7 +131,7 @@ async def configure_key(t: Transit, req: Request, p: Mapping[str, str]) -> Respo
 
     async def mutate(policy: KeyPolicy | None) -> Change | None:
         if policy is None:
-            raise BadRequest(f"no existing key named {name} could be found")
+            raise BadRequest("no existing key by that name could be found")
         new = _configured(policy, data)
         return None if new == policy else Change(new, events=events.config_changed(policy, new))
 

@@ -56,7 +56,7 @@ async def random(_t: Transit, req: Request, p: Mapping[str, str]) -> Response:
 async def hash_data(_t: Transit, req: Request, p: Mapping[str, str]) -> Response:
     algorithm = p.get("algorithm") or get_str(req.data, "algorithm") or "sha2-256"
     if algorithm not in digest.HASH_ENDPOINT:
-        raise BadRequest(f"unsupported algorithm {algorithm}")
+        raise BadRequest("unsupported algorithm")
     fmt = get_str(req.data, "format") or "hex"
     _encoded(b"", fmt)
     data = params.b64decode(get_str(req.data, "input"), "input")

@@ -126,8 +126,8 @@ async def test_static_role_validation(api: Api, body: dict[str, Any], message: s
 
 
 async def test_other_refusals(api: Api) -> None:
-    assert "unknown role: nope" in await refused(api, "GET", "creds/nope")
-    assert "unknown role: nope" in await refused(api, "GET", "static-creds/nope")
+    assert "unknown role" in await refused(api, "GET", "creds/nope")
+    assert "unknown role" in await refused(api, "GET", "static-creds/nope")
     assert "plugin not found" in await refused(
         api, "POST", "config/x", {"plugin_name": "mongodb-database-plugin"}
     )

@@ -76,7 +76,7 @@ async def test_role_crud_and_list(api: Api) -> None:
     assert (await api.call("GET", "roles/full")).status_code == 404
     resp = await api.call("GET", "creds/full")
     assert resp.status_code == 400
-    assert "unknown role: full" in resp.text
+    assert "unknown role" in resp.text
 
 
 async def test_creds_make_a_working_user_with_the_roles_permissions(api: Api) -> None:

@@ -87,7 +87,7 @@ async def test_hash_refusals(api: Api) -> None:
     assert (await api.data("hash", {"input": b64(b"hello")}))["sum"] == hashlib.sha256(
         b"hello"
     ).hexdigest()
-    assert await api.error("POST", "hash/md5", {"input": ""}) == "unsupported algorithm md5"
+    assert await api.error("POST", "hash/md5", {"input": ""}) == "unsupported algorithm"
     assert await api.error("POST", "hash", {"input": "%%"}) == "unable to decode input as base64"
 
 

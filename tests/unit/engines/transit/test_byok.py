@@ -155,7 +155,7 @@ async def test_import_refusals(api: Api) -> None:
     )
     assert await api.error(
         "POST", "keys/n/import", {"ciphertext": material, "hash_function": "MD5"}
-    ) == ("unknown hash function: MD5")
+    ) == ("unknown hash function")
     assert (
         await api.error("POST", "keys/n/import", {})
         == "one of ciphertext or public_key must be set"

@@ -58,9 +58,9 @@ async def test_creating_an_existing_key_changes_nothing(api: Api) -> None:
 @pytest.mark.parametrize(
     ("fields", "error"),
     [
-        ({"type": "bogus"}, "unknown key type bogus"),
+        ({"type": "bogus"}, "unknown key type"),
         ({"key_size": 40}, "key_size is not valid for algorithm aes256-gcm96"),
-        ({"type": "hmac", "key_size": 16}, "invalid key_size 16"),
+        ({"type": "hmac", "key_size": 16}, "invalid key_size"),
         (
             {"auto_rotate_period": "30m"},
             "auto rotate period must be 0 to disable or at least an hour",
@@ -135,7 +135,7 @@ async def test_config_refusals_and_one_way_flags(api: Api) -> None:
     )
     assert (
         await api.error("POST", "keys/nokey/config", {})
-        == "no existing key named nokey could be found"
+        == "no existing key by that name could be found"
     )
     on = await api.data("keys/k/config", {"exportable": True, "allow_plaintext_backup": True})
     assert on["exportable"]
@@ -199,7 +199,7 @@ async def test_non_exportable_keys_refuse_export(api: Api) -> None:
     public = (await api.get("export/public-key/s"))["data"]["keys"]["1"]
     assert public.startswith("-----BEGIN PUBLIC KEY-----")
     await api.get("export/encryption-key/none", status=404)
-    assert await api.error("GET", "export/bogus-key/k") == "invalid export type: bogus-key"
+    assert await api.error("GET", "export/bogus-key/k") == "invalid export type"
 
 
 async def test_export_formats_and_versions(api: Api) -> None:
@@ -224,7 +224,7 @@ async def test_export_formats_and_versions(api: Api) -> None:
     assert len(base64.b64decode(raw)) == 64
     pem = (await api.get("export/signing-key/e/1?format=pem"))["data"]["keys"]["1"]
     assert pem.startswith("-----BEGIN PRIVATE KEY-----")
-    assert await api.error("GET", "export/signing-key/e?format=bogus") == "invalid format: bogus"
+    assert await api.error("GET", "export/signing-key/e?format=bogus") == "invalid format"
 
 
 async def test_backup_and_restore(api: Api) -> None:

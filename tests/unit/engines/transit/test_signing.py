@@ -72,16 +72,16 @@ async def test_rsa_options(api: Api) -> None:
         "hash_algorithm=none requires both prehashed=true and signature_algorithm=pkcs1v15"
     )
     assert await api.error("POST", "sign/r", {"input": "", "salt_length": 999}) == (
-        "requested salt length 999 is invalid"
+        "requested salt length is invalid"
     )
     assert await api.error("POST", "sign/r", {"input": "", "salt_length": "x"}) == (
         "salt length neither 'auto', 'hash', nor an int"
     )
     assert await api.error("POST", "sign/r", {"input": "", "signature_algorithm": "x"}) == (
-        "unsupported rsa signature algorithm x"
+        "unsupported rsa signature algorithm"
     )
     assert await api.error("POST", "sign/r", {"input": "", "hash_algorithm": "md5"}) == (
-        'invalid hash algorithm "md5"'
+        "invalid hash algorithm"
     )
 
 
@@ -188,7 +188,7 @@ async def test_hmac_and_verify(api: Api, key_type: str) -> None:
 async def test_hmac_refusals_and_batch(api: Api) -> None:
     await api.create("h", type="hmac")
     assert await api.error("POST", "hmac/h", {}) == "missing input for HMAC"
-    assert await api.error("POST", "hmac/h/md5", {"input": ""}) == "unsupported algorithm md5"
+    assert await api.error("POST", "hmac/h/md5", {"input": ""}) == "unsupported algorithm"
     assert await api.error("POST", "hmac/h", {"input": "", "key_version": 3}) == (
         "key version does not exist; latest key version is 1"
     )

@@ -64,7 +64,7 @@ def _pss(key_bits: int, opts: SignOptions, *, verifying: bool) -> padding.PSS:
     elif 0 < opts.salt_length <= max_salt_length(key_bits, opts.hash_name):
         salt = opts.salt_length
     else:
-        raise ValueError(f"requested salt length {opts.salt_length} is invalid")
+        raise ValueError("requested salt length is invalid")
     return padding.PSS(mgf=padding.MGF1(algorithm), salt_length=salt)
 
 
