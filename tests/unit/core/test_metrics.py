@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 from strongroom.core.metrics import _BUCKETS, Metrics
+from support.inproc import Server
 
 
 def _buckets(text: str) -> list[int]:
@@ -68,3 +69,15 @@ def test_any_mount_label_round_trips(mount: str) -> None:
     metrics = Metrics()
     metrics.observe(mount, 404, 0.2)
     assert _label_values(metrics.prometheus(sealed=True), "mount") == {mount}
+
+
+async def test_sys_metrics_parses_back_with_awkward_mount_paths(server: Server) -> None:
+    """The issue's reproduction through the API (a path with a newline is refused before it
+    can name a mount, so the newline is covered by the direct tests above)."""
+    for path in ('we"ird', "back\\slash"):
+        resp = await server.call("POST", f"sys/mounts/{path}", {"type": "kv"})
+        assert resp.status_code == 204, resp.text
+        assert (await server.call("POST", f"{path}/k", {"v": 1})).status_code == 204
+    prom = await server.call("GET", "sys/metrics?format=prometheus")
+    assert prom.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    assert {'we"ird/', "back\\slash/"} <= _label_values(prom.text, "mount")
