@@ -1,15 +1,31 @@
 """Request metrics per mount and status, rendered for Prometheus or as Vault-style JSON.
 
-Per worker process: each worker counts the requests it served.
+Per worker process: each worker counts the requests it served. Counting stays a few list
+increments per request; `prometheus_client` only renders, at scrape time, so label values (a
+mount path may hold `"`, `\\` or a newline) are escaped by the reference implementation of the
+exposition format rather than by hand.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
+
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
+from prometheus_client.metrics_core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
+from prometheus_client.registry import Collector
+
+# What `generate_latest` writes: the classic text format, which every Prometheus scrapes.
+PROMETHEUS_CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -37,29 +53,40 @@ class Metrics:
         self._audit_failures[device] = self._audit_failures.get(device, 0) + 1
 
     def prometheus(self, sealed: bool) -> str:
-        lines = [
-            "# HELP strongroom_core_unsealed 1 while this node is unsealed.",
-            "# TYPE strongroom_core_unsealed gauge",
-            f"strongroom_core_unsealed {0 if sealed else 1}",
-            "# HELP strongroom_http_requests Requests served, by mount and status code.",
-            "# TYPE strongroom_http_requests histogram",
-        ]
-        for (mount, status), series in sorted(self._series.items()):
-            labels = f'mount="{mount}",code="{status}"'
-            cumulative = accumulate(series.buckets[:-1])
-            for bound, count in zip(_BUCKETS, cumulative, strict=True):
-                lines.append(f'strongroom_http_requests_bucket{{{labels},le="{bound}"}} {count}')
-            lines.append(f'strongroom_http_requests_bucket{{{labels},le="+Inf"}} {series.count}')
-            lines.append(f"strongroom_http_requests_sum{{{labels}}} {series.total:.6f}")
-            lines.append(f"strongroom_http_requests_count{{{labels}}} {series.count}")
+        return generate_latest(_Families(self._families(sealed))).decode()
+
+    def _families(self, sealed: bool) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "strongroom_core_unsealed", "1 while this node is unsealed.", value=0 if sealed else 1
+        )
+        yield self._requests()
         if self._audit_failures:
-            lines.append(
-                "# HELP strongroom_audit_failures Entries an audit device failed to write."
-            )
-            lines.append("# TYPE strongroom_audit_failures counter")
-            for device, count in sorted(self._audit_failures.items()):
-                lines.append(f'strongroom_audit_failures{{device="{device}"}} {count}')
-        return "\n".join(lines) + "\n"
+            yield self._failures()
+
+    def _requests(self) -> HistogramMetricFamily:
+        family = HistogramMetricFamily(
+            "strongroom_http_requests",
+            "Requests served, by mount and status code.",
+            labels=("mount", "code"),
+        )
+        for (mount, status), series in sorted(self._series.items()):
+            cumulative = accumulate(series.buckets[:-1])
+            buckets = [(str(b), n) for b, n in zip(_BUCKETS, cumulative, strict=True)]
+            buckets.append(("+Inf", series.count))
+            family.add_metric((mount, str(status)), buckets, series.total)
+        return family
+
+    def _failures(self) -> CounterMetricFamily:
+        # Exposed as `strongroom_audit_failures_total`: the client library gives every counter
+        # the `_total` suffix that Prometheus' naming conventions require.
+        family = CounterMetricFamily(
+            "strongroom_audit_failures",
+            "Entries an audit device failed to write.",
+            labels=("device",),
+        )
+        for device, count in sorted(self._audit_failures.items()):
+            family.add_metric((device,), count)
+        return family
 
     def as_json(self, sealed: bool) -> dict[str, Any]:
         """Shaped like Vault's in-memory sink: Gauges, Counters and Samples lists."""
@@ -77,3 +104,13 @@ class Metrics:
             {"Name": "strongroom.core.unsealed", "Value": 0 if sealed else 1, "Labels": {}}
         ]
         return {"Timestamp": "", "Gauges": gauges, "Counters": [], "Samples": samples}
+
+
+class _Families(Collector):
+    """Metric families already built, in the shape `generate_latest` collects from."""
+
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self._families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return self._families

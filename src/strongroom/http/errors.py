@@ -1,7 +1,10 @@
 """The one place where errors become HTTP responses (STYLE.md habit 4).
 
 A `StrongroomError` answers with its status and client-safe message; anything else is a bug and
-answers a fixed-text 500, the detail going only to the operator log.
+answers a fixed-text 500, the detail going only to the operator log. The `detail` of a 4xx (why
+an AppRole log-in was refused, say) goes to the operator log too, at info: it is the caller's
+mistake, not the server's, but without it an operator cannot tell one refusal from another.
+Details are fixed texts and names of known things, never submitted values (errors.py).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ def error_body(exc: BaseException, request_id: str) -> tuple[int, dict[str, Any]
     if not isinstance(exc, StrongroomError):
         log.error("request %s failed", request_id, exc_info=exc)
         exc = InternalError()
-    elif exc.status >= 500 and exc.detail:
-        log.error("request %s: %s", request_id, exc.detail)
+    elif exc.detail:
+        level = logging.ERROR if exc.status >= 500 else logging.INFO
+        log.log(level, "request %s: %s", request_id, exc.detail)
     if exc.data is not None:
         return exc.status, envelope(request_id, exc.data)
     return exc.status, {"errors": [exc.public] if exc.public else []}

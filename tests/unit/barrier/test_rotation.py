@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import Sequence
 
 import pytest
 
@@ -12,48 +11,8 @@ from strongroom.barrier import KEYRING_PATH, Barrier, InvalidCiphertext
 from strongroom.clock import ManualClock
 from strongroom.errors import InternalError, StorageConflict
 from strongroom.storage.inmem import InmemBackend
-from strongroom.storage.interface import Backend, Entry, Op
-
-
-class YieldingBackend:
-    """A backend that yields to the event loop before every call, so coroutines interleave.
-
-    In-memory calls never suspend, so without this two "concurrent" rotations would simply run
-    one after the other and a missing storage Check would go unnoticed.
-    """
-
-    def __init__(self, inner: Backend) -> None:
-        self.inner = inner
-        self.conflicts = 0
-
-    async def get(self, path: str) -> Entry | None:
-        await asyncio.sleep(0)
-        return await self.inner.get(path)
-
-    async def put(self, path: str, value: bytes) -> int:
-        await asyncio.sleep(0)
-        return await self.inner.put(path, value)
-
-    async def delete(self, path: str) -> None:
-        await asyncio.sleep(0)
-        await self.inner.delete(path)
-
-    async def list(
-        self, prefix: str, after: str | None = None, limit: int | None = None
-    ) -> list[str]:
-        await asyncio.sleep(0)
-        return await self.inner.list(prefix, after, limit)
-
-    async def transact(self, ops: Sequence[Op]) -> None:
-        await asyncio.sleep(0)
-        try:
-            await self.inner.transact(ops)
-        except StorageConflict:
-            self.conflicts += 1
-            raise
-
-    async def close(self) -> None:
-        await self.inner.close()
+from strongroom.storage.interface import Op
+from support.api import YieldingBackend
 
 
 async def _term_on_disk(physical: InmemBackend, path: str) -> int:

@@ -96,7 +96,7 @@ async def test_one_hung_device_does_not_stall_the_other(
         e.get("request", {}).get("path") == "sys/mounts" for e in entries(tmp_path / "b.log")
     )
     prom = await server.call("GET", "sys/metrics?format=prometheus")
-    assert 'strongroom_audit_failures{device="a/"}' in prom.text
+    assert 'strongroom_audit_failures_total{device="a/"}' in prom.text
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from strongroom.core import wrapping
 from strongroom.core.fields import get_int, get_str
+from strongroom.core.metrics import PROMETHEUS_CONTENT_TYPE
 from strongroom.core.namespaces.registry import ROOT
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
 from strongroom.core.routes import Route, Router
@@ -78,7 +79,7 @@ async def _unsupported_path(_core: Core, _req: Request, _p: Mapping[str, str]) -
 async def _metrics(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     if get_str(req.data, "format") == "prometheus":
         text = core.metrics.prometheus(core.sealed)
-        return Response(text=text, content_type="text/plain; version=0.0.4; charset=utf-8")
+        return Response(text=text, content_type=PROMETHEUS_CONTENT_TYPE)
     return Response(core.metrics.as_json(core.sealed), raw=True)
 
 

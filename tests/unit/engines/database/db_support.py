@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import psycopg
 from psycopg import sql
 
@@ -28,7 +27,8 @@ from strongroom.core.mounts import MountContext, PasswordSource
 from strongroom.core.request import Operation, Request, Response
 from strongroom.core.view import Store, View
 from strongroom.engines.database import DatabaseBackend
-from support.inproc import Server, service_missing
+from support.api import Api as MountApi
+from support.inproc import service_missing
 
 PG_URL = os.environ.get("STRONGROOM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEMPLATED_URL = "postgresql://{{username}}:{{password}}@127.0.0.1:5432/test"
@@ -146,18 +146,10 @@ async def login(user: str, password: str) -> psycopg.AsyncConnection[Any]:
 
 
 @dataclass
-class Api:
-    """The in-process server with the database engine mounted at `database/`."""
+class Api(MountApi):
+    """The shared calls, plus the database engine's own, below `database/`."""
 
-    server: Server
-
-    async def call(self, method: str, path: str, json: Any = None) -> httpx.Response:
-        return await self.server.call(method, f"database/{path}", json)
-
-    async def ok(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
-        resp = await self.call(method, path, json)
-        assert resp.status_code in (200, 204), resp.text
-        return {} if resp.status_code == 204 else dict(resp.json())
+    mount: str = "database"
 
     async def configure(self, name: str = "pg", **fields: Any) -> None:
         body = {

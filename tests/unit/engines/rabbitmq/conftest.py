@@ -4,11 +4,13 @@ failing under CI=true) and the in-process server with `rabbitmq/` mounted and co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
+from support.api import Api as MountApi
 from support.inproc import Server
 from support.rabbitmq import GUEST, Broker, ensure_management
 
@@ -20,21 +22,13 @@ def broker() -> Iterator[Broker]:
     found.cleanup()
 
 
-class Api:
-    """The mounted engine over the in-process server; every user it is handed is recorded in
-    the broker for cleanup."""
+@dataclass
+class Api(MountApi):
+    """The shared calls, plus the rabbitmq engine's own, below `rabbitmq/`; every user it is
+    handed is recorded in the broker for cleanup."""
 
-    def __init__(self, server: Server, broker: Broker) -> None:
-        self.server = server
-        self.broker = broker
-
-    async def call(self, method: str, path: str, json: Any = None) -> httpx.Response:
-        return await self.server.call(method, "rabbitmq/" + path, json)
-
-    async def ok(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
-        resp = await self.call(method, path, json)
-        assert resp.status_code in (200, 204), resp.text
-        return resp.json() if resp.status_code == 200 else {}
+    broker: Broker = field(kw_only=True)
+    mount: str = "rabbitmq"
 
     async def configure(self, **extra: Any) -> httpx.Response:
         body = {
@@ -55,7 +49,7 @@ class Api:
 async def api(server: Server, broker: Broker) -> Api:
     resp = await server.call("POST", "sys/mounts/rabbitmq", {"type": "rabbitmq"})
     assert resp.status_code == 204, resp.text
-    client = Api(server, broker)
+    client = Api(server, broker=broker)
     resp = await client.configure()
     assert resp.status_code == 204, resp.text
     return client

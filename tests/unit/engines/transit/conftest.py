@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from unit.engines.transit.transit_api import Api, running
+from support.api import running
+from unit.engines.transit.transit_api import Api
 
 
 @pytest.fixture

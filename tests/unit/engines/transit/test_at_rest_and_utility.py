@@ -9,7 +9,8 @@ import hashlib
 import pytest
 
 from strongroom.storage.inmem import InmemBackend
-from unit.engines.transit.transit_api import Api, b64, running
+from support.api import running
+from unit.engines.transit.transit_api import Api, b64
 
 
 async def _everything(physical: InmemBackend, prefix: str = "") -> list[bytes]:
@@ -98,6 +99,6 @@ async def test_encrypt_upsert_needs_create_capability(api: Api) -> None:
     token = resp.json()["auth"]["client_token"]
     await api.create("exists")
     body = {"plaintext": b64(b"x")}
-    await api.call("POST", "encrypt/exists", body, token=token)
-    await api.call("POST", "encrypt/missing", body, status=403, token=token)
+    await api.expect("POST", "encrypt/exists", body, token=token)
+    await api.expect("POST", "encrypt/missing", body, status=403, token=token)
     await api.get("keys/missing", status=404)

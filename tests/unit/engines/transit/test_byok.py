@@ -60,7 +60,7 @@ async def test_import_a_symmetric_key(api: Api, hash_function: str) -> None:
         "ciphertext": await _wrapped(api, material, hash_function.upper()),
         "hash_function": hash_function,
     }
-    await api.call("POST", "keys/mine/import", body, status=204)
+    await api.expect("POST", "keys/mine/import", body, status=204)
     read = (await api.get("keys/mine"))["data"]
     assert read["imported_key"] is True
     assert read["imported_key_allow_rotation"] is False
@@ -75,7 +75,7 @@ async def test_import_a_symmetric_key(api: Api, hash_function: str) -> None:
 
 async def test_import_hmac_and_rotation_rules(api: Api) -> None:
     body = {"ciphertext": await _wrapped(api, b"h" * 40), "type": "hmac", "allow_rotation": True}
-    await api.call("POST", "keys/h/import", body, status=204)
+    await api.expect("POST", "keys/h/import", body, status=204)
     assert (await api.get("keys/h"))["data"]["key_size"] == 40
     rotated = await api.data("keys/h/rotate")
     assert rotated["latest_version"] == 2
@@ -102,7 +102,7 @@ async def test_import_asymmetric_keys(api: Api, key_type: str, make: object) -> 
     assert callable(make)
     private = make()
     body = {"ciphertext": await _wrapped(api, _pkcs8(private)), "type": key_type}
-    await api.call("POST", "keys/a/import", body, status=204)
+    await api.expect("POST", "keys/a/import", body, status=204)
     signed = await api.data("sign/a", {"input": b64(b"m")})
     check = {"input": b64(b"m"), "signature": signed["signature"]}
     assert (await api.data("verify/a", check))["valid"] is True
@@ -116,7 +116,7 @@ async def test_import_asymmetric_keys(api: Api, key_type: str, make: object) -> 
 async def test_public_key_import_then_private_half(api: Api) -> None:
     private = ec.generate_private_key(ec.SECP256R1())
     pem = private.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
-    await api.call(
+    await api.expect(
         "POST", "keys/p/import", {"public_key": pem.decode(), "type": "ecdsa-p256"}, status=204
     )
     error = await api.error("POST", "sign/p", {"input": ""})
@@ -128,10 +128,10 @@ async def test_public_key_import_then_private_half(api: Api) -> None:
         == "cannot import key, key pair does not match"
     )
     right = {"ciphertext": await _wrapped(api, _pkcs8(private)), "version": 1}
-    await api.call("POST", "keys/p/import_version", right, status=204)
+    await api.expect("POST", "keys/p/import_version", right, status=204)
     assert (await api.data("sign/p", {"input": ""}))["key_version"] == 1
     newer = {"ciphertext": await _wrapped(api, other)}
-    await api.call("POST", "keys/p/import_version", newer, status=204)
+    await api.expect("POST", "keys/p/import_version", newer, status=204)
     assert (await api.get("keys/p"))["data"]["latest_version"] == 2
 
 

@@ -143,17 +143,17 @@ async def test_batch_with_one_bad_item(api: Api) -> None:
         {"ciphertext": "vault:v1:AAAA", "reference": "b"},
         {"ciphertext": good, "reference": "c"},
     ]
-    body = await api.call("POST", "decrypt/k", {"batch_input": batch}, status=400)
+    body = await api.expect("POST", "decrypt/k", {"batch_input": batch}, status=400)
     results = body["data"]["batch_results"]
     assert results[0] == {"plaintext": b64(b"good"), "reference": "a"}
     assert results[1] == {"plaintext": "", "error": "invalid ciphertext", "reference": "b"}
     assert results[2]["plaintext"] == b64(b"good")
     partial = {"batch_input": batch, "partial_failure_response_code": 207}
-    assert (await api.call("POST", "decrypt/k", partial, status=207))["data"]["batch_results"][1][
+    assert (await api.expect("POST", "decrypt/k", partial, status=207))["data"]["batch_results"][1][
         "error"
     ]
     encrypt_batch = [{"plaintext": b64(b"x"), "reference": "ok"}, {"plaintext": "not base64!"}]
-    body = await api.call("POST", "encrypt/k", {"batch_input": encrypt_batch}, status=400)
+    body = await api.expect("POST", "encrypt/k", {"batch_input": encrypt_batch}, status=400)
     ok, bad = body["data"]["batch_results"]
     assert ok["key_version"] == 1
     assert ok["ciphertext"].startswith("vault:v1:")
@@ -214,7 +214,7 @@ async def test_rewrap_moves_ciphertext_to_the_latest_version(api: Api) -> None:
     pinned = await api.data("rewrap/k", {"ciphertext": old, "context": context, "key_version": 1})
     assert pinned["ciphertext"].startswith("vault:v1:")
     batch = [{"ciphertext": old, "context": context}, {"ciphertext": "bad", "context": context}]
-    body = await api.call("POST", "rewrap/k", {"batch_input": batch}, status=400)
+    body = await api.expect("POST", "rewrap/k", {"batch_input": batch}, status=400)
     assert body["data"]["batch_results"][1]["error"] == "invalid ciphertext"
 
 

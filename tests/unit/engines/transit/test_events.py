@@ -36,15 +36,9 @@ from strongroom.engines.transit.events import (
     USED,
 )
 from strongroom.errors import BadRequest, InternalError
+from support.api import YieldingBackend, running
 from support.inproc import Server
-from unit.engines.transit.transit_api import (
-    Api,
-    YieldingBackend,
-    another_worker,
-    b64,
-    direct,
-    running,
-)
+from unit.engines.transit.transit_api import Api, another_worker, b64, direct
 
 HOUR, DAY = 3600, 86400
 Event = tuple[str, dict[str, Any]]

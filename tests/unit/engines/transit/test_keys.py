@@ -81,10 +81,10 @@ async def test_create_refusals(api: Api, fields: dict[str, object], error: str) 
 
 
 async def test_list_and_names(api: Api) -> None:
-    await api.call("LIST", "keys", status=404)
+    await api.expect("LIST", "keys", status=404)
     for name in ("b-key", "a.key@x", "c_1"):
         await api.create(name)
-    assert (await api.call("LIST", "keys"))["data"]["keys"] == ["a.key@x", "b-key", "c_1"]
+    assert (await api.expect("LIST", "keys"))["data"]["keys"] == ["a.key@x", "b-key", "c_1"]
     await api.post("keys/-bad", status=404)  # not a key name: no such path
 
 
@@ -93,7 +93,7 @@ async def test_delete_needs_deletion_allowed(api: Api) -> None:
     error = await api.error("DELETE", "keys/k")
     assert error == "error deleting policy k: deletion is not allowed for this key"
     await api.post("keys/k/config", {"deletion_allowed": True})
-    await api.call("DELETE", "keys/k", status=204)
+    await api.expect("DELETE", "keys/k", status=204)
     await api.get("keys/k", status=404)
     assert "not found" in await api.error("DELETE", "keys/k")
 
@@ -238,13 +238,13 @@ async def test_backup_and_restore(api: Api) -> None:
     backup = (await api.get("backup/k"))["data"]["backup"]
     assert (await api.get("keys/k"))["data"]["backup_info"]["version"] == 2
     assert await api.error("POST", "restore", {"backup": backup}) == 'key "k" already exists'
-    await api.call("POST", "restore/copy", {"backup": backup}, status=204)
+    await api.expect("POST", "restore/copy", {"backup": backup}, status=204)
     assert await api.decrypt("copy", old) == b"before"
     copy = (await api.get("keys/copy"))["data"]
     assert copy["name"] == "copy"
     assert copy["latest_version"] == 2
     assert copy["restore_info"]["version"] == 2
-    await api.call("POST", "restore", {"backup": backup, "force": True}, status=204)
+    await api.expect("POST", "restore", {"backup": backup, "force": True}, status=204)
     assert await api.error("POST", "restore", {"backup": "bm9wZQ=="}) == "invalid backup"
     assert await api.error("POST", "restore", {}) == "'backup' must be supplied"
 
@@ -253,7 +253,7 @@ async def test_read_derived_ed25519_public_key_per_context(api: Api) -> None:
     await api.create("e", type="ed25519", derived=True)
     assert (await api.get("keys/e"))["data"]["keys"]["1"]["public_key"] == ""
     signed = await api.data("sign/e", {"input": b64(b"m"), "context": b64(b"c")})
-    read = (await api.call("GET", f"keys/e?context={b64(b'c')}"))["data"]
+    read = (await api.expect("GET", f"keys/e?context={b64(b'c')}"))["data"]
     assert read["keys"]["1"]["public_key"] == signed["public_key"]
 
 

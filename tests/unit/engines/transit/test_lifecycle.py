@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from strongroom.engines.transit.store import POLICY
-from unit.engines.transit.transit_api import Api, b64, mounted, running
+from support.api import running
+from unit.engines.transit.transit_api import Api, b64, mounted
 
 DAY = 86400
 ALL = frozenset({"enabled", "disabled", "pending_deletion", "destroyed"})
@@ -133,7 +134,7 @@ async def test_destruction_erases_material_but_keeps_metadata(api: Api) -> None:
     await mounted(api.server).tick()
     read = (await api.get("keys/k"))["data"]
     assert read["state"] == "destroyed"
-    assert (await api.call("LIST", "keys"))["data"]["keys"] == ["k"]
+    assert (await api.expect("LIST", "keys"))["data"]["keys"] == ["k"]
     assert await api.error("POST", "decrypt/k", {"ciphertext": ciphertext}) == "key destroyed"
     ring = await mounted(api.server).transit.store.load("k")
     assert ring is not None
@@ -146,7 +147,7 @@ async def test_destruction_erases_material_but_keeps_metadata(api: Api) -> None:
         "cannot configure a key that is destroyed"
     )
     await api.post("keys/k/config", {"deletion_allowed": True})  # metadata can still go
-    await api.call("DELETE", "keys/k", status=204)
+    await api.expect("DELETE", "keys/k", status=204)
 
 
 async def test_pending_days_bounds_and_cancel(api: Api) -> None:

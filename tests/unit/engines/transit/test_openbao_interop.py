@@ -35,7 +35,7 @@ async def _plant(api: Api, name: str, key_type: str, version: KeyVersion, **fiel
         id="interop", name=name, type=key_type, latest_version=1, versions={1: version}, **fields
     )
     backup = base64.b64encode(encode(Backup(1, policy))).decode()
-    await api.call("POST", "restore", {"backup": backup}, status=204)
+    await api.expect("POST", "restore", {"backup": backup}, status=204)
 
 
 def _key(case: dict[str, Any]) -> bytes:

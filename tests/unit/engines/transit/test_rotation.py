@@ -15,7 +15,8 @@ from strongroom.engines.transit.budget import DEFAULT_THRESHOLD, NonceBudget
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import KeyPolicy
 from strongroom.engines.transit.store import Change, Mutation
-from unit.engines.transit.transit_api import Api, YieldingBackend, another_worker, mounted, running
+from support.api import YieldingBackend, running
+from unit.engines.transit.transit_api import Api, another_worker, mounted
 
 HOUR = 3600
 

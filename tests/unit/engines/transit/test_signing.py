@@ -150,7 +150,7 @@ async def test_batch_sign_and_verify(api: Api) -> None:
         {"input": "!!", "reference": "2"},
         {"reference": "3"},
     ]
-    body = await api.call("POST", "sign/s", {"batch_input": batch}, status=400)
+    body = await api.expect("POST", "sign/s", {"batch_input": batch}, status=400)
     good, bad, missing = body["data"]["batch_results"]
     assert good["reference"] == "1"
     assert good["key_version"] == 1
@@ -193,7 +193,7 @@ async def test_hmac_refusals_and_batch(api: Api) -> None:
         "key version does not exist; latest key version is 1"
     )
     batch = [{"input": b64(b"a"), "reference": "r"}, {"input": "!"}]
-    body = await api.call("POST", "hmac/h", {"batch_input": batch}, status=400)
+    body = await api.expect("POST", "hmac/h", {"batch_input": batch}, status=400)
     ok, bad = body["data"]["batch_results"]
     assert ok["reference"] == "r"
     assert ok["hmac"].startswith("vault:v1:")

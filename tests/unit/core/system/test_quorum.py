@@ -102,6 +102,6 @@ async def test_metrics_prometheus_and_json(server: Server) -> None:
     assert prom.status_code == 200
     assert prom.headers["content-type"].startswith("text/plain")
     assert "strongroom_core_unsealed 1" in prom.text
-    assert 'mount="sys/",code="200"' in prom.text
+    assert 'code="200",mount="sys/"' in prom.text
     body = (await server.call("GET", "sys/metrics")).json()
     assert body["Gauges"][0]["Name"] == "strongroom.core.unsealed"
