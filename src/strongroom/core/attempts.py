@@ -34,7 +34,8 @@ from strongroom.storage.sqlite import SqliteBackend
 
 BUCKETS = 4096
 SUFFIX = "-attempts"  # beside SQLite's own "-wal" and "-shm" files
-_BUCKET = struct.Struct("<qd")  # attempts held, when they lapse (seconds since the epoch)
+# Attempts held, the generation they were taken in, when they lapse (seconds since the epoch).
+_BUCKET = struct.Struct("<qqd")
 
 
 class AttemptTable:
@@ -47,28 +48,34 @@ class AttemptTable:
     def close(self) -> None:
         self._file.close()
 
-    def hold(self, key: bytes, limit: int, now: float, lapse: float) -> int:
-        """Take a place for `key` if fewer than `limit` are held; returns how many are held with
-        it (0 if none was taken). The bucket lapses `lapse` seconds from now."""
+    def hold(self, key: bytes, limit: int, now: float, lapse: float) -> tuple[int, int] | None:
+        """Take a place for `key` if fewer than `limit` are held: how many are held with it, and
+        the bucket's generation to give it back to; None if none was taken. The bucket lapses
+        `lapse` seconds from now: then its count starts again from nothing, in a new
+        generation, and the places of the old one are forgotten."""
         offset = self._offset(key)
         self._file.lock(offset, _BUCKET.size, fcntl.LOCK_EX)
         try:
-            held, lapses = _BUCKET.unpack_from(self._file.map, offset)
-            held = held if now < lapses else 0
+            held, generation, lapses = _BUCKET.unpack_from(self._file.map, offset)
+            if now >= lapses:
+                held, generation = 0, generation + 1
             if held >= limit:
-                return 0
-            _BUCKET.pack_into(self._file.map, offset, held + 1, max(lapses, now + lapse))
-            return held + 1
+                return None
+            _BUCKET.pack_into(
+                self._file.map, offset, held + 1, generation, max(lapses, now + lapse)
+            )
+            return held + 1, generation
         finally:
             self._file.lock(offset, _BUCKET.size, fcntl.LOCK_UN)
 
-    def release(self, key: bytes) -> None:
-        """Give back a place `hold` took for `key`."""
+    def release(self, key: bytes, generation: int) -> None:
+        """Give back a place `hold` took for `key` in `generation` (nothing if it lapsed)."""
         offset = self._offset(key)
         self._file.lock(offset, _BUCKET.size, fcntl.LOCK_EX)
         try:
-            held, lapses = _BUCKET.unpack_from(self._file.map, offset)
-            _BUCKET.pack_into(self._file.map, offset, max(held - 1, 0), lapses)
+            held, current, lapses = _BUCKET.unpack_from(self._file.map, offset)
+            if current == generation and held > 0:
+                _BUCKET.pack_into(self._file.map, offset, held - 1, current, lapses)
         finally:
             self._file.lock(offset, _BUCKET.size, fcntl.LOCK_UN)
 

@@ -94,14 +94,13 @@ class LockoutPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One reserved attempt: where its counter lives, in which counting window, whether its
-    place is in the stored counter (else in the node's table), and whether the counter held
-    failures that a success must reset."""
+    """One reserved attempt: where its counter lives, in which counting window, and whether
+    its place is in the stored counter (else in the node's table, taken in `generation`)."""
 
     key: str
     window: str
     stored: bool
-    dirty: bool
+    generation: int = 0
 
 
 class Lockouts:
@@ -148,9 +147,11 @@ class Lockouts:
         pair is locked out."""
         if record is not None and self.policy.locked(record, now):
             raise Refused("locked out after repeated failed log-ins")
-        if record is None or now >= record.last_attempt + self.policy.counter_reset:
-            return Lockout(window=new_uuid())
-        return record
+        return Lockout(window=new_uuid()) if record is None or self._reset(record, now) else record
+
+    def _reset(self, record: Lockout, now: float) -> bool:
+        """Whether `lockout_counter_reset` has passed since the count's last attempt."""
+        return now >= record.last_attempt + self.policy.counter_reset
 
     def _places(self, record: Lockout) -> int:
         """Below the threshold, as many places as failures are missing; at or past it once the
@@ -167,7 +168,7 @@ class Lockouts:
             return None
         taken = msgspec.structs.replace(record, pending=record.pending + 1, last_attempt=now)
         await self.store.view.transact([Check(key, version), Put(key, encode(taken))])
-        return Slot(key, record.window, stored=True, dirty=True)
+        return Slot(key, record.window, stored=True)
 
     async def _hold(self, key: str, attempts: AttemptTable) -> Slot | None:
         """A place in the node's table, or None while every place is taken. Raises Refused if
@@ -179,38 +180,37 @@ class Lockouts:
         attempts checked together counts all the others and no more than the places pass.
         """
         now = self.store.now()
-        held = attempts.hold(_bucket(key), self.policy.threshold, now, self.policy.counter_reset)
-        if not held:
+        place = attempts.hold(_bucket(key), self.policy.threshold, now, self.policy.counter_reset)
+        if place is None:
             return None
+        held, generation = place
         try:
             record = self._current((await self._read(key))[0], now)
         except BaseException:
-            self._give(key, attempts)
+            self._give(key, attempts, generation)
             raise
         if held + record.pending > self._places(record):
-            self._give(key, attempts)
+            self._give(key, attempts, generation)
             return None
-        return Slot(key, record.window, stored=False, dirty=record.failures > 0)
+        return Slot(key, record.window, stored=False, generation=generation)
 
     async def settle(self, slot: Slot, *, failed: bool) -> None:
         """Give the place back: as one more failure, or as a success, which resets the failures
         (Vault); the counter goes once nothing is left in it. A place in the node's table is
         given back only once its failure is in storage; if that write fails, the place stays
         taken until the table lapses (failing closed)."""
-        if failed or slot.stored or slot.dirty:
-            await retrying(partial(self._settled, slot, failed=failed))
+        await retrying(partial(self._settled, slot, failed=failed))
         if self.attempts is not None and not slot.stored:
-            self._give(slot.key, self.attempts)
+            self._give(slot.key, self.attempts, slot.generation)
         else:
             self._wake(slot.key)
 
     async def _settled(self, slot: Slot, *, failed: bool) -> None:
         record, version = await self._read(slot.key)
         ours = record is not None and record.window == slot.window
-        if not ours and not failed:
-            return  # the count was reset meanwhile: nothing of this attempt is left in it
-        # Not ours and failed: the window it was counted in is over, the failure counts now.
-        current = record or Lockout(window=new_uuid())
+        current = self._settling(slot, record, ours, failed=failed)
+        if current is None:
+            return  # a success, and no count to reset: nothing to write
         settled = msgspec.structs.replace(
             current,
             failures=current.failures + 1 if failed else 0,
@@ -224,8 +224,24 @@ class Lockouts:
             ops.append(Put(slot.key, encode(settled)))
         await self.store.view.transact(ops)
 
-    def _give(self, key: str, attempts: AttemptTable) -> None:
-        attempts.release(_bucket(key))
+    def _settling(
+        self, slot: Slot, record: Lockout | None, ours: bool, *, failed: bool
+    ) -> Lockout | None:
+        """The count an attempt settles in, None if there is nothing to change."""
+        if not slot.stored:
+            # The node table's places are not in the record: a failure counts in the count in
+            # force (a fresh one once it reset), a success resets whatever is stored.
+            if failed and (record is None or self._reset(record, self.store.now())):
+                return Lockout(window=new_uuid())
+            return record
+        if ours:
+            return record
+        # Not ours: the count was reset meanwhile, and nothing of a success is left in it; a
+        # failure counts in the count in force now.
+        return (record or Lockout(window=new_uuid())) if failed else None
+
+    def _give(self, key: str, attempts: AttemptTable, generation: int) -> None:
+        attempts.release(_bucket(key), generation)
         self._wake(key)
 
     async def _wait(self, key: str, pause: float) -> None:
