@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import mmap
 import os
+import weakref
 
 
 class MappedFile:
@@ -23,18 +24,20 @@ class MappedFile:
             self.map = mmap.mmap(-1, size)
             return
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        # A table nobody closes (a Core dropped by a test) gives its descriptor back with it.
+        self._closer = weakref.finalize(self, os.close, self.fd)
         try:
             if os.fstat(self.fd).st_size < size:
                 os.ftruncate(self.fd, size)  # zero-filled; racing processes agree on the size
             self.map = mmap.mmap(self.fd, size)
         except BaseException:
-            os.close(self.fd)
+            self._closer()
             raise
 
     def close(self) -> None:
         self.map.close()
         if self.fd >= 0:
-            os.close(self.fd)
+            self._closer()
             self.fd = -1
 
     def lock(self, start: int, length: int, operation: int) -> None:
