@@ -22,6 +22,7 @@ from strongroom.barrier import Barrier
 from strongroom.clock import Clock
 from strongroom.core import wrapping
 from strongroom.core.acl import authorize
+from strongroom.core.attempts import node_attempts
 from strongroom.core.audit import AuditBroker
 from strongroom.core.audit_table import AuditDevice, AuditTable
 from strongroom.core.epoch import EPOCH_RECORD
@@ -92,6 +93,7 @@ class Core:
         self.clock = clock
         self.defaults = defaults or Defaults()
         self.barrier = Barrier(physical, clock)
+        self.attempts = node_attempts(physical)  # AppRole log-ins being checked, node-wide
         self.seal = ShamirSeal(physical)
         self.metrics = Metrics()
         self.tokens = TokenService(self.barrier, clock, self.revoke_token_leases)
@@ -539,6 +541,7 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
         system_ttls=(core.defaults.default_lease_ttl, core.defaults.max_lease_ttl),
         passwords=password_source(core.store, prefix),
         prefix=prefix,
+        attempts=core.attempts,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import msgspec
 
 from strongroom.clock import Clock
+from strongroom.core.attempts import AttemptTable
 from strongroom.core.epoch import epoch_bump
 from strongroom.core.mounts import (
     BackendType,
@@ -55,6 +56,7 @@ class MountManager:
         system_ttls: tuple[int, int],
         passwords: PasswordSource,
         prefix: str = "",
+        attempts: AttemptTable | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -62,6 +64,7 @@ class MountManager:
         self._emit = emit
         self._system_ttls = system_ttls
         self._passwords = passwords
+        self._attempts = attempts
         self._record = prefix + RECORD
         self._prefix = prefix
         self._version = -1
@@ -113,6 +116,7 @@ class MountManager:
                         emit=self._emit,
                         system_ttls=self._system_ttls,
                         passwords=self._passwords,
+                        attempts=self._attempts,
                     )
                 )
                 routes[full_path(entry, kind)] = Mounted(entry, kind, backend)

@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import msgspec
 
 from strongroom.clock import Clock
+from strongroom.core.attempts import AttemptTable
 from strongroom.core.request import Request, Response
 from strongroom.core.view import View
 from strongroom.passwords import default_password
@@ -172,6 +173,8 @@ class MountContext:
     system_ttls: tuple[int, int] = (SYSTEM_TTL, SYSTEM_TTL)
     # A password from the named sys/policies/password policy, "" = Vault's default policy.
     passwords: PasswordSource = default_password
+    # The node's counts of log-ins being checked (core/attempts.py); None: keep them in storage.
+    attempts: AttemptTable | None = None
 
     def lease_ttls(self) -> tuple[int, int]:
         """(default, max) lease TTL of this mount: its tuned values, else the system's."""

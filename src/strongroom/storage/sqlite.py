@@ -152,6 +152,7 @@ class SqliteBackend:
         if not path or path == ":memory:" or path.startswith("file:"):
             # Reader and writer are two connections; they must meet in one real file.
             raise ValueError("sqlite storage option 'path' must name a file")
+        self.path = path  # the node's attempt table lives beside it (core/attempts.py)
         self.commits = 0  # committed group transactions; tests assert batching with it
         self._closed = False
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()

@@ -33,7 +33,7 @@ class AppRoleBackend:
         except ValueError:
             policy = None  # refused at every request below: failing closed, and visibly
         self._settings_valid = policy is not None
-        self._app = AppRole.build(store, policy or LockoutPolicy())
+        self._app = AppRole.build(store, policy or LockoutPolicy(), ctx.attempts)
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` below the mount. Raises BadRequest for malformed lockout

@@ -8,6 +8,7 @@ from strongroom.auth.approle.lockout import LockoutPolicy, Lockouts
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.secret_ids import SecretIds
 from strongroom.auth.approle.store import Store
+from strongroom.core.attempts import AttemptTable
 from strongroom.errors import NotFound
 
 
@@ -18,8 +19,10 @@ class AppRole:
     lockouts: Lockouts
 
     @classmethod
-    def build(cls, store: Store, policy: LockoutPolicy) -> AppRole:
-        return cls(store, SecretIds(store), Lockouts(store, policy))
+    def build(
+        cls, store: Store, policy: LockoutPolicy, attempts: AttemptTable | None = None
+    ) -> AppRole:
+        return cls(store, SecretIds(store), Lockouts(store, policy, attempts=attempts))
 
     async def existing(self, name: str) -> tuple[Role, int]:
         """The role called `name` and its version. Raises NotFound as Vault's paths below a

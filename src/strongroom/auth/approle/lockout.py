@@ -13,8 +13,16 @@ as a failure, or as a success that resets the failures. However many callers rac
 worker or on many nodes over one storage, at most `threshold` secret IDs are compared before
 one succeeds. A caller that finds every place taken by attempts still being checked waits for
 them (a bounded backoff, so that a burst of good log-ins from one address all get in) and is
-refused if they do not settle in time. An attempt whose process dies before settling keeps its
-place until the count resets, failing closed.
+refused if they do not settle in time; a place given back on this worker goes straight to
+its first waiter. An attempt whose process dies before settling keeps its place until the count
+resets, failing closed.
+
+Where no other node shares the storage (SQLite, memory), the places are taken in the node's
+attempt table (core/attempts.py, a mapped file every worker shares) instead of the stored
+counter, and only failures, and the reset after them, are written: a good log-in of a pair
+without failures costs no storage write, and good log-ins racing on one pair do not contend
+for one record. Why the count of attempts in flight may live outside storage, and the failures
+may not, is written down there.
 
 Counters live in the mount's storage, so every worker and node sees the same count. A locked
 pair gets the very answer a wrong secret ID gets, without its credentials being checked. Unlike
@@ -28,6 +36,8 @@ Settings come from the mount's options: `lockout_threshold` (an integer >= 1),
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -38,6 +48,7 @@ from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import LOCKOUT, Lockout, encode
 from strongroom.auth.approle.store import PAGE, Store, new_uuid, retrying
 from strongroom.config.durations import parse_duration
+from strongroom.core.attempts import AttemptTable
 from strongroom.errors import StorageConflict
 from strongroom.storage.interface import Check, Delete, Op, Put
 
@@ -83,21 +94,33 @@ class LockoutPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One reserved attempt: where its counter lives, and in which counting window."""
+    """One reserved attempt: where its counter lives, in which counting window, and whether
+    its place is in the stored counter (else in the node's table, taken in `generation`)."""
 
     key: str
     window: str
+    stored: bool
+    generation: int = 0
 
 
 class Lockouts:
-    """The lockout counters of one mount."""
+    """The lockout counters of one mount. With the node's `attempts` table (storage no other
+    node shares, core/attempts.py) the places of attempts being checked are taken there and
+    only failures are written to storage, so a good log-in of a clean pair writes nothing;
+    without it every place is a checked write in storage."""
 
     def __init__(
-        self, store: Store, policy: LockoutPolicy, pauses: Sequence[float] = PAUSES
+        self,
+        store: Store,
+        policy: LockoutPolicy,
+        pauses: Sequence[float] = PAUSES,
+        attempts: AttemptTable | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.pauses = pauses
+        self.attempts = attempts
+        self._waiters: dict[str, deque[asyncio.Future[None]]] = {}
 
     async def key(self, role_id: str, remote_addr: str) -> str:
         """Where the counter of this pair lives; salted, so storage shows neither part."""
@@ -110,56 +133,141 @@ class Lockouts:
         checked after the bounded wait.
         """
         for pause in self.pauses:
-            slot = await retrying(partial(self._claim, key))
+            if self.attempts is None:
+                slot = await retrying(partial(self._claim, key))
+            else:
+                slot = await self._hold(key, self.attempts)
             if slot is not None:
                 return slot
-            await asyncio.sleep(pause)
+            await self._wait(key, pause)
         raise Refused("too many log-ins being checked at once")
 
-    async def _claim(self, key: str) -> Slot | None:
-        """A place in the count, or None while every place is taken by attempts being checked.
-
-        Raises Refused if the pair is locked out.
-        """
-        record, version = await self._read(key)
-        now = self.store.now()
+    def _current(self, record: Lockout | None, now: float) -> Lockout:
+        """The count in force: `record`, or a fresh one once it reset. Raises Refused if the
+        pair is locked out."""
         if record is not None and self.policy.locked(record, now):
             raise Refused("locked out after repeated failed log-ins")
-        if record is None or now >= record.last_attempt + self.policy.counter_reset:
-            record = Lockout(window=new_uuid())
-        # Below the threshold, as many places as failures are missing; at or past it once the
-        # lock is over, one: Vault lets one more attempt through, and its failure locks again.
-        if record.pending >= max(self.policy.threshold - record.failures, 1):
+        return Lockout(window=new_uuid()) if record is None or self._reset(record, now) else record
+
+    def _reset(self, record: Lockout, now: float) -> bool:
+        """Whether `lockout_counter_reset` has passed since the count's last attempt."""
+        return now >= record.last_attempt + self.policy.counter_reset
+
+    def _places(self, record: Lockout) -> int:
+        """Below the threshold, as many places as failures are missing; at or past it once the
+        lock is over, one: Vault lets one more attempt through, and its failure locks again."""
+        return max(self.policy.threshold - record.failures, 1)
+
+    async def _claim(self, key: str) -> Slot | None:
+        """A place in the stored count, or None while every place is taken by attempts being
+        checked. Raises Refused if the pair is locked out."""
+        record, version = await self._read(key)
+        now = self.store.now()
+        record = self._current(record, now)
+        if record.pending >= self._places(record):
             return None
         taken = msgspec.structs.replace(record, pending=record.pending + 1, last_attempt=now)
         await self.store.view.transact([Check(key, version), Put(key, encode(taken))])
-        return Slot(key, record.window)
+        return Slot(key, record.window, stored=True)
+
+    async def _hold(self, key: str, attempts: AttemptTable) -> Slot | None:
+        """A place in the node's table, or None while every place is taken. Raises Refused if
+        the pair is locked out.
+
+        The place is taken before the failures are read: an attempt that held a place when
+        this one took its own is still counted in the table, or its failure is already in
+        storage (written before its place was given back), so the latest of any set of
+        attempts checked together counts all the others and no more than the places pass.
+        """
+        now = self.store.now()
+        place = attempts.hold(_bucket(key), self.policy.threshold, now, self.policy.counter_reset)
+        if place is None:
+            return None
+        held, generation = place
+        try:
+            record = self._current((await self._read(key))[0], now)
+        except BaseException:
+            self._give(key, attempts, generation)
+            raise
+        if held + record.pending > self._places(record):
+            self._give(key, attempts, generation)
+            return None
+        return Slot(key, record.window, stored=False, generation=generation)
 
     async def settle(self, slot: Slot, *, failed: bool) -> None:
         """Give the place back: as one more failure, or as a success, which resets the failures
-        (Vault); the counter goes once nothing is left in it."""
+        (Vault); the counter goes once nothing is left in it. A place in the node's table is
+        given back only once its failure is in storage; if that write fails, the place stays
+        taken until the table lapses (failing closed)."""
+        await retrying(partial(self._settled, slot, failed=failed))
+        if self.attempts is not None and not slot.stored:
+            self._give(slot.key, self.attempts, slot.generation)
+        else:
+            self._wake(slot.key)
 
-        async def attempt() -> None:
-            record, version = await self._read(slot.key)
-            ours = record is not None and record.window == slot.window
-            if not ours and not failed:
-                return  # the count was reset meanwhile: nothing of this attempt is left in it
-            # Not ours and failed: the window it was counted in is over, the failure counts now.
-            current = record or Lockout(window=new_uuid())
-            settled = msgspec.structs.replace(
-                current,
-                failures=current.failures + 1 if failed else 0,
-                pending=current.pending - 1 if ours else current.pending,
-                last_attempt=self.store.now() if failed else current.last_attempt,
-            )
-            ops: list[Op] = [Check(slot.key, version)]
-            if settled.failures == settled.pending == 0:
-                ops.append(Delete(slot.key))
-            else:
-                ops.append(Put(slot.key, encode(settled)))
-            await self.store.view.transact(ops)
+    async def _settled(self, slot: Slot, *, failed: bool) -> None:
+        record, version = await self._read(slot.key)
+        ours = record is not None and record.window == slot.window
+        current = self._settling(slot, record, ours, failed=failed)
+        if current is None:
+            return  # a success, and no count to reset: nothing to write
+        settled = msgspec.structs.replace(
+            current,
+            failures=current.failures + 1 if failed else 0,
+            pending=current.pending - 1 if ours and slot.stored else current.pending,
+            last_attempt=self.store.now() if failed else current.last_attempt,
+        )
+        ops: list[Op] = [Check(slot.key, version)]
+        if settled.failures == settled.pending == 0:
+            ops.append(Delete(slot.key))
+        else:
+            ops.append(Put(slot.key, encode(settled)))
+        await self.store.view.transact(ops)
 
-        await retrying(attempt)
+    def _settling(
+        self, slot: Slot, record: Lockout | None, ours: bool, *, failed: bool
+    ) -> Lockout | None:
+        """The count an attempt settles in, None if there is nothing to change."""
+        if not slot.stored:
+            # The node table's places are not in the record: a failure counts in the count in
+            # force (a fresh one once it reset), a success resets whatever is stored.
+            if failed and (record is None or self._reset(record, self.store.now())):
+                return Lockout(window=new_uuid())
+            return record
+        if ours:
+            return record
+        # Not ours: the count was reset meanwhile, and nothing of a success is left in it; a
+        # failure counts in the count in force now.
+        return (record or Lockout(window=new_uuid())) if failed else None
+
+    def _give(self, key: str, attempts: AttemptTable, generation: int) -> None:
+        attempts.release(_bucket(key), generation)
+        self._wake(key)
+
+    async def _wait(self, key: str, pause: float) -> None:
+        """Until a place of `key` is given back on this worker (the first waiter is woken), or
+        `pause` seconds: places given back by other workers or nodes are seen at the next look."""
+        waiter = asyncio.get_running_loop().create_future()
+        queue = self._waiters.setdefault(key, deque())
+        queue.append(waiter)
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(pause):
+                    await waiter
+        finally:
+            with contextlib.suppress(ValueError):
+                queue.remove(waiter)  # still queued: it timed out or was cancelled
+            if not queue:
+                self._waiters.pop(key, None)
+
+    def _wake(self, key: str) -> None:
+        """Hand the place just given back to the first waiter for `key` on this worker."""
+        queue = self._waiters.get(key)
+        while queue:
+            waiter = queue.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     async def _read(self, key: str) -> tuple[Lockout | None, int]:
         """The counter at `key` and its storage version (None and 0 if there is none)."""
@@ -183,3 +291,8 @@ class Lockouts:
                 removed += 1
             after = page[-1]
         return removed
+
+
+def _bucket(key: str) -> bytes:
+    """The node table's key of a counter: the salted HMAC its path ends in."""
+    return bytes.fromhex(key.removeprefix(LOCKOUTS))

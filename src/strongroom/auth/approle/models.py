@@ -82,8 +82,9 @@ class AccessorIndex(msgspec.Struct, frozen=True):
 class Lockout(msgspec.Struct, frozen=True, kw_only=True):
     """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py:
     the `failures` of the counting `window` (a random id, new at each reset) and the attempts
-    `pending`, reserved and still being checked. The defaults let a counter written by an
-    earlier release, which had other fields, decode as an empty one that is already stale."""
+    `pending`, reserved and still being checked (when no node table counts them, lockout.py).
+    The defaults let a counter written by an earlier release, which had other fields, decode as
+    an empty one that is already stale."""
 
     window: str = ""
     failures: int = 0

@@ -41,13 +41,13 @@ import fcntl
 import hashlib
 import json
 import math
-import mmap
 import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from strongroom.clock import Clock
+from strongroom.mapped import MappedFile
 
 __all__ = ["Decision", "SharedLimiter", "limiter_key", "node_state_path"]
 
@@ -104,25 +104,11 @@ class SharedLimiter:
         self._clock = clock
         self._stripes = stripes
         self._stripe_bytes = slots_per_stripe * _SLOT.size
-        size = stripes * self._stripe_bytes
-        self._fd = -1
-        if path is None:
-            self._map = mmap.mmap(-1, size)
-            return
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            if os.fstat(self._fd).st_size < size:
-                os.ftruncate(self._fd, size)  # zero-filled; racing workers agree on the size
-            self._map = mmap.mmap(self._fd, size)
-        except BaseException:
-            os.close(self._fd)
-            raise
+        self._file = MappedFile(path, stripes * self._stripe_bytes)
+        self._map = self._file.map
 
     def close(self) -> None:
-        self._map.close()
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        self._file.close()
 
     def take(self, key: bytes, limit: int, interval: float, block: float) -> Decision:
         """Count one request of `key` against `limit` per `interval` seconds; refuse it when the
@@ -175,10 +161,8 @@ class SharedLimiter:
         return claimed
 
     def _lock(self, stripe: int, operation: int) -> None:
-        """Take or drop the record lock on `stripe` (a process-private table needs none)."""
-        if self._fd >= 0:
-            start = stripe * self._stripe_bytes
-            fcntl.lockf(self._fd, operation, self._stripe_bytes, start, os.SEEK_SET)
+        """Take or drop the record lock on `stripe`."""
+        self._file.lock(stripe * self._stripe_bytes, self._stripe_bytes, operation)
 
 
 def _refused(limit: int, reset: float, retry_after: float) -> Decision:

@@ -17,6 +17,7 @@ import pytest
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.clock import ManualClock
+from strongroom.core.attempts import AttemptTable
 from strongroom.core.core import Core
 from strongroom.core.login import Login
 from strongroom.core.mounts import MountContext, MountEntry, new_entry
@@ -110,18 +111,31 @@ class Harness:
     view: View
     entry: MountEntry
     backend: AppRoleBackend
+    attempts: AttemptTable | None = None
 
     @classmethod
-    def over(cls, core: Core, clock: ManualClock, store: Store, **entry: Any) -> Harness:
+    def over(
+        cls,
+        core: Core,
+        clock: ManualClock,
+        store: Store,
+        attempts: AttemptTable | None = None,
+        **entry: Any,
+    ) -> Harness:
+        """A mount over `store`; with `attempts`, the node table log-ins take places in."""
         mount = new_entry(path="test/", type_="approle", **entry)
         view = View(store, PREFIX)
-        return cls(core, clock, view, mount, AppRoleBackend(MountContext(view, clock, mount)))
+        backend = AppRoleBackend(MountContext(view, clock, mount, attempts=attempts))
+        return cls(core, clock, view, mount, backend, attempts)
 
-    def worker(self, store: Store | None = None) -> AppRoleBackend:
+    def worker(
+        self, store: Store | None = None, attempts: AttemptTable | None = None
+    ) -> AppRoleBackend:
         """Another backend instance over the same storage (seen through `store` if given), as a
-        second worker would build."""
+        second worker would build; it shares this one's attempt table unless given its own."""
         view = self.view if store is None else View(store, PREFIX)
-        return AppRoleBackend(MountContext(view, self.clock, self.entry))
+        context = MountContext(view, self.clock, self.entry, attempts=attempts or self.attempts)
+        return AppRoleBackend(context)
 
     async def call(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -10,13 +11,31 @@ from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.lockout import LockoutPolicy, Lockouts
 from strongroom.auth.approle.models import LOCKOUT
 from strongroom.auth.approle.store import Store
+from strongroom.core.attempts import AttemptTable
 from strongroom.core.request import Operation
 from strongroom.core.view import Store as BarrierStore
-from strongroom.storage.interface import Entry
+from strongroom.storage.interface import Entry, Op
 from support.inproc import Server
 from unit.auth.approle.approle_harness import PREFIX, Harness, YieldingStore
 
 LOCKED = "approle: locked out after repeated failed log-ins"
+
+
+@pytest.fixture(params=["stored", "node table"])
+def places(request: pytest.FixtureRequest) -> AttemptTable | None:
+    """Where log-ins take their places: the stored counter (storage other nodes may share,
+    PostgreSQL) or the node's attempt table (SQLite, memory). Every test here runs on both."""
+    return None if request.param == "stored" else AttemptTable()
+
+
+@pytest.fixture
+def approle(server: Server, places: AttemptTable | None) -> Harness:
+    return Harness.over(server.core, server.clock, server.core.barrier, places)
+
+
+@pytest.fixture
+def racy(server: Server, places: AttemptTable | None) -> Harness:
+    return Harness.over(server.core, server.clock, YieldingStore(server.core.barrier), places)
 
 
 async def _fail(approle: Harness, role_id: str, times: int, **kw: str) -> None:
@@ -24,9 +43,11 @@ async def _fail(approle: Harness, role_id: str, times: int, **kw: str) -> None:
         assert await approle.login_refused(role_id, "wrong", **kw) != LOCKED
 
 
-async def _mounted(server: Server, options: dict[str, str]) -> tuple[Harness, str, str]:
+async def _mounted(
+    server: Server, places: AttemptTable | None, options: dict[str, str]
+) -> tuple[Harness, str, str]:
     """A mount with these options, its role "web", that role's ID and a good secret ID."""
-    approle = Harness.over(server.core, server.clock, server.core.barrier, options=options)
+    approle = Harness.over(server.core, server.clock, server.core.barrier, places, options=options)
     await approle.write_role("web")
     role_id = await approle.role_id("web")
     return approle, role_id, (await approle.new_secret("web"))["secret_id"]
@@ -79,11 +100,11 @@ async def test_failures_outside_the_window_do_not_add_up(approle: Harness) -> No
 
 
 async def test_the_count_resets_after_lockout_counter_reset_without_attempts(
-    server: Server,
+    server: Server, places: AttemptTable | None
 ) -> None:
     """Vault measures the counter reset from the last failed attempt, not the first."""
     options = {"lockout_counter_reset": "1m"}
-    approle, role_id, good = await _mounted(server, options)
+    approle, role_id, good = await _mounted(server, places, options)
     await _fail(approle, role_id, 4)
     approle.clock.advance(59)
     await _fail(approle, role_id, 1)  # the fifth within a minute of the one before
@@ -95,12 +116,12 @@ async def test_the_count_resets_after_lockout_counter_reset_without_attempts(
 
 
 async def test_a_lock_shorter_than_the_counter_reset_relocks_on_the_next_failure(
-    server: Server,
+    server: Server, places: AttemptTable | None
 ) -> None:
     """Vault: once the lock is over the count is still at the threshold, so one more failure
     locks the pair again, until `lockout_counter_reset` passes without attempts."""
     options = {"lockout_threshold": "2", "lockout_duration": "1m", "lockout_counter_reset": "5m"}
-    approle, role_id, good = await _mounted(server, options)
+    approle, role_id, good = await _mounted(server, places, options)
     await _fail(approle, role_id, 2)
     approle.clock.advance(60)
     await _fail(approle, role_id, 1)
@@ -111,7 +132,8 @@ async def test_a_lock_shorter_than_the_counter_reset_relocks_on_the_next_failure
 
 def _counter(approle: Harness, threshold: int = 5) -> Lockouts:
     """The mount's counters, looking once (no waiting) when every place is taken."""
-    return Lockouts(Store(approle.view, approle.clock), LockoutPolicy(threshold), pauses=(0,))
+    store = Store(approle.view, approle.clock)
+    return Lockouts(store, LockoutPolicy(threshold), pauses=(0,), attempts=approle.attempts)
 
 
 async def test_a_success_resets_the_failures_and_attempts_in_check_keep_their_places(
@@ -184,10 +206,10 @@ class GatedStore(YieldingStore):
 
 
 async def test_a_log_in_cancelled_while_its_secret_id_is_checked_counts_as_a_failure(
-    server: Server,
+    server: Server, places: AttemptTable | None
 ) -> None:
     gated = GatedStore(server.core.barrier)
-    approle = Harness.over(server.core, server.clock, gated)
+    approle = Harness.over(server.core, server.clock, gated, places)
     gated.gate.set()
     await approle.write_role("web")
     role_id = await approle.role_id("web")
@@ -216,9 +238,47 @@ async def test_a_burst_of_good_log_ins_from_one_address_all_get_in(racy: Harness
     assert await racy.stored_keys("lockout/") == []
 
 
-async def test_settings_come_from_the_mount_options(server: Server) -> None:
+class CountingStore(YieldingStore):
+    """A yielding store that counts the transactions it commits."""
+
+    def __init__(self, inner: BarrierStore) -> None:
+        super().__init__(inner)
+        self.commits = 0
+
+    async def transact(self, ops: Sequence[Op]) -> None:
+        await super().transact(ops)
+        self.commits += 1
+
+
+async def test_a_burst_of_good_log_ins_writes_a_bounded_number_of_times(
+    server: Server, places: AttemptTable | None
+) -> None:
+    """The cost that made the reservation slow, pinned: on the node's table a good log-in
+    writes nothing unless there are failures to reset; in storage, two writes each."""
+    counting = CountingStore(server.core.barrier)
+    approle = Harness.over(server.core, server.clock, counting, places)
+    await approle.write_role("web")
+    role_id = await approle.role_id("web")
+    good = (await approle.new_secret("web"))["secret_id"]
+    workers = [approle.worker() for _ in range(4)]
+
+    async def burst() -> int:
+        before = counting.commits
+        logins = [approle.login(role_id, good, backend=workers[n % 4]) for n in range(16)]
+        await asyncio.gather(*logins)
+        return counting.commits - before
+
+    assert await burst() == (0 if places else 32)
+    await _fail(approle, role_id, 1)
+    assert await burst() == (1 if places else 32)  # the failure reset once
+    assert await approle.stored_keys("lockout/") == []
+
+
+async def test_settings_come_from_the_mount_options(
+    server: Server, places: AttemptTable | None
+) -> None:
     options = {"lockout_threshold": "2", "lockout_duration": "1m"}
-    approle, role_id, good = await _mounted(server, options)
+    approle, role_id, good = await _mounted(server, places, options)
     await _fail(approle, role_id, 2)
     assert await approle.login_refused(role_id, good) == LOCKED
     approle.clock.advance(60)
