@@ -22,6 +22,7 @@ class Operation(StrEnum):
     CREATE = "create"
     PATCH = "patch"
     DELETE = "delete"
+    HELP = "help"  # `GET ?help=1`: the path's help text and OpenAPI fragment (needs `read`)
 
 
 @dataclass(frozen=True, slots=True)
