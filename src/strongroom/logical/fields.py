@@ -84,7 +84,8 @@ def _kind(hint: Any) -> tuple[FieldType, str]:  # noqa: ANN401 - any annotation
                 description = extra.description
     if typing.get_origin(hint) in (Union, types.UnionType):
         (hint,) = [arg for arg in typing.get_args(hint) if arg not in (UnsetType, type(None))]
-        return _kind(hint) if explicit is None else (explicit, _kind(hint)[1] or description)
+        kind, inner = _kind(hint)
+        return explicit or kind, description or inner
     kind = explicit or _BY_TYPE.get(hint)
     if kind is None:
         raise TypeError(f"no Vault field type for the annotation {hint!r}")
