@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from strongroom.logical.paths import Path
 
 # OpenAPI's type (and format) of each Vault field type, as openapi.go's convertType.
-_SCHEMA: Mapping[FieldType, dict[str, Any]] = {
+SCHEMA_TYPES: Mapping[FieldType, dict[str, Any]] = {
     FieldType.STRING: {"type": "string"},
     FieldType.INT: {"type": "integer"},
     FieldType.BOOL: {"type": "boolean"},
@@ -179,7 +179,7 @@ def _list_parameter() -> dict[str, Any]:
 
 def _schema(fields: Mapping[str, Field]) -> dict[str, Any]:
     properties = {
-        name: {**_SCHEMA[f.kind], "description": f.description}
+        name: {**SCHEMA_TYPES[f.kind], "description": f.description}
         for name, f in sorted(fields.items())
     }
     schema: dict[str, Any] = {"type": "object", "properties": dict(sorted(properties.items()))}
