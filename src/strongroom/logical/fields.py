@@ -86,10 +86,10 @@ def _kind(hint: Any) -> tuple[FieldType, str]:  # noqa: ANN401 - any annotation
         (hint,) = [arg for arg in typing.get_args(hint) if arg not in (UnsetType, type(None))]
         kind, inner = _kind(hint)
         return explicit or kind, description or inner
-    kind = explicit or _BY_TYPE.get(hint)
-    if kind is None:
+    found = explicit or _BY_TYPE.get(hint)
+    if found is None:
         raise TypeError(f"no Vault field type for the annotation {hint!r}")
-    return kind, description
+    return found, description
 
 
 class Schema:
