@@ -19,10 +19,6 @@ from strongroom.engines.kv.versioning import destroy, soft_delete, undelete
 from strongroom.errors import BadRequest
 from strongroom.logical import NO_CONTENT, Request, Response
 
-DELETE_SYNOPSIS = "Marks one or more versions as deleted in the KV store."
-UNDELETE_SYNOPSIS = "Undeletes one or more versions from the KV store."
-DESTROY_SYNOPSIS = "Permanently removes one or more versions in the KV store"
-
 
 class Versions(msgspec.Struct, frozen=True, kw_only=True):
     path: Key
@@ -67,3 +63,11 @@ async def destroy_versions(kv: KvContext, _req: Request, fields: Versions) -> Re
 
     await kv.store.update(writable(fields.path), mutate)
     return NO_CONTENT
+
+
+# `<verb>/:path`, its handler and Vault's synopsis, one path each in the table.
+ACTIONS = (
+    ("delete", delete_versions, "Marks one or more versions as deleted in the KV store."),
+    ("undelete", undelete_versions, "Undeletes one or more versions from the KV store."),
+    ("destroy", destroy_versions, "Permanently removes one or more versions in the KV store"),
+)

@@ -13,7 +13,6 @@ from strongroom.logical import NoFields, Operation, OperationSpec, Path, PathTab
 Op = Operation
 S = OperationSpec
 
-_VERSIONS = path_versions.Versions
 V2: PathTable[KvContext] = PathTable(
     [
         Path(
@@ -37,20 +36,13 @@ V2: PathTable[KvContext] = PathTable(
             description=path_data.DESCRIPTION,
             exists=path_data.exists,
         ),
-        Path(
-            "delete/(?P<path>.+)",
-            {Op.UPDATE: S(path_versions.delete_versions, _VERSIONS)},
-            synopsis=path_versions.DELETE_SYNOPSIS,
-        ),
-        Path(
-            "undelete/(?P<path>.+)",
-            {Op.UPDATE: S(path_versions.undelete_versions, _VERSIONS)},
-            synopsis=path_versions.UNDELETE_SYNOPSIS,
-        ),
-        Path(
-            "destroy/(?P<path>.+)",
-            {Op.UPDATE: S(path_versions.destroy_versions, _VERSIONS)},
-            synopsis=path_versions.DESTROY_SYNOPSIS,
+        *(
+            Path(
+                f"{verb}/(?P<path>.+)",
+                {Op.UPDATE: S(handler, path_versions.Versions)},
+                synopsis=text,
+            )
+            for verb, handler, text in path_versions.ACTIONS
         ),
         Path(
             "metadata/(?P<path>.*)",
