@@ -53,6 +53,7 @@ _METHODS = (
     (Operation.DELETE, "delete", "delete"),
 )
 _GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
+_LITERALS = re.compile(r"\(\?P<\w+>([\w/-]+(?:\|[\w/-]+)+)\)")
 _OK = {"200": {"description": "OK"}}
 _EMPTY = {"204": {"description": "empty body"}}
 
@@ -61,7 +62,8 @@ def paths_of(pattern: str) -> list[str]:
     """The OpenAPI paths a pattern stands for: named groups become `{name}`, `(?:a|b)`
     alternatives and `x?` optional parts expand; anything still a regex is left out (Vault
     lists a catch-all such as `.*` as `^.*$`, which no client can call)."""
-    text = _GROUP.sub(lambda m: "{" + m.group(1) + "}", pattern).replace("/?", "")
+    text = _LITERALS.sub(r"(?:\1)", pattern)  # `(?P<table>mounts|auth)`: two literal paths
+    text = _GROUP.sub(lambda m: "{" + m.group(1) + "}", text).replace("/?", "")
     expanded = _expand(text)
     return [p for p in expanded if not re.search(r"[\\()|?*+.\[\]^$]", p.replace("{", ""))]
 
@@ -118,6 +120,8 @@ class Document:
         captures = set(route.captures())
         for op, method, verb in _METHODS:
             spec = route.operations.get(op)
+            if spec is not None and op is Operation.LIST and method in item:
+                item[method]["parameters"] = [_list_parameter(required=False)]
             if spec is None or method in item:
                 continue
             operation = _operation(type_, verb, path, tag, spec.summary)
@@ -129,7 +133,7 @@ class Document:
                 content = {"application/json": {"schema": ref}}
                 operation["requestBody"] = {"required": True, "content": content}
             if op is Operation.LIST:
-                operation["parameters"] = [_list_parameter()]
+                operation["parameters"] = [_list_parameter(required=True)]
             item[method] = operation
         return item
 
@@ -167,14 +171,13 @@ def _path_parameters(path: str, fields: Mapping[str, Field]) -> list[dict[str, A
     return parameters
 
 
-def _list_parameter() -> dict[str, Any]:
-    return {
-        "name": "list",
-        "description": "Must be set to `true`",
-        "in": "query",
-        "schema": {"type": "string", "enum": ["true"]},
-        "required": True,
-    }
+def _list_parameter(*, required: bool) -> dict[str, Any]:
+    """Vault's `list` query parameter: required on a path that only lists, else optional."""
+    found: dict[str, Any] = {"name": "list", "in": "query", "schema": {"type": "string"}}
+    if not required:
+        return found | {"description": "Return a list if `true`"}
+    found["schema"]["enum"] = ["true"]
+    return found | {"description": "Must be set to `true`", "required": True}
 
 
 def _schema(fields: Mapping[str, Field]) -> dict[str, Any]:

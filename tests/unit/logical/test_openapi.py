@@ -18,6 +18,7 @@ from strongroom.logical.openapi import paths_of
             ["leases/renew/{lease_id}", "leases/renew", "renew/{lease_id}", "renew"],
         ),
         ("(?:rekey|rotate/root)/backup", ["rekey/backup", "rotate/root/backup"]),
+        ("(?P<table>mounts|auth)/(?P<path>.+)", ["mounts/{path}", "auth/{path}"]),
         (".*", []),
     ],
 )
