@@ -194,7 +194,8 @@ def _schema(fields: Mapping[str, Field]) -> dict[str, Any]:
 
 def help_text(route: Path[Any], path: str) -> str:
     """Vault's help text for a request of `path` served by `route` (framework/path.go)."""
-    lines = [f"Request:        {path}", f"Matching Route: ^{route.pattern}$", "", route.synopsis]
+    synopsis = route.synopsis or "<no synopsis>"
+    lines = [f"Request:        {path}", f"Matching Route: ^{route.pattern}$", "", synopsis]
     fields = route.fields()
     if fields:
         lines += ["", "## PARAMETERS"]
