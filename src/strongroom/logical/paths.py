@@ -15,7 +15,6 @@ Handlers get the request with its `data` sealed off: every input they read is a 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,7 +133,7 @@ class PathTable(Generic[Ctx]):
         data = request.data
         fields = spec.schema.decode(data, captures)
         if not route.arbitrary_input:
-            request = dataclasses.replace(request, data=SEALED_DATA)
+            request = request.with_data(SEALED_DATA)
         response = await spec.handler(ctx, request, fields)
         unknown = [] if route.arbitrary_input else _unknown(route, data)
         if unknown and not response.empty:  # Vault adds it to a response, never makes one
