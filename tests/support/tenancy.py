@@ -5,8 +5,8 @@ and the route tables of every backend, for the tenant-isolation tests.
 `World.build` makes the node: namespaces `team-a` (the attacker), its twin `team-c` (the
 control, which names look-alikes where team-a names real identifiers) and `team-b`, and in each
 of them and in the root the same mounts (every engine and auth method of the catalogue, plus a
-lease-granting `ledger/` engine). `routes()` walks `strongroom` for every module-level `Router`,
-so a new route table is found without anyone listing it here.
+lease-granting `ledger/` engine). `routes()` walks `strongroom` for every module-level `Router`
+(and declarative `PathTable`), so a new route table is found without anyone listing it here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from strongroom.core.request import LeaseRequest, Request, Response
 from strongroom.core.routes import Router
 from strongroom.engines.registry import catalogue
 from strongroom.http.app import App
+from strongroom.logical import PathTable
 from support.inproc import make_core
 
 CANARY = "tenant-canary-4f1b"
@@ -50,18 +51,18 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-def routes() -> dict[str, Router[Any]]:
-    """Every module-level `Router` of the package, by one of its dotted names (the one in
-    `MOUNTS` when it has several, as a table imported elsewhere has)."""
+def routes() -> dict[str, Router[Any] | PathTable[Any]]:
+    """Every module-level `Router` or `PathTable` of the package, by one of its dotted names
+    (the one in `MOUNTS` when it has several, as a table imported elsewhere has)."""
     names: dict[int, list[str]] = {}
-    tables: dict[int, Router[Any]] = {}
+    tables: dict[int, Router[Any] | PathTable[Any]] = {}
     for module_info in pkgutil.walk_packages(strongroom.__path__, "strongroom."):
         module = importlib.import_module(module_info.name)
         for attr, value in vars(module).items():
-            if isinstance(value, Router):
+            if isinstance(value, Router | PathTable):
                 names.setdefault(id(value), []).append(f"{module_info.name}.{attr}")
                 tables[id(value)] = value
-    found: dict[str, Router[Any]] = {}
+    found: dict[str, Router[Any] | PathTable[Any]] = {}
     for key, router in tables.items():
         known = [name for name in names[key] if name in MOUNTS]
         found[(known or sorted(names[key]))[0]] = router

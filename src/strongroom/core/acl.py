@@ -14,6 +14,7 @@ from strongroom.core.mounts import LogicalBackend
 from strongroom.core.request import Operation, Request
 from strongroom.core.token.entry import TokenEntry
 from strongroom.errors import PermissionDenied
+from strongroom.logical.paths import PathTable
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -49,8 +50,13 @@ _SUDO_EXACT = frozenset(
 )
 
 
-def needs_sudo(path: str) -> bool:
-    return path in _SUDO_EXACT or path.startswith(_SUDO_PREFIXES)
+def needs_sudo(path: str, backend: LogicalBackend | None = None, rest: str = "") -> bool:
+    """Whether `path` is root-protected: one of the core's paths above, or a path the
+    backend's declarative table marks `sudo` (`rest` is the path below its mount)."""
+    if path in _SUDO_EXACT or path.startswith(_SUDO_PREFIXES):
+        return True
+    table = getattr(backend, "paths", None)
+    return isinstance(table, PathTable) and table.sudo(rest)
 
 
 async def _operation(request: Request, backend: LogicalBackend | None, rest: str) -> str:
@@ -79,8 +85,13 @@ async def authorize(
     if request.path == _CHECKED_BY_HANDLER or request.path.startswith(_CHECKED_BY_HANDLER + "/"):
         return False
     acl = await core.policies.acl(caller)
+    if request.operation is Operation.HELP:
+        # Vault answers help to a token with any capability on the path (even only `list`).
+        if not acl.capabilities(prefix + request.path) - {"deny"}:
+            raise PermissionDenied
+        return False
     operation = await _operation(request, backend, rest)
     decision = acl.check(prefix + request.path, operation, request.data, wrap_ttl=wrap_ttl)
-    if not decision.allowed or (needs_sudo(request.path) and not decision.sudo):
+    if not decision.allowed or (needs_sudo(request.path, backend, rest) and not decision.sudo):
         raise PermissionDenied
     return decision.sudo

@@ -11,6 +11,8 @@ one converter per field type, so that a declarative field schema can reuse them:
 - duration: seconds as a number or digits, Go durations ("1h30m"), "" and 0 as unset
 - comma-string list: a list (each element a string as above) or "a,b"; a scalar is one item
 - key/value pairs: a map whose values are coerced to strings, or a list of "k=v" strings
+- map: a JSON object, taken as it is (Vault's TypeMap: free-form, such as KV v2's `data`)
+- comma-int list: a list of ints (each as above) or "1,2" (Vault's TypeCommaIntSlice)
 
 Messages name the field and the expected type, never the submitted value (it may be a secret).
 """
@@ -49,6 +51,8 @@ class FieldType(StrEnum):
     DURATION = "duration"
     COMMA_STRING_LIST = "list of strings"
     KV_PAIRS = "map of strings"
+    MAP = "map"
+    COMMA_INT_LIST = "list of int"
 
 
 class Mismatch(ValueError):
@@ -153,6 +157,20 @@ def _to_str_map(value: object) -> dict[str, str]:
     return pairs
 
 
+def _to_map(value: object) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise Mismatch
+    return value
+
+
+def _to_int_list(value: object) -> list[int]:
+    if isinstance(value, str):
+        value = value.split(",") if value else []
+    if not isinstance(value, list):
+        raise Mismatch
+    return [_to_int(item) for item in value]
+
+
 CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.STRING: _to_str,
     FieldType.INT: _to_int,
@@ -160,8 +178,10 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.DURATION: _to_duration,
     FieldType.COMMA_STRING_LIST: _to_str_list,
     FieldType.KV_PAIRS: _to_str_map,
+    FieldType.MAP: _to_map,
+    FieldType.COMMA_INT_LIST: _to_int_list,
 }
-_LISTS = frozenset({FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS})
+_LISTS = frozenset({FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS, FieldType.COMMA_INT_LIST})
 
 
 def convert(data: Mapping[str, Any], name: str, kind: FieldType, default: Any) -> Any:  # noqa: ANN401 - JSON

@@ -22,6 +22,7 @@ class Operation(StrEnum):
     CREATE = "create"
     PATCH = "patch"
     DELETE = "delete"
+    HELP = "help"  # `GET ?help=1`: the path's help text and OpenAPI fragment (needs `read`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,20 @@ class Request:
     sudo: bool = False  # the caller holds root or sudo on this path (Vault's SudoPrivilege)
 
     def with_caller(self, caller: TokenEntry, *, sudo: bool = False) -> Request:
-        """This request, authenticated (a direct copy: `dataclasses.replace` costs more here)."""
+        """This request, authenticated."""
+        return self._copy(self.data, caller, sudo)
+
+    def with_data(self, data: Mapping[str, Any]) -> Request:
+        """This request with other `data` (the path table hands handlers a sealed one)."""
+        return self._copy(data, self.caller, self.sudo)
+
+    def _copy(self, data: Mapping[str, Any], caller: TokenEntry | None, sudo: bool) -> Request:
+        # A direct copy: `dataclasses.replace` costs more on this path.
         return Request(
             self.id,
             self.operation,
             self.path,
-            self.data,
+            data,
             self.namespace,
             self.token,
             self.remote_addr,

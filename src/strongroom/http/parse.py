@@ -42,6 +42,8 @@ _TRUE = ("true", "1", "t")
 
 
 def operation(method: str, query: Mapping[str, Any]) -> Operation:
+    if query.get("help"):
+        return Operation.HELP  # Vault's wrapHelpHandler: any non-blank `help`, any method
     op = _METHODS.get(method)
     if op is None:
         raise UnsupportedOperation("")  # Vault answers an unknown method with no message

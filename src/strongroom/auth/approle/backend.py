@@ -25,6 +25,7 @@ class AppRoleBackend:
     `lockout_counter_reset` (lockout.py)."""
 
     unauthenticated: frozenset[str] = frozenset({"login"})
+    paths = ROUTER  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         store = Store(ctx.view, ctx.clock, ctx.entry.config.max_lease_ttl)

@@ -19,6 +19,7 @@ from strongroom.core.system import (
     mounts,
     namespaces,
     node,
+    openapi,
     password_policies,
     policies,
     quorum,
@@ -149,6 +150,13 @@ ROOT_ONLY = (
     "rotate/root",
     "generate-root-token",
 )
+
+
+async def _openapi(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+    routers = (UNAUTHENTICATED, WRAPPING, AUTHENTICATED)
+    return Response(openapi.document(core, routers).render(), raw=True)
+
+
 AUTHENTICATED: Router[Core] = Router(
     [
         Route("seal", {U: unseal.write_seal}),
@@ -246,6 +254,7 @@ AUTHENTICATED: Router[Core] = Router(
         Route("wrapping/wrap", {U: wrapping.wrap_data}),
         Route(r"remount/status/(?P<id>.+)", {R: mounts.remount_status}),
         Route("internal/ui/mounts", {R: mounts.ui_mounts}),
+        Route("internal/specs/openapi", {R: _openapi}),
         Route(r"internal/ui/mounts/(?P<path>.+)", {R: mounts.ui_mount}),
         Route("blueprints/?", {L: blueprints.list_blueprints}),
         Route(
@@ -266,6 +275,14 @@ AUTHENTICATED: Router[Core] = Router(
 )
 
 
+# Vault lists these as unauthenticated, and answers without a token only what any caller may
+# see (no mounts, no paths); with a token they go through the pipeline.
+_TOKENLESS = {
+    "internal/ui/mounts": mounts.ui_mounts_unauthenticated,
+    "internal/specs/openapi": openapi.read_unauthenticated,
+}
+
+
 class SystemBackend:
     unauthenticated: frozenset[str] = frozenset()  # answered before routing: see below
 
@@ -279,8 +296,9 @@ class SystemBackend:
         rest = request.path[4:]
         if self._core.namespace is not ROOT and not rest.startswith("wrapping/"):
             return None  # seal, init and health belong to the node: the root namespace
-        if rest == "internal/ui/mounts" and not request.token:
-            return mounts.ui_mounts_unauthenticated(self._core, request, {})
+        tokenless = _TOKENLESS.get(rest)
+        if tokenless is not None and not request.token:
+            return tokenless(self._core, request, {})
         if rest in ("wrapping/unwrap", "wrapping/lookup", "wrapping/rewrap"):
             if self._core.sealed:
                 raise Sealed

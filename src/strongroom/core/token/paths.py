@@ -47,6 +47,7 @@ class TokenBackend:
     """The `auth/token/` mount: the token store's HTTP face."""
 
     unauthenticated: frozenset[str] = frozenset()
+    paths = ROUTES  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, core: Core) -> None:
         self._core = core

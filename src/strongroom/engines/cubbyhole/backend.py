@@ -19,6 +19,7 @@ class CubbyholeBackend:
     """Vault's builtin `cubbyhole/` mount; one per namespace, never mounted by users."""
 
     unauthenticated: frozenset[str] = frozenset()
+    paths = ROUTER  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         self._view = ctx.view

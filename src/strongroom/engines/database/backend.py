@@ -24,6 +24,7 @@ class DatabaseBackend:
     """Vault's `database` engine: connections, dynamic roles, static roles."""
 
     unauthenticated: frozenset[str] = frozenset()
+    paths = ROUTER  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         self.db = Database(

@@ -1,50 +1,90 @@
 """The KV route tables: Vault's kv-v2 path tree, and kv-v1's single catch-all path.
 
-Patterns are anchored by the Router; a LIST path always ends in "/" (the HTTP layer adds it), so
+Patterns are anchored by the table; a LIST path always ends in "/" (the HTTP layer adds it), so
 `metadata/(?P<path>.*)` receives folder names such as "" or "app/".
 """
 
 from __future__ import annotations
 
-from strongroom.core.request import Operation as Op
-from strongroom.core.routes import Route, Router
-from strongroom.engines.kv import handlers, metadata, v1, versions
-from strongroom.engines.kv.store import KvStore
+from strongroom.engines.kv import path_config, path_data, path_metadata, path_v1, path_versions
+from strongroom.engines.kv.context import KvContext
+from strongroom.logical import NoFields, Operation, OperationSpec, Path, PathTable
 
-V2_ROUTES: tuple[Route[KvStore], ...] = (
-    Route("config", {Op.READ: handlers.read_config, Op.UPDATE: handlers.write_config}),
-    Route(
-        "data/(?P<path>.*)",
-        {
-            Op.READ: handlers.read_data,
-            Op.UPDATE: handlers.write_data,
-            Op.PATCH: handlers.patch_data,
-            Op.DELETE: handlers.delete_latest,
-        },
-    ),
-    Route("delete/(?P<path>.+)", {Op.UPDATE: versions.delete_versions}),
-    Route("undelete/(?P<path>.+)", {Op.UPDATE: versions.undelete_versions}),
-    Route("destroy/(?P<path>.+)", {Op.UPDATE: versions.destroy_versions}),
-    Route(
-        "metadata/(?P<path>.*)",
-        {
-            Op.READ: metadata.read_metadata,
-            Op.LIST: metadata.list_keys,
-            Op.UPDATE: metadata.write_metadata,
-            Op.PATCH: metadata.patch_metadata,
-            Op.DELETE: metadata.delete_metadata,
-        },
-    ),
-    Route("subkeys/(?P<path>.*)", {Op.READ: handlers.read_subkeys}),
-    Route(".*", dict.fromkeys(Op, handlers.invalid_path)),
+Op = Operation
+S = OperationSpec
+
+V2: PathTable[KvContext] = PathTable(
+    [
+        Path(
+            "config",
+            {
+                Op.READ: S(path_config.read, summary="Read the backend level settings."),
+                Op.UPDATE: S(path_config.write, path_config.ConfigWrite),
+            },
+            synopsis=path_config.SYNOPSIS,
+            description=path_config.DESCRIPTION,
+        ),
+        Path(
+            "data/(?P<path>.*)",
+            {
+                Op.READ: S(path_data.read, path_data.DataRead),
+                Op.UPDATE: S(path_data.write, path_data.DataWrite),
+                Op.PATCH: S(path_data.patch, path_data.DataWrite),
+                Op.DELETE: S(path_data.delete, path_data.KeyOnly),
+            },
+            synopsis=path_data.SYNOPSIS,
+            description=path_data.DESCRIPTION,
+            exists=path_data.exists,
+        ),
+        *(
+            Path(
+                f"{verb}/(?P<path>.+)",
+                {Op.UPDATE: S(handler, path_versions.Versions)},
+                synopsis=text,
+            )
+            for verb, handler, text in path_versions.ACTIONS
+        ),
+        Path(
+            "metadata/(?P<path>.*)",
+            {
+                Op.READ: S(path_metadata.read, path_data.KeyOnly),
+                Op.LIST: S(path_metadata.list_keys, path_metadata.MetadataList),
+                Op.UPDATE: S(path_metadata.write, path_metadata.MetadataWrite),
+                Op.PATCH: S(path_metadata.patch, path_metadata.MetadataWrite),
+                Op.DELETE: S(path_metadata.delete, path_data.KeyOnly),
+            },
+            synopsis=path_metadata.SYNOPSIS,
+            description=path_metadata.DESCRIPTION,
+        ),
+        Path(
+            "subkeys/(?P<path>.*)",
+            {Op.READ: S(path_data.read_subkeys, path_data.SubkeysRead)},
+            synopsis=path_data.SUBKEYS_SYNOPSIS,
+        ),
+        Path(
+            ".*",
+            dict.fromkeys(
+                (Op.READ, Op.LIST, Op.UPDATE, Op.CREATE, Op.PATCH, Op.DELETE),
+                S(path_data.invalid_path, NoFields),
+            ),
+            arbitrary_input=True,  # Vault answers the warning below whatever was sent
+        ),
+    ]
 )
 
-V1_ROUTES: tuple[Route[KvStore], ...] = (
-    Route(
-        "(?P<path>.*)",
-        {Op.READ: v1.read, Op.LIST: v1.list_keys, Op.UPDATE: v1.write, Op.DELETE: v1.delete},
-    ),
+V1: PathTable[KvContext] = PathTable(
+    [
+        Path(
+            "(?P<path>.*)",
+            {
+                Op.READ: S(path_v1.read, path_data.KeyOnly),
+                Op.LIST: S(path_v1.list_keys, path_metadata.MetadataList),
+                Op.UPDATE: S(path_v1.write, path_data.KeyOnly),
+                Op.DELETE: S(path_v1.delete, path_data.KeyOnly),
+            },
+            synopsis=path_v1.SYNOPSIS,
+            exists=path_v1.exists,
+            arbitrary_input=True,  # the request body is the secret
+        ),
+    ]
 )
-
-V2 = Router(V2_ROUTES)
-V1 = Router(V1_ROUTES)

@@ -25,9 +25,9 @@ from typing import Any
 import msgspec
 
 from strongroom.clock import Clock
-from strongroom.core.view import View
 from strongroom.engines.kv.models import CONFIG_DECODER, META_DECODER, Config, KeyMeta, encode
 from strongroom.errors import StorageConflict
+from strongroom.logical import View
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 CONFIG = "config"

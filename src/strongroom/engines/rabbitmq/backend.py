@@ -19,6 +19,7 @@ class RabbitMqBackend:
     """Vault's `rabbitmq` engine: connection, lease config, roles, leased credentials."""
 
     unauthenticated: frozenset[str] = frozenset()
+    paths = paths.ROUTER  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         self.ctx = ctx

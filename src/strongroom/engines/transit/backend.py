@@ -33,6 +33,7 @@ class TransitBackend:
     """Vault's `transit` engine: named keys for encryption, signing, HMAC and data keys."""
 
     unauthenticated: frozenset[str] = frozenset()
+    paths = ROUTER  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         threshold = _threshold(ctx)

@@ -1,0 +1,45 @@
+"""Root-protected paths: the core's own list, and a declarative table's `sudo` routes."""
+
+from __future__ import annotations
+
+from strongroom.core.acl import needs_sudo
+from strongroom.logical import (
+    NO_CONTENT,
+    NoFields,
+    Operation,
+    OperationSpec,
+    Path,
+    PathTable,
+    Request,
+    Response,
+)
+
+
+async def _noop(_ctx: None, _req: Request, _fields: NoFields) -> Response:
+    return NO_CONTENT
+
+
+class _Backend:
+    unauthenticated: frozenset[str] = frozenset()
+    paths = PathTable(
+        [
+            Path("rotate-root", {Operation.UPDATE: OperationSpec(_noop)}, sudo=True),
+            Path("roles", {Operation.UPDATE: OperationSpec(_noop)}),
+        ]
+    )
+
+    async def handle(self, request: Request, path: str) -> Response:
+        return await self.paths.dispatch(None, request, path)
+
+
+def test_a_table_route_marked_sudo_needs_sudo() -> None:
+    backend = _Backend()
+    assert needs_sudo("db/rotate-root", backend, "rotate-root")
+    assert not needs_sudo("db/roles", backend, "roles")
+    assert not needs_sudo("db/nothing", backend, "nothing")
+
+
+def test_the_core_paths_need_sudo_whatever_the_backend() -> None:
+    assert needs_sudo("sys/seal")
+    assert needs_sudo("sys/audit/file", None, "")
+    assert not needs_sudo("sys/health")
