@@ -49,7 +49,7 @@ from strongroom.core.namespaces.registry import (
 )
 from strongroom.core.policy_store import PolicyStore
 from strongroom.core.quotas import QuotaService
-from strongroom.core.request import Request, Response
+from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import auth_block
 from strongroom.core.token.service import TokenService
@@ -463,6 +463,8 @@ class Core:
             raise NotFound(f'no handler for route "{request.path}". route entry not found.')
         mounted, rest = routed
         response = await mounted.backend.handle(request, rest)
+        if response is NO_CONTENT:  # shared by every request: a 204 carries no mount type anyway
+            return response
         response.mount_type = mounted.entry.type
         if response.secret is not None:
             await self._grant_lease(request, mounted, rest, response)
