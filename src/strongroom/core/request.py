@@ -122,7 +122,7 @@ class _SharedResponse(Response):
 
 def _shared_no_content() -> Response:
     answer = Response()
-    answer.__class__ = _SharedResponse  # built as a plain Response: __init__ sets each field
+    answer.__class__ = _SharedResponse  # read-only once built (Response.__init__ assigns)
     return answer
 
 
