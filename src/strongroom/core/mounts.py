@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import msgspec
 
+from strongroom import __version__
 from strongroom.clock import Clock
 from strongroom.core.attempts import AttemptTable
 from strongroom.core.request import Request, Response
@@ -80,7 +81,7 @@ class MountEntry(msgspec.Struct, frozen=True, kw_only=True):
             "local": self.local,
             "options": self.options,
             "plugin_version": "",
-            "running_plugin_version": f"v{_version()}+builtin",
+            "running_plugin_version": f"v{__version__}+builtin",
             "running_sha256": "",
             "seal_wrap": self.seal_wrap,
             "type": self.type,
@@ -89,12 +90,6 @@ class MountEntry(msgspec.Struct, frozen=True, kw_only=True):
         if self.type not in BUILTIN_TYPES:  # Vault reports it for catalogue plugins only
             described["deprecation_status"] = "supported"
         return described
-
-
-def _version() -> str:
-    from strongroom import __version__  # noqa: PLC0415 - avoids an import cycle at package init
-
-    return __version__
 
 
 def new_entry(

@@ -117,5 +117,23 @@ class Response:
         )
 
 
-NO_CONTENT = Response()
-"""The 204 answer. Never mutated: the pipeline sets `mount_type` only on non-empty responses."""
+class _SharedResponse(Response):
+    """A response every request may be answered with at once: setting a field on it would
+    change the answer to every other request, so it refuses."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"NO_CONTENT is shared by every request: build a Response to set {name}"
+        )
+
+
+def _shared_no_content() -> Response:
+    answer = Response()
+    answer.__class__ = _SharedResponse  # read-only once built (Response.__init__ assigns)
+    return answer
+
+
+NO_CONTENT = _shared_no_content()
+"""The 204 answer, read-only: the pipeline leaves it as it is (it sets `mount_type` on others)."""

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from strongroom.config import dev_settings, load_config
+from strongroom.core import scheduler
 from strongroom.core.core import Core
 from strongroom.core.keeper_ipc import RemoteKeeper
 from strongroom.http.app import App
@@ -60,14 +61,14 @@ def create_app() -> App:
 
 
 async def run_background(core: Core, interval: float = BACKGROUND_INTERVAL) -> None:
-    """The worker's background loop: `Core.tick` every `interval` seconds, forever.
+    """The worker's background loop: `scheduler.tick` every `interval` seconds, forever.
 
     A failed round is logged and retried on the next one, never allowed to end the loop.
     """
     while True:
         await asyncio.sleep(interval)
         try:
-            await core.tick()
+            await scheduler.tick(core)
         except Exception:
             log.exception("background round failed")
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from strongroom.core import audit as broker_module
+from strongroom.core import scheduler
 from support.flock_holder import lock_held
 from support.inproc import Server
 
@@ -151,7 +152,7 @@ async def test_expiry_job_revocations_are_audited(server: Server, tmp_path: Path
     await enable_file(server, log)
     await server.call("POST", "auth/token/create", {"policies": ["p"], "ttl": "1m"})
     server.clock.advance(120)
-    await server.core.tick()
+    await scheduler.tick(server.core)
     events = [e["event"] for e in entries(log) if e["type"] == "event"]
     assert any(e["kind"] == "tokens-expired" for e in events)
 
@@ -160,7 +161,7 @@ async def test_background_round_signs_the_chain_tail(server: Server, tmp_path: P
     log = tmp_path / "audit.log"
     await enable_file(server, log)
     await server.call("GET", "sys/mounts")
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert entries(log)[-1]["type"] == "checkpoint"
 
 
@@ -173,8 +174,8 @@ async def test_audit_checkpoints_publishes_what_the_log_holds(
     assert empty.json()["data"] == {"checkpoints": {}}
     for _ in range(2):
         await server.call("GET", "sys/mounts")
-        await server.core.tick()
-    await server.core.tick()  # nothing new: no second copy of the same checkpoint
+        await scheduler.tick(server.core)
+    await scheduler.tick(server.core)  # nothing new: no second copy of the same checkpoint
     published = (await server.call("GET", "sys/audit-checkpoints")).json()["data"]
     in_log = [e["checkpoint"] for e in entries(log) if e["type"] == "checkpoint"]
     listed = published["checkpoints"]["file/"]

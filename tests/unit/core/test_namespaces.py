@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from strongroom.barrier import Barrier
+from strongroom.core import scheduler
 from strongroom.core.namespaces.keys import KEYS_PREFIX, KeyDestroyed, TenantStore
 from strongroom.storage.inmem import InmemBackend
 from support.inproc import Server
@@ -74,10 +75,10 @@ async def test_create_read_list_patch_delete(server: Server) -> None:
     still_purging = await server.call("DELETE", "sys/namespaces/team-a")
     assert still_purging.status_code == 400
     for _ in range(3):
-        await server.core.tick()
+        await scheduler.tick(server.core)
     assert (await server.call("DELETE", "sys/namespaces/team-a")).status_code == 204
     for _ in range(3):
-        await server.core.tick()
+        await scheduler.tick(server.core)
     assert (await server.call("GET", "sys/namespaces/team-a")).status_code == 404
     assert (await server.call("LIST", "sys/namespaces")).status_code == 404
 
@@ -181,9 +182,9 @@ async def test_deleting_a_namespace_revokes_its_tokens_then_purges_in_the_backgr
     assert refused.status_code == 403
     busy = await server.call("POST", "sys/namespaces/team-a", {})
     assert busy.status_code == 400  # the old one is still being purged
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert (await server.call("GET", "sys/namespaces/team-a")).json()["data"]["purged_entries"] > 0
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert await server.core.barrier.list(prefix) == []
     assert (await server.call("GET", "sys/namespaces/team-a")).status_code == 404
     recreated = await create(server, "team-a")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from strongroom.core import scheduler
 from support.inproc import Server
 
 WRAP = {"X-Vault-Wrap-TTL": "5m"}
@@ -58,7 +59,7 @@ async def test_wrapping_token_is_useless_elsewhere_and_expires(server: Server) -
     later = other.json()["wrap_info"]["token"]
     server.clock.advance(301)
     assert (await server.call("POST", "sys/wrapping/unwrap", token=later)).status_code == 400
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert await server.core.barrier.list("sys/wrapping/responses/") == []
 
 

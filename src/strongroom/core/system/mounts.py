@@ -188,7 +188,10 @@ async def remount(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
         raise BadRequest("both 'from' and 'to' path must be specified as a string")
     await core.remount(source, target)
     migration_id = str(uuid.uuid4())
-    core.migrations[_migration_key(core, migration_id)] = (normalise(source), normalise(target))
+    core.node.migrations[_migration_key(core, migration_id)] = (
+        normalise(source),
+        normalise(target),
+    )
     warning = "Mount move has been queued. Progress will be reported in Vault's operational logs"
     return Response({"migration_id": migration_id}, warnings=[warning], top_level=True)
 
@@ -199,7 +202,7 @@ def _migration_key(core: Core, migration_id: str) -> str:
 
 
 async def remount_status(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    found = core.migrations.get(_migration_key(core, params["id"]))
+    found = core.node.migrations.get(_migration_key(core, params["id"]))
     if found is None:
         raise NotFound
     source, target = found

@@ -36,7 +36,7 @@ async def seal_status(core: Core) -> dict[str, Any]:
     }
     if not core.sealed:
         body["cluster_name"] = CLUSTER_NAME
-        body["cluster_id"] = core.cluster_id
+        body["cluster_id"] = core.node.cluster_id
     return body
 
 
@@ -70,7 +70,7 @@ async def health(core: Core) -> tuple[str, dict[str, Any]]:
     }
     if initialized and not core.sealed:
         body["cluster_name"] = CLUSTER_NAME
-        body["cluster_id"] = core.cluster_id
+        body["cluster_id"] = core.node.cluster_id
     return state, body
 
 

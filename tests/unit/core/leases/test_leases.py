@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from strongroom.clock import ManualClock
+from strongroom.core import scheduler
 from strongroom.core.fields import get_int
 from strongroom.core.mounts import BackendType
 from strongroom.core.request import LeaseRequest, Request, Response
@@ -76,7 +77,7 @@ class Setup:
         return body
 
     async def tick(self) -> None:
-        await self.server.core.tick()
+        await scheduler.tick(self.server.core)
 
 
 def _catalogue(ledger: Ledger) -> dict[str, BackendType]:
@@ -183,7 +184,7 @@ async def test_workers_racing_on_expiry_revoke_once(setup: Setup) -> None:
     other = await _start(setup.physical, setup.ledger, setup.server.clock)
     await other.call("PUT", "sys/unseal", {"key": setup.server.keys[0]}, token=None)
     setup.server.clock.advance(61)
-    await asyncio.gather(setup.tick(), other.core.tick(), setup.tick())
+    await asyncio.gather(setup.tick(), scheduler.tick(other.core), setup.tick())
     assert sorted(setup.ledger.revocations) == sorted(b["data"]["username"] for b in bodies)
     await other.client.aclose()
 
@@ -293,7 +294,7 @@ async def test_a_restarted_server_revokes_what_fell_due_while_down(setup: Setup)
     setup.server.clock.advance(3600)
     restarted = await _start(setup.physical, setup.ledger, setup.server.clock)
     await restarted.call("PUT", "sys/unseal", {"key": setup.server.keys[0]}, token=None)
-    await restarted.core.tick()
+    await scheduler.tick(restarted.core)
     assert setup.ledger.revocations == [body["data"]["username"]]
     await restarted.client.aclose()
 

@@ -23,6 +23,7 @@ import pytest
 from psycopg import sql
 
 from strongroom.clock import ManualClock
+from strongroom.core import scheduler
 from strongroom.core.core import Core
 from strongroom.core.epoch import EPOCH_RECORD
 from strongroom.http.app import App
@@ -254,7 +255,7 @@ async def test_every_node_ticking_audits_each_expiry_once(cluster: Cluster) -> N
     for _ in range(count):
         await cluster.create(policies=["default"], ttl="10s")
     cluster.clock.advance(11)
-    await asyncio.gather(*(node.core.tick() for node in cluster.nodes))
+    await asyncio.gather(*(scheduler.tick(node.core) for node in cluster.nodes))
     for node in cluster.nodes:
         await node.core.audit.close()
     await asyncio.sleep(0.05)  # the collector reads what the sinks flushed

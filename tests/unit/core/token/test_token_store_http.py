@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from strongroom.core import scheduler
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.errors import BadRequest, PermissionDenied
 from support.inproc import Server
@@ -244,10 +245,10 @@ async def test_expiry_job_removes_expired_tokens(server: Server) -> None:
 async def test_core_tick_expires_tokens_and_is_idle_while_sealed(server: Server) -> None:
     await create(server, policies=["p"], ttl="1h")
     server.clock.advance(2 * HOUR)
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert len(await server.core.tokens.view.list("id/")) == 1
     await server.call("PUT", "sys/seal")
-    await server.core.tick()  # sealed: nothing to do, and no error
+    await scheduler.tick(server.core)  # sealed: nothing to do, and no error
 
 
 async def test_cached_token_is_dropped_when_another_worker_revokes_it(server: Server) -> None:

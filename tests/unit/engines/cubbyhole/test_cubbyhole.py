@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from strongroom.core import scheduler
 from support.inproc import Server
 
 
@@ -48,7 +49,7 @@ async def test_a_cubbyhole_is_destroyed_with_its_token(server: Server) -> None:
     await server.call("POST", "cubbyhole/a/b", {"k": "v"}, token=child)
     stored = await server.core.barrier.list("")
     assert (await server.call("POST", "auth/token/revoke-self", token=child)).status_code == 204
-    await server.core.tick()
+    await scheduler.tick(server.core)
     cubbyhole = server.core.mounts.find("mounts", "cubbyhole/")
     assert cubbyhole is not None
     left = await server.core.barrier.list(cubbyhole.storage_prefix("mounts"))

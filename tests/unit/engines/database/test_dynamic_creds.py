@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from strongroom.core import scheduler
 from strongroom.core.request import Operation
 from strongroom.core.system.password_policies import password_source
 from strongroom.engines.database import DatabaseBackend
@@ -123,7 +124,7 @@ async def test_renewal_moves_the_users_expiry_and_expiry_revokes_it(api: Api, pg
     assert resp.status_code == 200, resp.text
     assert await pg.valid_until(user) == datetime.fromtimestamp(clock.now() + 1205, tz=UTC)
     clock.advance(1201)
-    await api.server.core.tick()
+    await scheduler.tick(api.server.core)
     assert not await pg.exists(user)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from strongroom.core import scheduler
 from unit.engines.database.db_support import Api, Pg, unique
 
 
@@ -71,20 +72,20 @@ async def test_a_revocation_during_an_outage_is_retried_until_the_user_is_gone(
 
     await relay.stop()
     server.clock.advance(61)
-    await server.core.tick()
+    await scheduler.tick(server.core)
     lookup = await server.call("PUT", "sys/leases/lookup", {"lease_id": granted["lease_id"]})
     assert lookup.status_code == 200
     assert lookup.json()["data"]["revocation_attempts"] == 1
     assert await pg.exists(user)  # not orphaned: still leased, still tracked
 
     server.clock.advance(3)
-    await server.core.tick()
+    await scheduler.tick(server.core)
     lookup = await server.call("PUT", "sys/leases/lookup", {"lease_id": granted["lease_id"]})
     assert lookup.json()["data"]["revocation_attempts"] == 2
 
     await relay.start()  # the same port: the database is back
     server.clock.advance(5)
-    await server.core.tick()
+    await scheduler.tick(server.core)
     assert not await pg.exists(user)
     gone = await server.call("PUT", "sys/leases/lookup", {"lease_id": granted["lease_id"]})
     assert gone.status_code == 400

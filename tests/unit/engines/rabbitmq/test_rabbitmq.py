@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 
+from strongroom.core import scheduler
 from strongroom.engines.rabbitmq import RabbitMqBackend
 from support.rabbitmq import seg
 from unit.engines.rabbitmq.conftest import Api
@@ -142,7 +143,7 @@ async def test_lease_config_ttls_and_expiry_deletes_the_user(api: Api) -> None:
     assert resp.status_code == 200, resp.text
     assert api.broker.user_exists(user)
     api.server.clock.advance(121)
-    await api.server.core.tick()
+    await scheduler.tick(api.server.core)
     assert not api.broker.user_exists(user)
 
 
