@@ -55,11 +55,12 @@ Mutation: TypeAlias = Callable[[T | None], Outcome[T] | Awaitable[Outcome[T]]]
 
 @dataclass(frozen=True, slots=True)
 class Updated(Generic[T]):
-    """The record as the committed attempt read it (`before`) and as it is now (`after`);
-    None is absent. An UNCHANGED verdict leaves `after is before`."""
+    """The record as the deciding attempt read it (`before`) and as it is now (`after`);
+    None is absent. `written` is False for an UNCHANGED verdict (then `after is before`)."""
 
     before: T | None
     after: T | None
+    written: bool
 
 
 def stored(value: object) -> bytes:
@@ -134,7 +135,7 @@ class View:
             outcome = mutate(before)
             decided = await outcome if inspect.isawaitable(outcome) else outcome
             if decided is UNCHANGED:
-                return Updated(before, before)
+                return Updated(before, before, written=False)
             write = decided if isinstance(decided, Write) else Write(decided)
             guard = Check(key, 0 if entry is None else entry.version)
             record: Op = Delete(key) if write.value is DELETE else Put(key, encode(write.value))
@@ -143,7 +144,7 @@ class View:
             except StorageConflict:
                 await asyncio.sleep(0)  # let the winner's caller run before we re-read
                 continue
-            return Updated(before, None if write.value is DELETE else write.value)
+            return Updated(before, None if write.value is DELETE else write.value, written=True)
         raise InternalError(detail=f"storage record kept changing for {UPDATE_ATTEMPTS} rounds")
 
     def _scoped(self, op: Op) -> Op:

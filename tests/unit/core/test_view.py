@@ -81,20 +81,20 @@ async def test_concurrent_increments_over_two_nodes_lose_none(two_nodes: list[Vi
 
 async def test_a_new_record_is_created_from_none(view: View) -> None:
     result = await view.update("k", _count, _bump, encode=_text)
-    assert result == Updated(None, 1)
+    assert result == Updated(None, 1, written=True)
     assert await view.get("k") == b"1"
 
 
 async def test_unchanged_writes_nothing_and_returns_the_value_read(view: View) -> None:
     version = await view.put("k", b"7")
     result = await view.update("k", _count, lambda _: UNCHANGED)
-    assert result == Updated(7, 7)
+    assert result == Updated(7, 7, written=False)
     assert await view.version("k") == version
 
 
 async def test_delete_removes_the_record(view: View) -> None:
     await view.put("k", b"7")
-    assert await view.update("k", _count, lambda _: DELETE) == Updated(7, None)
+    assert await view.update("k", _count, lambda _: DELETE) == Updated(7, None, written=True)
     assert await view.get("k") is None
 
 
