@@ -23,7 +23,6 @@ time a refused log-in takes does not tell whether the role ID exists.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -34,7 +33,7 @@ from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdInde
 from strongroom.clock import Clock
 from strongroom.core.view import DELETE, UNCHANGED, Updated, Verdict, View, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
-from strongroom.secret import SecretBytes
+from strongroom.secret import SecretBytes, salted_hmac
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 T = TypeVar("T")
@@ -93,8 +92,7 @@ class Store:
 
     async def hmac(self, purpose: str, value: str) -> str:
         """Hex HMAC-SHA256 of `value` under the mount's salt, separated by `purpose`."""
-        message = purpose.encode() + b"\x00" + value.encode()
-        return hmac.new(await self._salt_bytes(), message, hashlib.sha256).hexdigest()
+        return salted_hmac(await self._salt_bytes(), f"{purpose}\x00{value}")
 
     # -- roles -------------------------------------------------------------------------------------
 

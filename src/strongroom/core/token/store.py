@@ -26,8 +26,6 @@ exactly one removal commits and is counted (invariant 9).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -37,7 +35,7 @@ from strongroom.core.epoch import epoch_bump
 from strongroom.core.token.entry import TOKEN_PREFIX, IssuedToken, TokenEntry
 from strongroom.core.view import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
-from strongroom.secret import random_base62
+from strongroom.secret import random_base62, salted_hmac
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 _TOKEN_CHARS = 24  # 24 base62 characters: ~143 bits from `secrets`
@@ -90,7 +88,7 @@ class TokenStore:
             self._salt = await self._view.get("salt")
             if self._salt is None:
                 raise InternalError(detail="token salt missing")
-        return hmac.new(self._salt, value.encode(), hashlib.sha256).hexdigest()
+        return salted_hmac(self._salt, value)
 
     async def key_of(self, token: str) -> str:
         return await self._hmac(token)
