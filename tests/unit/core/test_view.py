@@ -70,10 +70,19 @@ def _bump(count: int | None) -> int:
 
 
 async def test_concurrent_increments_over_two_nodes_lose_none(two_nodes: list[View]) -> None:
+    rounds = 0
+
+    def counted_bump(count: int | None) -> int:
+        nonlocal rounds
+        rounds += 1
+        return _bump(count)
+
     increments = [
-        two_nodes[n % 2].update("counter", _count, _bump, encode=_text) for n in range(WRITERS)
+        two_nodes[n % 2].update("counter", _count, counted_bump, encode=_text)
+        for n in range(WRITERS)
     ]
     results = await asyncio.gather(*increments)
+    assert rounds > WRITERS  # the writers did race: some lost and decided again
     assert await two_nodes[0].get("counter") == b"%d" % WRITERS
     # Every writer committed exactly once, each on top of a different count.
     assert sorted(result.before or 0 for result in results) == list(range(WRITERS))
