@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import msgspec
 
 from strongroom.auth.approle import params, render
-from strongroom.auth.approle.context import AppRole
+from strongroom.auth.approle.context import AppRole, missing_role
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.store import new_uuid
 from strongroom.core.fields import get_int, get_str
@@ -82,7 +82,7 @@ async def write_role_id(app: AppRole, req: Request, p: Mapping[str, str]) -> Res
 
     def renamed(found: Role | None) -> Role | Verdict:
         if found is None:
-            raise NotFound(f'role "{name}" does not exist')
+            raise missing_role(name)
         if found.role_id == role_id:
             return UNCHANGED
         return msgspec.structs.replace(found, role_id=role_id)
