@@ -9,10 +9,11 @@ knows a value can find it in the log without the log ever holding it (DESIGN.md 
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
+
+from strongroom.secret import salted_hmac
 
 __all__ = ["hash_structure", "hmac_value", "rfc3339"]
 
@@ -25,12 +26,7 @@ _KEPT = (bool, int, float, type(None), datetime, date)
 def hmac_value(salt: bytes, value: str) -> str:
     """`"hmac-sha256:" + hex(HMAC-SHA256(salt, value))`, Vault's identified HMAC of `value`
     (UTF-8; a lone surrogate, which has no UTF-8 form, is hashed as its surrogatepass bytes)."""
-    return _hmac_bytes(salt, value.encode("utf-8", "surrogatepass"))
-
-
-def _hmac_bytes(salt: bytes, data: bytes) -> str:
-    # hmac.digest is the one-shot C path: a fraction of hmac.new's cost, the same bytes.
-    return _HMAC_PREFIX + hmac.digest(salt, data, "sha256").hex()
+    return _HMAC_PREFIX + salted_hmac(salt, value)
 
 
 def hash_structure(
@@ -66,7 +62,7 @@ def _walk(salt: bytes, value: Any, skip: frozenset[str], *, raw: bool) -> Any:  
     if isinstance(value, list | tuple):
         return [_walk(salt, item, skip, raw=raw) for item in value]
     if isinstance(value, bytes | bytearray):
-        return bytes(value) if raw else _hmac_bytes(salt, bytes(value))
+        return bytes(value) if raw else _HMAC_PREFIX + salted_hmac(salt, bytes(value))
     raise TypeError(f"cannot audit a value of type {type(value).__name__}")
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from strongroom.core.view import Store
-from strongroom.errors import StorageConflict
-from strongroom.storage.interface import Check, Put
+from strongroom.core.view import Store, View, Write
+from strongroom.storage.interface import Put
 
 EPOCH_RECORD = "core/epoch"
-_RETRIES = 10
 
 
 def epoch_bump() -> Put:
@@ -29,16 +27,14 @@ async def update_config(
     """Read-modify-write one configuration record and move the epoch, atomically.
 
     Guarded by the record's storage version and retried when another worker or node got there
-    first, so concurrent changes are never lost. Returns the value written. A record no worker
-    caches (`epoch=False`) leaves the epoch alone, so it does not flush every cache.
+    first (`View.update`), so concurrent changes are never lost. Returns the value written. A
+    record no worker caches (`epoch=False`) leaves the epoch alone, so it does not flush every
+    cache.
     """
-    for _ in range(_RETRIES):
-        entry = await store.get_entry(path)
-        value = mutate(None if entry is None else entry.value)
-        check = Check(path, 0 if entry is None else entry.version)
-        try:
-            await store.transact([check, Put(path, value), *([epoch_bump()] if epoch else [])])
-        except StorageConflict:
-            continue
-        return value
-    raise StorageConflict(detail="configuration record kept changing")
+    outside = [epoch_bump()] if epoch else []
+
+    def decide(current: bytes | None) -> Write[bytes]:
+        return Write(mutate(current), outside=outside)
+
+    updated = await View(store, "").update(path, bytes, decide)
+    return updated.after or b""  # never None: `decide` never deletes

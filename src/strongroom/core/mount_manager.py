@@ -25,12 +25,10 @@ from strongroom.core.mounts import (
     PasswordSource,
     TableKind,
 )
-from strongroom.core.view import Store, View
-from strongroom.errors import BadRequest, StorageConflict
-from strongroom.storage.interface import Check, Put
+from strongroom.core.view import Store, View, Write
+from strongroom.errors import BadRequest
 
 RECORD = "core/mounts"
-_RETRIES = 10
 
 
 class _Tables(msgspec.Struct, frozen=True):
@@ -156,26 +154,16 @@ class MountManager:
         await self.change("mounts", add)
 
     async def change(self, kind: TableKind, mutate: Mutation) -> None:
-        """Apply `mutate` to one table atomically, retrying if another worker got there first."""
-        for _ in range(_RETRIES):
-            await self.sync()
-            tables = self._tables
-            changed = mutate(tables.get(kind))
-            new = msgspec.structs.replace(tables, **{kind: changed})
-            blob = msgspec.json.encode(new)
-            try:
-                await self._store.transact(
-                    [
-                        Check(self._record, max(self._version, 0)),
-                        Put(self._record, blob),
-                        epoch_bump(),
-                    ]
-                )
-            except StorageConflict:
-                continue
-            await self.sync()
-            return
-        raise StorageConflict(detail="mount table kept changing under us")
+        """Apply `mutate` to one table atomically (`View.update`: retried if another worker
+        got there first), moving the epoch with it; then reload."""
+
+        def decide(stored: _Tables | None) -> Write[_Tables]:
+            tables = stored or _Tables()
+            changed = msgspec.structs.replace(tables, **{kind: mutate(tables.get(kind))})
+            return Write(changed, outside=[epoch_bump()])
+
+        await View(self._store, "").update(self._record, _DECODER.decode, decide)
+        await self.sync()
 
 
 async def _close(backends: list[LogicalBackend]) -> None:

@@ -16,6 +16,18 @@ from strongroom.core.request import Operation, Request, Response
 from strongroom.errors import NotFound, UnsupportedOperation
 
 Ctx = TypeVar("Ctx")
+
+# The name of a role, key, policy, ...: Vault's framework.GenericNameWithAtRegex
+# (sdk/framework/path.go), word characters with `-`, `.` and `@` allowed inside, so one path
+# segment that neither starts nor ends with punctuation.
+GENERIC_NAME = r"\w(?:[\w.@-]*\w)?"
+
+
+def named(group: str) -> str:
+    """GENERIC_NAME captured as the route parameter `group`."""
+    return f"(?P<{group}>{GENERIC_NAME})"
+
+
 Handler = Callable[[Ctx, Request, Mapping[str, str]], Awaitable[Response]]
 
 

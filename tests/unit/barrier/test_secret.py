@@ -1,10 +1,18 @@
-"""SecretBytes (src/strongroom/secret.py): masked everywhere, revealed only on request."""
+"""src/strongroom/secret.py: SecretBytes, masked everywhere and revealed only on request; and
+`salted_hmac`, the one salted HMAC behind token storage keys, AppRole's indexes and audit
+fields (HMAC-SHA256 in hex, strings as UTF-8)."""
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+import hmac
 
-from strongroom.secret import SecretBytes
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strongroom.audit.format import hmac_value
+from strongroom.secret import SecretBytes, salted_hmac
 
 CANARY = b"canary-7f3a9c"
 
@@ -70,3 +78,19 @@ def test_records_holding_secrets_mask_them_in_their_repr() -> None:
     for record in records:
         assert canary not in repr(record)
         assert "***" in repr(record)
+
+
+def test_rfc_4231_test_case_2() -> None:
+    digest = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert salted_hmac(b"Jefe", "what do ya want for nothing?") == digest
+
+
+@given(st.binary(min_size=1, max_size=64), st.text())
+def test_a_string_hashes_as_its_utf8_bytes(salt: bytes, value: str) -> None:
+    expected = hmac.new(salt, value.encode(), hashlib.sha256).hexdigest()
+    assert salted_hmac(salt, value) == expected == salted_hmac(salt, value.encode())
+    assert hmac_value(salt, value) == "hmac-sha256:" + expected
+
+
+def test_a_lone_surrogate_hashes_instead_of_failing() -> None:
+    assert salted_hmac(b"salt", "\ud800") == salted_hmac(b"salt", b"\xed\xa0\x80")

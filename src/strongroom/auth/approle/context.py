@@ -12,6 +12,11 @@ from strongroom.core.attempts import AttemptTable
 from strongroom.errors import NotFound
 
 
+def missing_role(name: str) -> NotFound:
+    """What Vault's paths below a role answer when it does not exist."""
+    return NotFound(f'role "{name}" does not exist')
+
+
 @dataclass(frozen=True, slots=True)
 class AppRole:
     store: Store
@@ -29,5 +34,5 @@ class AppRole:
         role do when it is missing."""
         found = await self.store.role(name)
         if found is None:
-            raise NotFound(f'role "{name}" does not exist')
+            raise missing_role(name)
         return found

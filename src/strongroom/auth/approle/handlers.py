@@ -10,11 +10,12 @@ from collections.abc import Mapping
 import msgspec
 
 from strongroom.auth.approle import params, render
-from strongroom.auth.approle.context import AppRole
+from strongroom.auth.approle.context import AppRole, missing_role
 from strongroom.auth.approle.models import Role
-from strongroom.auth.approle.store import new_uuid, retrying
+from strongroom.auth.approle.store import new_uuid
 from strongroom.core.fields import get_int, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.core.view import DELETE, UNCHANGED, Verdict
 from strongroom.errors import BadRequest, NotFound
 
 
@@ -42,29 +43,23 @@ async def write_role(app: AppRole, req: Request, p: Mapping[str, str]) -> Respon
     asks `exists` first, so the ACL already demanded `create` for it.
     """
     name = params.role_name(p)
+    warnings: list[str] = []  # those of the attempt that committed
 
-    async def attempt() -> list[str]:
-        found = await app.store.role(name)
-        base = found[0] if found else Role(name=name, key=new_uuid(), role_id=new_uuid())
-        role, warnings = params.apply_role(base, req.data, creating=found is None)
-        await app.store.save_role(role, found)
-        return warnings
+    def written(found: Role | None) -> Role:
+        base = found or Role(name=name, key=new_uuid(), role_id=new_uuid())
+        role, warnings[:] = params.apply_role(base, req.data, creating=found is None)
+        return role
 
-    warnings = await retrying(attempt)
+    await app.store.update_role(name, written)
     return Response(warnings=warnings) if warnings else NO_CONTENT
 
 
 async def delete_role(app: AppRole, _req: Request, p: Mapping[str, str]) -> Response:
     """Delete the role, then every secret ID issued for it (deleting nothing is fine)."""
-    name = params.role_name(p)
-
-    async def attempt() -> Role | None:
-        found = await app.store.role(name)
-        if found is not None:
-            await app.store.delete_role(*found)
-        return None if found is None else found[0]
-
-    deleted = await retrying(attempt)
+    removed = await app.store.update_role(
+        params.role_name(p), lambda found: UNCHANGED if found is None else DELETE
+    )
+    deleted = removed.before
     if deleted is not None:
         # The role is gone first, so no new secret ID can join it while this runs.
         await app.secret_ids.flush(deleted)
@@ -85,13 +80,14 @@ async def write_role_id(app: AppRole, req: Request, p: Mapping[str, str]) -> Res
         raise BadRequest("missing role_id")
     name = params.role_name(p)
 
-    async def attempt() -> None:
-        found = await app.existing(name)
-        if found[0].role_id != role_id:
-            changed = msgspec.structs.replace(found[0], role_id=role_id)
-            await app.store.save_role(changed, found)
+    def renamed(found: Role | None) -> Role | Verdict:
+        if found is None:
+            raise missing_role(name)
+        if found.role_id == role_id:
+            return UNCHANGED
+        return msgspec.structs.replace(found, role_id=role_id)
 
-    await retrying(attempt)
+    await app.store.update_role(name, renamed)
     return NO_CONTENT
 
 

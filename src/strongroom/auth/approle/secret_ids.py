@@ -25,7 +25,8 @@ from strongroom.auth.approle.models import (
     SecretId,
     encode,
 )
-from strongroom.auth.approle.store import PAGE, ROLES, Store, new_uuid, retrying
+from strongroom.auth.approle.store import PAGE, ROLES, Store, new_uuid
+from strongroom.core.view import DELETE, UNCHANGED, Verdict, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
 from strongroom.storage.interface import Check, Delete, Op, Put
 
@@ -49,8 +50,9 @@ def _expiry_key(role_key: str, record: SecretId) -> str:
     return f"{EXPIRY}{math.ceil(record.expiration_time):012d}.{role_key}.{record.hmac}"
 
 
-def _removal(role_key: str, path: str, record: SecretId, accessor_path: str) -> list[Op]:
-    ops: list[Op] = [Delete(path), Delete(accessor_path)]
+def _unindexed(role_key: str, record: SecretId, accessor_path: str) -> list[Op]:
+    """What removes a secret ID besides its record: its accessor and expiry index keys."""
+    ops: list[Op] = [Delete(accessor_path)]
     if record.expiration_time:
         ops.append(Delete(_expiry_key(role_key, record)))
     return ops
@@ -132,45 +134,41 @@ class SecretIds:
         """
         path, digest = await self._path(role, secret_id)
 
-        async def attempt() -> SecretId:
-            stored = await self.store.view.get_entry(path)
-            if stored is None:
+        async def spend(record: SecretId | None) -> SecretId | Write[SecretId] | Verdict:
+            if record is None:
                 raise Refused("no such secret ID for the role")
-            record = SECRET_ID.decode(stored.value)
             if not hmac.compare_digest(record.hmac, digest):
                 raise Refused("secret ID record under the wrong key")
             if record.expired(self.store.now()):
                 raise Refused("secret ID expired")
             check(record)
             if record.num_uses == 0:
-                return record
-            ops: list[Op] = [Check(path, stored.version)]
+                return UNCHANGED
             if record.num_uses == 1:  # the last use: the secret ID dies with it
-                ops += _removal(role.key, path, record, await self._accessor_path(record.accessor))
-            else:
-                spent = msgspec.structs.replace(
-                    record, num_uses=record.num_uses - 1, last_updated_time=self.store.now()
-                )
-                ops.append(Put(path, encode(spent)))
-            await self.store.view.transact(ops)
-            return record
+                return Write(DELETE, also=await self._unindexed(role.key, record))
+            return msgspec.structs.replace(
+                record, num_uses=record.num_uses - 1, last_updated_time=self.store.now()
+            )
 
-        return await retrying(attempt)
+        spent = (await self.store.view.update(path, SECRET_ID.decode, spend)).before
+        if spent is None:  # `spend` refuses a missing record, so this is never reached
+            raise Refused("no such secret ID for the role")
+        return spent
 
     async def destroy(self, role: Role, record: SecretId) -> None:
         """Remove `record` (already gone is fine)."""
-        path = f"{RECORDS}{role.key}/{record.hmac}"
 
-        async def attempt() -> None:
-            stored = await self.store.view.get_entry(path)
-            if stored is None:
-                return
-            current = SECRET_ID.decode(stored.value)
-            accessor_path = await self._accessor_path(current.accessor)
-            ops = [Check(path, stored.version), *_removal(role.key, path, current, accessor_path)]
-            await self.store.view.transact(ops)
+        async def removed(current: SecretId | None) -> Write[SecretId] | Verdict:
+            if current is None:
+                return UNCHANGED
+            return Write(DELETE, also=await self._unindexed(role.key, current))
 
-        await retrying(attempt)
+        await self.store.view.update(
+            f"{RECORDS}{role.key}/{record.hmac}", SECRET_ID.decode, removed
+        )
+
+    async def _unindexed(self, role_key: str, record: SecretId) -> list[Op]:
+        return _unindexed(role_key, record, await self._accessor_path(record.accessor))
 
     async def accessors(self, role: Role) -> list[str]:
         """Every accessor of `role`'s secret IDs, read a page at a time."""
@@ -223,8 +221,8 @@ class SecretIds:
         record = SECRET_ID.decode(stored.value)
         if not record.expired(now):
             return 0
-        accessor_path = await self._accessor_path(record.accessor)
-        ops = [Check(path, stored.version), *_removal(role_key, path, record, accessor_path)]
+        unindexed = await self._unindexed(role_key, record)
+        ops = [Check(path, stored.version), Delete(path), *unindexed]
         try:
             await self.store.view.transact(ops)
         except StorageConflict:

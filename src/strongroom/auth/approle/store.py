@@ -12,8 +12,9 @@ Layout below the mount's view (the barrier seals every value; only HMACs appear 
     lockout/<HMAC(role ID, address)>   Lockout             (see lockout.py)
 
 Every HMAC is HMAC-SHA256 under the salt, with a purpose label so the same string never hashes
-alike in two indexes. Changes that must agree are one transaction guarded by `Check`s; a lost
-race raises StorageConflict and `retrying` runs the read-modify-write again.
+alike in two indexes. Changes that must agree are one transaction guarded by `Check`s: a record
+changes through `View.update`, and a creation guarded by another record (a secret ID by its
+role's version) runs again under `retrying` after a lost race.
 
 An unknown role ID is looked up like a known one and then checked against the decoy role in the
 same steps (the same storage reads, one of a stored role record, and the same hashing), so the
@@ -22,8 +23,6 @@ time a refused log-in takes does not tell whether the role ID exists.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -32,9 +31,9 @@ from typing import TypeVar
 
 from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdIndex, encode
 from strongroom.clock import Clock
-from strongroom.core.view import View
+from strongroom.core.view import DELETE, UNCHANGED, Updated, Verdict, View, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
-from strongroom.secret import SecretBytes
+from strongroom.secret import SecretBytes, salted_hmac
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 T = TypeVar("T")
@@ -83,19 +82,17 @@ class Store:
     async def _created_once(self, path: str, value: bytes) -> bytes:
         """What is stored at `path`, where `value` is written first if nothing is yet: the
         Check lets exactly one worker create it, and a loser reads the winner's."""
-        raw = await self.view.get(path)
-        if raw is None:
-            with contextlib.suppress(StorageConflict):
-                await self.view.transact([Check(path, 0), Put(path, value)])
-            raw = await self.view.get(path)
+        created = await self.view.update(
+            path, bytes, lambda found: UNCHANGED if found is not None else value
+        )
+        raw = created.after
         if raw is None:
             raise InternalError(detail=f"approle: {path} missing after creation")
         return raw
 
     async def hmac(self, purpose: str, value: str) -> str:
         """Hex HMAC-SHA256 of `value` under the mount's salt, separated by `purpose`."""
-        message = purpose.encode() + b"\x00" + value.encode()
-        return hmac.new(await self._salt_bytes(), message, hashlib.sha256).hexdigest()
+        return salted_hmac(await self._salt_bytes(), f"{purpose}\x00{value}")
 
     # -- roles -------------------------------------------------------------------------------------
 
@@ -122,20 +119,29 @@ class Store:
         decoy = Role(name=DECOY, key=new_uuid(), role_id=new_uuid())
         return ROLE.decode(await self._created_once(DECOY, encode(decoy)))
 
-    async def save_role(self, role: Role, previous: tuple[Role, int] | None) -> None:
-        """Write `role` where `previous` (or nothing) was, moving its role-ID index with it.
+    async def update_role(
+        self, name: str, mutate: Callable[[Role | None], Role | Verdict]
+    ) -> Updated[Role]:
+        """Apply `mutate` to role `name` atomically (`View.update`), moving its role-ID index
+        with it. Raises BadRequest if another role holds the new role ID."""
 
-        Raises BadRequest if another role holds the role ID, StorageConflict on a lost race.
-        """
-        ops: list[Op] = [
-            Check(ROLES + role.name, 0 if previous is None else previous[1]),
-            Put(ROLES + role.name, encode(role)),
-        ]
-        if previous is None or previous[0].role_id != role.role_id:
-            ops += await self._claim_role_id(role)
-            if previous is not None:
-                ops.append(Delete(ROLE_IDS + await self.hmac("role_id", previous[0].role_id)))
-        await self.view.transact(ops)
+        async def decide(before: Role | None) -> Write[Role] | Verdict:
+            outcome = mutate(before)
+            if outcome is UNCHANGED:
+                return outcome
+            after = None if outcome is DELETE else outcome
+            return Write(outcome, also=await self._index_moves(before, after))
+
+        return await self.view.update(ROLES + name, ROLE.decode, decide)
+
+    async def _index_moves(self, before: Role | None, after: Role | None) -> list[Op]:
+        old = None if before is None else before.role_id
+        if after is not None and after.role_id == old:
+            return []
+        ops: list[Op] = [] if after is None else await self._claim_role_id(after)
+        if old is not None:
+            ops.append(Delete(ROLE_IDS + await self.hmac("role_id", old)))
+        return ops
 
     async def _claim_role_id(self, role: Role) -> list[Op]:
         index = ROLE_IDS + await self.hmac("role_id", role.role_id)
@@ -144,10 +150,3 @@ class Store:
             raise BadRequest("role_id already in use")
         version = 0 if stored is None else stored.version
         return [Check(index, version), Put(index, encode(RoleIdIndex(role.name)))]
-
-    async def delete_role(self, role: Role, version: int) -> None:
-        """Remove the role and its role-ID index at once. Raises StorageConflict on a race."""
-        index = ROLE_IDS + await self.hmac("role_id", role.role_id)
-        await self.view.transact(
-            [Check(ROLES + role.name, version), Delete(ROLES + role.name), Delete(index)]
-        )

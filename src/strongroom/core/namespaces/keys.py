@@ -24,13 +24,12 @@ from strongroom.barrier.aead import KEY_SIZE, NONCE_SIZE, Cipher
 from strongroom.barrier.errors import InvalidCiphertext
 from strongroom.barrier.keyring import Keyring, Term
 from strongroom.clock import Clock
-from strongroom.core.view import Store
-from strongroom.errors import InternalError, NotFound, StorageConflict
+from strongroom.core.view import Store, View
+from strongroom.errors import NotFound
 from strongroom.secret import SecretBytes
 from strongroom.storage.interface import Check, Entry, Op, Put
 
 KEYS_PREFIX = "core/namespace-keys/"
-_ROTATE_ATTEMPTS = 5
 
 
 class KeyDestroyed(NotFound):
@@ -65,20 +64,21 @@ class TenantStore:
 
     async def rotate(self) -> Term:
         """Add a term for new writes; older terms keep opening older values."""
-        for _ in range(_ROTATE_ATTEMPTS):
-            current, version = await self._read()
-            rotated = current.with_new_term(
+
+        def rotated(current: Keyring | None) -> Keyring:
+            if current is None:
+                raise KeyDestroyed
+            return current.with_new_term(
                 SecretBytes(secrets.token_bytes(KEY_SIZE)), self._clock.now()
             )
-            try:
-                await self._barrier.transact(
-                    [Check(self._record, version), Put(self._record, rotated.encode())]
-                )
-            except StorageConflict:
-                continue
-            self._keyring = rotated
-            return rotated.active
-        raise InternalError(detail="namespace keyring rotation kept conflicting")
+
+        whole = View(self._barrier, "")
+        updated = await whole.update(self._record, Keyring.decode, rotated, encode=Keyring.encode)
+        keyring = updated.after
+        if keyring is None:  # `rotated` never deletes: it raises instead
+            raise KeyDestroyed
+        self._keyring = keyring
+        return keyring.active
 
     async def key_status(self) -> tuple[Term, int]:
         """The active term and how many terms there are (read fresh: another worker may

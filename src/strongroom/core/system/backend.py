@@ -11,7 +11,7 @@ from strongroom.core.fields import get_int, get_str
 from strongroom.core.metrics import PROMETHEUS_CONTENT_TYPE
 from strongroom.core.namespaces.registry import ROOT
 from strongroom.core.request import NO_CONTENT, Operation, Request, Response
-from strongroom.core.routes import Route, Router
+from strongroom.core.routes import Route, Router, named
 from strongroom.core.system import (
     audit,
     blueprints,
@@ -210,11 +210,11 @@ AUTHENTICATED: Router[Core] = Router(
         ),
         Route("policies/password/?", {L: password_policies.list_policies}),
         Route(
-            rf"policies/password/(?P<name>{password_policies.NAME})/generate",
+            rf"policies/password/{named('name')}/generate",
             {R: password_policies.generate_password},
         ),
         Route(
-            rf"policies/password/(?P<name>{password_policies.NAME})",
+            rf"policies/password/{named('name')}",
             {
                 R: password_policies.read_policy,
                 U: password_policies.write_policy,
@@ -264,7 +264,7 @@ AUTHENTICATED: Router[Core] = Router(
         Route("quotas/config", {R: quotas.read_config, U: quotas.write_config}),
         Route("quotas/rate-limit/?", {L: quotas.list_rate_limits}),
         Route(
-            "quotas/rate-limit/" + quotas.NAME,
+            "quotas/rate-limit/" + named("name"),
             {
                 R: quotas.read_rate_limit,
                 U: quotas.write_rate_limit,

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 RECORDS = "sys/password_policy/"
-# Vault's framework.GenericNameRegex: a policy name is one path segment.
-NAME = r"\w(?:[\w.@-]*\w)?"
 
 
 class _Stored(msgspec.Struct, frozen=True):

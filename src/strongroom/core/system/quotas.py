@@ -22,8 +22,6 @@ from strongroom.errors import BadRequest, NotFound
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
-NAME = r"(?P<name>\w(?:[\w.@-]*\w)?)"  # Vault's framework.GenericNameRegex
-
 
 async def list_rate_limits(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
     rules = await core.quotas.load()

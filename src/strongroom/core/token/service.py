@@ -3,12 +3,12 @@ revoke a tree, expire what is due, mint from a log-in), over the store and the b
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
+from strongroom import bound_cidrs
 from strongroom.barrier import Barrier
 from strongroom.clock import Clock
 from strongroom.core.epoch import epoch_bump
@@ -27,14 +27,6 @@ if TYPE_CHECKING:
 
 _EXPIRY_PAGE = 200
 _FRESH_FOR = 1.0  # seconds a cached entry is trusted before it is read again
-
-
-def _address_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
 
 
 class TokenService:
@@ -97,7 +89,7 @@ class TokenService:
         entry = await self.resolve(request.token or "")
         if entry is None:
             raise PermissionDenied
-        if entry.bound_cidrs and not _address_allowed(request.remote_addr, entry.bound_cidrs):
+        if not bound_cidrs.allows(entry.bound_cidrs, request.remote_addr):
             raise PermissionDenied
         if entry.num_uses:
             spent = await self.store.use(entry)

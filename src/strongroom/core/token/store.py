@@ -26,8 +26,6 @@ exactly one removal commits and is counted (invariant 9).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -35,14 +33,13 @@ import msgspec
 
 from strongroom.core.epoch import epoch_bump
 from strongroom.core.token.entry import TOKEN_PREFIX, IssuedToken, TokenEntry
-from strongroom.core.view import View
+from strongroom.core.view import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
-from strongroom.secret import random_base62
+from strongroom.secret import random_base62, salted_hmac
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 _TOKEN_CHARS = 24  # 24 base62 characters: ~143 bits from `secrets`
 _PAGE = 500
-_RETRIES = 20
 _CHUNK = 100
 
 
@@ -91,7 +88,7 @@ class TokenStore:
             self._salt = await self._view.get("salt")
             if self._salt is None:
                 raise InternalError(detail="token salt missing")
-        return hmac.new(self._salt, value.encode(), hashlib.sha256).hexdigest()
+        return salted_hmac(self._salt, value)
 
     async def key_of(self, token: str) -> str:
         return await self._hmac(token)
@@ -161,59 +158,52 @@ class TokenStore:
     async def update(
         self, key: str, change: Callable[[TokenEntry], TokenEntry]
     ) -> TokenEntry | None:
-        """Apply `change` to the stored entry (a renewal) with a read-check-write, retried when
-        another worker got there first; the expiry index follows. None if the token is gone.
+        """Apply `change` to the stored entry (a renewal) with `View.update`'s checked write,
+        retried when another worker got there first; the expiry index follows. None if the
+        token is gone.
 
         Only a change that brings the expiry closer moves the epoch: a later expiry is found
         by any worker whose cached one has passed, so renewals flush no cache.
         """
-        for _ in range(_RETRIES):
-            found = await self._load(key)
-            if found is None:
-                return None
-            old, version = found
+
+        def decide(old: TokenEntry | None) -> Write[TokenEntry] | Verdict:
+            if old is None:
+                return UNCHANGED
             new = change(old)
-            ops = _rewrite(version, new)
             old_expiry, new_expiry = _expiry_key(old), _expiry_key(new)
+            moved: list[Op] = []
             if old_expiry != new_expiry:
-                ops += [Delete(k) for k in (old_expiry,) if k is not None]
-                ops += [Put(k, b"") for k in (new_expiry,) if k is not None]
-            try:
-                await self._commit(ops, invalidate=_sooner(new, old))
-            except StorageConflict:
-                continue
-            return new
-        raise InternalError(detail="token update kept conflicting")
+                moved += [Delete(k) for k in (old_expiry,) if k is not None]
+                moved += [Put(k, b"") for k in (new_expiry,) if k is not None]
+            return Write(new, also=moved, outside=[epoch_bump()] if _sooner(new, old) else [])
+
+        return (await self._view.update(f"id/{key}", _ENTRY.decode, decide)).after
 
     async def use(self, entry: TokenEntry) -> TokenEntry | None:
         """Spend one use of a limited-use token; None if none was left. Revokes on the last use.
 
-        A read-check-write on the entry's storage version, so concurrent uses on several
-        workers never spend the same use twice.
+        A checked write on the entry's storage version (`View.update`), so concurrent uses on
+        several workers never spend the same use twice.
         """
-        for _ in range(_RETRIES):
-            found = await self._load(entry.key)
-            if found is None:
-                return None
-            current, version = found
-            if current.num_uses <= 0:
-                return current
-            spent = msgspec.structs.replace(current, num_uses=current.num_uses - 1)
-            try:
-                if current.num_uses == 1:
-                    await self.revoke_one(current, check_version=version)
-                    return current
-                await self._commit(_rewrite(version, spent), invalidate=False)
-            except StorageConflict:
-                continue
-            return spent
-        raise InternalError(detail="token use kept conflicting")
+
+        async def decide(current: TokenEntry | None) -> Write[TokenEntry] | TokenEntry | Verdict:
+            if current is None or current.num_uses <= 0:
+                return UNCHANGED
+            if current.num_uses == 1:  # the last use revokes, moving the epoch with it
+                return Write(DELETE, also=await self._unindexed(current), outside=[epoch_bump()])
+            return msgspec.structs.replace(current, num_uses=current.num_uses - 1)
+
+        spent = await self._view.update(f"id/{entry.key}", _ENTRY.decode, decide)
+        return spent.before if spent.after is None else spent.after
 
     # -- revoke ------------------------------------------------------------------------------------
 
     async def _removal(self, entry: TokenEntry) -> list[Op]:
+        return [Delete(f"id/{entry.key}"), *await self._unindexed(entry)]
+
+    async def _unindexed(self, entry: TokenEntry) -> list[Op]:
+        """What removes a token besides its entry: its indexes, plus the revoked/ duty."""
         ops: list[Op] = [
-            Delete(f"id/{entry.key}"),
             Delete(f"accessor/{await self._accessor_key(entry.accessor)}"),
             Put(f"revoked/{entry.key}", b""),
         ]
@@ -324,12 +314,6 @@ class TokenStore:
             if len(found) >= limit:
                 break
         return found[:limit]
-
-
-def _rewrite(version: int, entry: TokenEntry) -> list[Op]:
-    """Overwrite a stored entry iff it is still at `version`."""
-    path = f"id/{entry.key}"
-    return [Check(path, version), Put(path, msgspec.json.encode(entry))]
 
 
 def _sooner(new: TokenEntry, old: TokenEntry) -> bool:

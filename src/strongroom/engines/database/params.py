@@ -1,7 +1,7 @@
 """Request-field helpers of the database engine (on top of `core/fields.py`).
 
 Statements are Vault's TypeStringSlice: a JSON list of strings, or one string that is one
-statement (never split on commas: SQL is full of them). Names follow Vault's GenericNameRegex.
+statement (never split on commas: SQL is full of them).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from strongroom.errors import BadRequest
 
-NAME = r"\w(?:[\w.@-]*\w)?"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 
 from strongroom.core.request import Operation as Op
 from strongroom.core.request import Request, Response
-from strongroom.core.routes import Handler, Route, Router
+from strongroom.core.routes import Handler, Route, Router, named
 from strongroom.engines.database import config_paths, creds, role_paths, static_paths
-from strongroom.engines.database.params import NAME
 from strongroom.engines.database.rotation import Rotations
 from strongroom.engines.database.service import Database
 
-_ONE = f"(?P<name>{NAME})"
+_ONE = named("name")
 
 
 def _db(handler: Handler[Database]) -> Handler[Rotations]:

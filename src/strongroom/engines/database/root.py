@@ -15,7 +15,7 @@ import msgspec
 
 from strongroom.engines.database.connections import open_plugin
 from strongroom.engines.database.errors import DatabaseError
-from strongroom.engines.database.models import DatabaseConfig
+from strongroom.engines.database.models import CONFIG_DECODER, DatabaseConfig
 from strongroom.engines.database.plugin import DatabasePlugin
 from strongroom.engines.database.store import CONFIG, DatabaseStore
 from strongroom.errors import BadRequest
@@ -93,4 +93,4 @@ async def _replace(
             raise BadRequest(f'failed to find entry for connection with name: "{name}"')
         return change(config)
 
-    await store.update(CONFIG + name, lambda: store.config(name), mutate)
+    await store.update(CONFIG + name, CONFIG_DECODER, mutate)

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 import msgspec
 
 from strongroom.engines.database import overlap
-from strongroom.engines.database.models import Pending, StaticAccount, StaticRole
+from strongroom.engines.database.models import STATIC_DECODER, Pending, StaticAccount, StaticRole
 from strongroom.engines.database.schedule import parse_schedule
 from strongroom.engines.database.service import Database
 from strongroom.engines.database.store import STATIC_ROLE, Versioned
@@ -178,7 +178,7 @@ class Rotations:
             return msgspec.structs.replace(role, account=account)
 
         path = STATIC_ROLE + name
-        role = await self.db.store.update(path, lambda: self.db.store.static_role(name), mutate)
+        role = await self.db.store.update(path, STATIC_DECODER, mutate)
         return (role, taken[0]) if role is not None and taken else None
 
     async def _pending(self, role: StaticRole, slot: str, kind: str, target: str) -> Pending:
@@ -216,7 +216,7 @@ class Rotations:
             return msgspec.structs.replace(role, account=account)
 
         path = STATIC_ROLE + name
-        role = await self.db.store.update(path, lambda: self.db.store.static_role(name), mutate)
+        role = await self.db.store.update(path, STATIC_DECODER, mutate)
         if committed:
             await self.db.emit(_EVENTS[done.kind], {"role": name, "username": done.target})
         return role

@@ -18,7 +18,7 @@ from strongroom.core.fields import get_duration, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.engines.database import overlap
 from strongroom.engines.database.connections import plugin_spec
-from strongroom.engines.database.models import StaticRole
+from strongroom.engines.database.models import STATIC_DECODER, StaticRole
 from strongroom.engines.database.params import db_username, given, listing, statements
 from strongroom.engines.database.role_paths import credential_type
 from strongroom.engines.database.rotation import Rotations, next_rotation
@@ -49,7 +49,7 @@ async def write_static_role(rot: Rotations, req: Request, params: Mapping[str, s
             raise BadRequest("the static role was deleted concurrently; retry")
         return patch(current)
 
-    await db.store.update(STATIC_ROLE + name, lambda: db.store.static_role(name), mutate)
+    await db.store.update(STATIC_ROLE + name, STATIC_DECODER, mutate)
     return NO_CONTENT
 
 

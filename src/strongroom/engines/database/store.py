@@ -6,21 +6,21 @@ Layout below the mount's view (Vault's), every value sealed by the barrier:
     role/<name>          Role
     static-role/<name>   StaticRole, with its rotation state
 
-Configs and static roles change by checked read-modify-write (`update`): the write carries a
-Check on the storage version that was read, so of two workers (or nodes) changing one record,
-one commits and the other re-reads and decides again. That is what makes a rotation happen once.
+Configs and static roles change by checked read-modify-write (`update`, over `View.update`):
+the write carries a Check on the storage version that was read, so of two workers (or nodes)
+changing one record, one commits and the other re-reads and decides again. That is what
+makes a rotation happen once.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import msgspec
 
-from strongroom.core.view import View
+from strongroom.core.view import DELETE, UNCHANGED, Verdict, View
 from strongroom.engines.database.models import (
     CONFIG_DECODER,
     ROLE_DECODER,
@@ -36,7 +36,6 @@ from strongroom.storage.interface import Check, Delete, Op, Put
 CONFIG = "config/"
 ROLE = "role/"
 STATIC_ROLE = "static-role/"
-_RETRIES = 100  # each lost race means another writer committed; this only stops a livelock
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -108,19 +107,16 @@ class DatabaseStore:
     async def update(
         self,
         path: str,
-        load: Callable[[], Awaitable[Versioned[T] | None]],
+        decoder: msgspec.json.Decoder[T],
         mutate: Callable[[T | None], Awaitable[T | None]],
     ) -> T | None:
-        """Apply `mutate` to the record at `path` atomically, re-reading on a lost race;
-        returns the record as written. `mutate` returning its input unchanged writes nothing;
-        returning None deletes. Errors raised by `mutate` propagate."""
-        for _ in range(_RETRIES):
-            current = await load()
-            before = None if current is None else current.record
+        """Apply `mutate` to the record at `path` atomically (`View.update`); returns the
+        record as stored. `mutate` returning its input writes nothing; None deletes."""
+
+        async def decide(before: T | None) -> T | Verdict:
             after = await mutate(before)
             if after is before:
-                return before
-            if await self.write(path, after, 0 if current is None else current.version):
-                return after
-            await asyncio.sleep(0)  # let the winner's caller run before we re-read
-        raise StorageConflict(detail=f"{path} kept changing under {_RETRIES} attempts")
+                return UNCHANGED
+            return DELETE if after is None else after
+
+        return (await self.view.update(path, decoder.decode, decide)).after

@@ -20,7 +20,7 @@ from strongroom.core.fields import get_bool, get_duration, get_str
 from strongroom.core.mounts import MountContext
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Request, Response
 from strongroom.core.request import Operation as Op
-from strongroom.core.routes import Route, Router
+from strongroom.core.routes import Route, Router, named
 from strongroom.engines.rabbitmq.management import Management, RabbitMqError
 from strongroom.engines.rabbitmq.models import (
     CONNECTION,
@@ -39,8 +39,7 @@ from strongroom.engines.rabbitmq.models import (
 from strongroom.engines.usernames import TemplateError, UsernameContext, render
 from strongroom.errors import BadRequest, NotFound
 
-NAME = r"\w(?:[\w.@-]*\w)?"  # Vault's GenericNameRegex
-_ONE = f"(?P<name>{NAME})"
+_ONE = named("name")
 # Vault's default (builtin/logical/rabbitmq/path_role_create.go).
 DEFAULT_USERNAME_TEMPLATE = '{{ printf "%s-%s" (.DisplayName) (uuid) }}'
 

@@ -15,15 +15,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from strongroom.core.view import View
+from strongroom.core.view import UNCHANGED, Verdict, View
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.store import counter_path
-from strongroom.errors import StorageConflict
-from strongroom.storage.interface import Check, Put
 
 DEFAULT_THRESHOLD = int(2**32 * 0.9)
 BLOCK = 4096
-_RETRIES = 1000
+
+
+def _decimal(count: int) -> bytes:
+    return str(count).encode()
 
 
 @dataclass
@@ -67,22 +68,18 @@ class NonceBudget:
         return True
 
     async def _reserve(self, slot: tuple[str, int], path: str, count: int) -> bool:
-        for _ in range(_RETRIES):
-            entry = await self.view.get_entry(path)
-            reserved = 0 if entry is None else int(entry.value)
-            if reserved + count > self.threshold:
-                return False
-            limit = min(reserved + max(count, self.block), self.threshold)
-            guard = Check(path, 0 if entry is None else entry.version)
-            try:
-                await self.view.transact([guard, Put(path, str(limit).encode())])
-            except StorageConflict:
-                await asyncio.sleep(0)
-                continue
-            # Whatever was left of an older block is abandoned: over-counting is the safe side.
-            self._blocks[slot] = _Block(reserved + count, limit)
-            return True
-        raise StorageConflict(detail="nonce counter kept changing")
+        def reserve(reserved: int | None) -> int | Verdict:
+            start = reserved or 0
+            if start + count > self.threshold:
+                return UNCHANGED
+            return min(start + max(count, self.block), self.threshold)
+
+        counted = await self.view.update(path, int, reserve, encode=_decimal)
+        if not counted.written:
+            return False
+        # Whatever was left of an older block is abandoned: over-counting is the safe side.
+        self._blocks[slot] = _Block((counted.before or 0) + count, counted.after or 0)
+        return True
 
     async def reserved(self, name: str, version: int) -> int:
         """How many encryptions storage says were reserved for a version (for tests, metrics)."""

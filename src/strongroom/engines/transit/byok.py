@@ -1,6 +1,6 @@
 """BYOK: `wrapping_key`, `keys/:name/import` and `keys/:name/import_version` (Vault transit API).
 
-The mount has one RSA-4096 wrapping key, created on first use with a Check(path, 0) so two
+The mount has one RSA-4096 wrapping key, created on first use by `View.update` so two
 workers racing to create it agree on the winner's. Callers wrap key material as `crypto/wrap.py`
 describes (Vault's format); public keys alone may be imported as PEM (`public_key`), and a
 version imported that way can get its private half later with `import_version` + `version`.
@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from strongroom.core.fields import get_bool, get_int, get_str
 from strongroom.core.request import NO_CONTENT, Request, Response
+from strongroom.core.view import UNCHANGED, Verdict
 from strongroom.engines.transit import events, params
 from strongroom.engines.transit.crypto import aead, asymmetric, wrap
 from strongroom.engines.transit.errors import InvalidKeyMaterial
@@ -33,8 +34,7 @@ from strongroom.engines.transit.models import (
 from strongroom.engines.transit.service import Transit
 from strongroom.engines.transit.store import WRAPPING_KEY, Change
 from strongroom.engines.transit.versions import with_version
-from strongroom.errors import BadRequest, StorageConflict
-from strongroom.storage.interface import Check, Put
+from strongroom.errors import BadRequest
 
 
 def _new_wrapping_key() -> bytes:
@@ -46,14 +46,12 @@ async def wrapping_key(t: Transit) -> rsa.RSAPrivateKey:
     """The mount's wrapping key, created on first use."""
     if t.wrapping_key is not None:
         return t.wrapping_key
-    raw = await t.store.view.get(WRAPPING_KEY)
-    if raw is None:
-        fresh = await asyncio.to_thread(_new_wrapping_key)
-        try:
-            await t.store.view.transact([Check(WRAPPING_KEY, 0), Put(WRAPPING_KEY, fresh)])
-            raw = fresh
-        except StorageConflict:
-            raw = await t.store.view.get(WRAPPING_KEY)
+
+    async def created(found: bytes | None) -> bytes | Verdict:
+        # Key generation runs off the event loop; a loser of the race reads the winner's.
+        return UNCHANGED if found is not None else await asyncio.to_thread(_new_wrapping_key)
+
+    raw = (await t.store.view.update(WRAPPING_KEY, bytes, created)).after
     key = ser.load_der_private_key(raw or b"", password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise InvalidKeyMaterial

@@ -14,8 +14,6 @@ from typing import Any
 from strongroom.core.fields import get_str
 from strongroom.errors import BadRequest
 
-# Vault's framework.GenericNameRegex: word characters, with - . @ allowed inside.
-NAME = r"\w(?:[\w.@-]*\w)?"
 PREFIX = "vault:v"
 
 

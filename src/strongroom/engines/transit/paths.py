@@ -2,14 +2,14 @@
 
 Patterns are anchored by the Router and tried in order, so the `keys/:name/<action>` paths come
 before `keys/:name`. A LIST path always ends in "/" (the HTTP layer adds it). Key names follow
-Vault's GenericNameRegex (`params.NAME`); optional trailing segments follow its
+Vault's GenericNameRegex (`routes.named`); optional trailing segments follow its
 OptionalParamRegex (`(/(?P<x>.+))?`).
 """
 
 from __future__ import annotations
 
 from strongroom.core.request import Operation as Op
-from strongroom.core.routes import Route, Router
+from strongroom.core.routes import Route, Router, named
 from strongroom.engines.transit import (
     byok,
     encryption,
@@ -19,10 +19,9 @@ from strongroom.engines.transit import (
     signatures,
     utility,
 )
-from strongroom.engines.transit.params import NAME
 from strongroom.engines.transit.service import Transit
 
-KEY = f"keys/(?P<name>{NAME})"
+KEY = f"keys/{named('name')}"
 VERSION = f"{KEY}/versions/(?P<version>[1-9][0-9]{{0,8}})"
 
 ROUTES: tuple[Route[Transit], ...] = (
@@ -47,20 +46,20 @@ ROUTES: tuple[Route[Transit], ...] = (
             Op.DELETE: handlers.delete_key,
         },
     ),
-    Route(f"encrypt/(?P<name>{NAME})", {Op.UPDATE: encryption.encrypt}),
-    Route(f"decrypt/(?P<name>{NAME})", {Op.UPDATE: encryption.decrypt_data}),
-    Route(f"rewrap/(?P<name>{NAME})", {Op.UPDATE: encryption.rewrap}),
-    Route(f"datakey/(?P<kind>{NAME})/(?P<name>{NAME})", {Op.UPDATE: encryption.datakey}),
+    Route(f"encrypt/{named('name')}", {Op.UPDATE: encryption.encrypt}),
+    Route(f"decrypt/{named('name')}", {Op.UPDATE: encryption.decrypt_data}),
+    Route(f"rewrap/{named('name')}", {Op.UPDATE: encryption.rewrap}),
+    Route(f"datakey/{named('kind')}/{named('name')}", {Op.UPDATE: encryption.datakey}),
     Route(r"random(?:/(?P<source>[^/]+))?(?:/(?P<bytes>[^/]+))?", {Op.UPDATE: utility.random}),
     Route("hash(?:/(?P<algorithm>.+))?", {Op.UPDATE: utility.hash_data}),
-    Route(f"hmac/(?P<name>{NAME})(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.hmac}),
-    Route(f"sign/(?P<name>{NAME})(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.sign}),
-    Route(f"verify/(?P<name>{NAME})(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.verify}),
+    Route(f"hmac/{named('name')}(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.hmac}),
+    Route(f"sign/{named('name')}(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.sign}),
+    Route(f"verify/{named('name')}(?:/(?P<algorithm>.+))?", {Op.UPDATE: signatures.verify}),
     Route(
-        f"export/(?P<type>{NAME})/(?P<name>{NAME})(?:/(?P<version>.+))?",
+        f"export/{named('type')}/{named('name')}(?:/(?P<version>.+))?",
         {Op.READ: export.export},
     ),
-    Route(f"backup/(?P<name>{NAME})", {Op.READ: export.backup}),
+    Route(f"backup/{named('name')}", {Op.READ: export.backup}),
     Route("restore(?:/(?P<name>.+))?", {Op.UPDATE: export.restore}),
     Route("wrapping_key", {Op.READ: byok.read_wrapping_key}),
     Route(

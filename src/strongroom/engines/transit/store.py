@@ -20,12 +20,11 @@ record, so nothing is ever served from a stale copy.
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from strongroom.core.view import View
+from strongroom.core.view import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.engines.transit.events import Event, Events
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import (
@@ -37,16 +36,13 @@ from strongroom.engines.transit.models import (
     KeysConfig,
     encode,
 )
-from strongroom.errors import StorageConflict
-from strongroom.storage.interface import Check, Delete, Op, Put
+from strongroom.storage.interface import Op
 
 POLICY = "policy/"
 COUNTER = "counter/"
 WRAPPING_KEY = "wrapping-key"
 KEYS_CONFIG = "config/keys"
 CACHE_CONFIG = "config/cache"
-# Each lost race means another writer committed; the cap only stops a livelock spinning forever.
-_RETRIES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,30 +96,29 @@ class TransitStore:
             self._cache.popitem(last=False)
 
     async def update(self, name: str, mutate: Mutation) -> Keyring | None:
-        """Apply `mutate` to key `name` atomically; returns the key as now stored.
+        """Apply `mutate` to key `name` atomically (`View.update`); returns the key as now
+        stored.
 
         `mutate` sees the current policy (None if absent) and returns the Change to commit, or
         None to write nothing. If another writer commits first the Check fails and `mutate`
         runs again on the fresh state. Errors raised by `mutate` propagate.
         """
-        path = POLICY + name
-        for _ in range(_RETRIES):
-            current = await self.load(name)
-            change = await mutate(None if current is None else current.policy)
+        committed: list[Change] = []  # the Change of the attempt that committed, if any
+
+        async def decide(policy: KeyPolicy | None) -> Write[KeyPolicy] | Verdict:
+            committed.clear()
+            change = await mutate(policy)
             if change is None:
-                return current
-            guard = Check(path, 0 if current is None else current.storage_version)
-            record: Op = Delete(path) if change.policy is None else Put(path, encode(change.policy))
-            try:
-                await self.view.transact([guard, record, *change.ops])
-            except StorageConflict:
-                await asyncio.sleep(0)  # let the winner's caller run before we re-read
-                continue
+                return UNCHANGED
+            committed.append(change)
+            return Write(DELETE if change.policy is None else change.policy, also=change.ops)
+
+        await self.view.update(POLICY + name, POLICY_DECODER.decode, decide)
+        for change in committed:
             if change.policy is None:
                 self._cache.pop(name, None)
             await self.events.send(change.events)
-            return None if change.policy is None else await self.load(name)
-        raise StorageConflict(detail=f"transit key kept changing under {_RETRIES} attempts")
+        return await self.load(name)
 
     async def names(self) -> list[str]:
         return await self.view.list(POLICY)
