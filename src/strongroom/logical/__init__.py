@@ -4,7 +4,7 @@
     Login                                                    what a log-in handler returns
     View, MountContext                                       the mount's storage and context
     Path, PathTable, OperationSpec                           the declarative route table
-    UNSET, UnsetType, Duration, NoFields                     declaring an operation's fields
+    UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
 
 Engines depend on this package (and on their own modules), never on `strongroom.core`
 directly, so the core can change shape behind it.
@@ -14,7 +14,7 @@ from strongroom.core.login import Login
 from strongroom.core.mounts import MountContext
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.view import View
-from strongroom.logical.fields import UNSET, Duration, NoFields, UnsetType
+from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "PathTable",
     "Request",
     "Response",
+    "StringSlice",
     "UnsetType",
     "View",
 ]
