@@ -42,7 +42,6 @@ DESCRIPTION = (
     "Fields not listed here are passed to the plugin (connection_url, username, password, "
     "username_template, ...)."
 )
-LIST_SYNOPSIS = "Configure connection details to a database plugin."
 RESET_SYNOPSIS = "Resets a database plugin."
 _SECRET_DETAILS = ("password", "private_key", "service_account_json")
 _KV_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")

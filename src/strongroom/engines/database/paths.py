@@ -24,7 +24,7 @@ TABLE: PathTable[DatabaseContext] = PathTable(
         Path(
             "config/?",
             {Op.LIST: S(path_config.list_names, Listing)},
-            synopsis=path_config.LIST_SYNOPSIS,
+            synopsis=path_config.SYNOPSIS,
         ),
         Path(
             f"config/{ONE}",
