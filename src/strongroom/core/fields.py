@@ -53,6 +53,7 @@ class FieldType(StrEnum):
     KV_PAIRS = "map of strings"
     MAP = "map"
     COMMA_INT_LIST = "list of int"
+    STRING_SLICE = "slice of strings"
 
 
 class Mismatch(ValueError):
@@ -141,6 +142,18 @@ def _to_str_list(value: object) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+def _to_str_slice(value: object) -> list[str]:
+    """TypeStringSlice: a list of strings, or one string that is one item (never split on
+    commas, which SQL statements are full of); "" is the empty list."""
+    if value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise Mismatch
+
+
 def _to_str_map(value: object) -> dict[str, str]:
     if value == "":  # what a form or the CLI sends for "no options"
         return {}
@@ -180,8 +193,16 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.KV_PAIRS: _to_str_map,
     FieldType.MAP: _to_map,
     FieldType.COMMA_INT_LIST: _to_int_list,
+    FieldType.STRING_SLICE: _to_str_slice,
 }
-_LISTS = frozenset({FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS, FieldType.COMMA_INT_LIST})
+_LISTS = frozenset(
+    {
+        FieldType.COMMA_STRING_LIST,
+        FieldType.KV_PAIRS,
+        FieldType.COMMA_INT_LIST,
+        FieldType.STRING_SLICE,
+    }
+)
 
 
 def convert(data: Mapping[str, Any], name: str, kind: FieldType, default: Any) -> Any:  # noqa: ANN401 - JSON

@@ -3,34 +3,40 @@
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
     View, MountContext                                       the mount's storage and context
+    EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
-    UNSET, UnsetType, Duration, NoFields                     declaring an operation's fields
+    UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
 
 Engines depend on this package (and on their own modules), never on `strongroom.core`
 directly, so the core can change shape behind it.
 """
 
 from strongroom.core.login import Login
-from strongroom.core.mounts import MountContext
+from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
+from strongroom.core.routes import named
 from strongroom.core.view import View
-from strongroom.logical.fields import UNSET, Duration, NoFields, UnsetType
+from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
 __all__ = [
     "NO_CONTENT",
     "UNSET",
     "Duration",
+    "EventSink",
     "LeaseRequest",
     "Login",
     "MountContext",
     "NoFields",
     "Operation",
     "OperationSpec",
+    "PasswordSource",
     "Path",
     "PathTable",
     "Request",
     "Response",
+    "StringSlice",
     "UnsetType",
     "View",
+    "named",
 ]

@@ -23,13 +23,25 @@ import msgspec
 from strongroom.core.fields import FieldType, convert
 from strongroom.errors import BadRequest
 
-__all__ = ["DURATION", "UNSET", "Duration", "Field", "NoFields", "Schema", "UnsetType", "sent"]
+__all__ = [
+    "DURATION",
+    "UNSET",
+    "Duration",
+    "Field",
+    "NoFields",
+    "Schema",
+    "StringSlice",
+    "UnsetType",
+    "sent",
+]
 
 UNSET = msgspec.UNSET
 UnsetType = msgspec.UnsetType
 DURATION = FieldType.DURATION
 Duration = Annotated[int, DURATION]
 """Seconds, from a number or a Go duration string ("1h30m"), as Vault's TypeDurationSecond."""
+StringSlice = Annotated[list[str], FieldType.STRING_SLICE]
+"""Vault's TypeStringSlice: a list of strings, or one string as one item (not comma-split)."""
 
 
 class NoFields(msgspec.Struct, frozen=True, kw_only=True):

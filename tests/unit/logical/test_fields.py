@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from strongroom.errors import BadRequest
-from strongroom.logical.fields import UNSET, Duration, Schema, UnsetType, sent
+from strongroom.logical.fields import UNSET, Duration, Schema, StringSlice, UnsetType, sent
 
 
 class Sample(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,3 +83,21 @@ def test_an_annotation_without_a_vault_type_is_refused_at_declaration() -> None:
 
     with pytest.raises(TypeError):
         Schema(Odd)
+
+
+class Statements(msgspec.Struct, frozen=True, kw_only=True):
+    statements: StringSlice = []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("A, B; C", ["A, B; C"]), (["A, B", "C"], ["A, B", "C"]), ("", [])],
+)
+def test_a_string_slice_keeps_one_string_as_one_item(value: object, expected: list[str]) -> None:
+    """Vault's TypeStringSlice (SQL statements): never split on commas."""
+    assert Schema(Statements).decode({"statements": value}, {}).statements == expected
+
+
+def test_a_string_slice_of_non_strings_is_a_400() -> None:
+    with pytest.raises(BadRequest, match='field "statements": expected slice of strings'):
+        Schema(Statements).decode({"statements": [1]}, {})

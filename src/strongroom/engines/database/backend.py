@@ -11,54 +11,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from strongroom.core.mounts import MountContext
-from strongroom.core.request import Request, Response
-from strongroom.engines.database import creds
-from strongroom.engines.database.paths import ROUTER
-from strongroom.engines.database.rotation import Rotations
-from strongroom.engines.database.service import Database
-from strongroom.engines.database.store import DatabaseStore
+from strongroom.engines.database import path_creds
+from strongroom.engines.database.context import DatabaseContext
+from strongroom.engines.database.paths import TABLE
+from strongroom.logical import MountContext, Request, Response
 
 
 class DatabaseBackend:
     """Vault's `database` engine: connections, dynamic roles, static roles."""
 
-    unauthenticated: frozenset[str] = frozenset()
-    paths = ROUTER  # its route table, for sys/internal/specs/openapi
+    unauthenticated = TABLE.unauthenticated
+    paths = TABLE  # its route table, for sys/internal/specs/openapi, help and sudo
 
     def __init__(self, ctx: MountContext) -> None:
-        self.db = Database(
-            store=DatabaseStore(ctx.view),
-            clock=ctx.clock,
-            passwords=ctx.passwords,
-            lease_ttls=ctx.lease_ttls,
-            emit=ctx.emit,
-        )
-        self.rotations = Rotations(self.db)
+        self.ctx = DatabaseContext.of(ctx)
+        self.db = self.ctx.db
+        self.rotations = self.ctx.rotations
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` below the mount. Raises StrongroomError subclasses."""
-        return await ROUTER.dispatch(self.rotations, request, path)
+        return await TABLE.dispatch(self.ctx, request, path)
 
     async def exists(self, path: str) -> bool:
         """Vault's ExistenceCheck: a write to an absent config or role is a "create"."""
-        store = self.db.store
-        prefix, _, name = path.partition("/")
-        if not name or "/" in name:
-            return True
-        if prefix == "config":
-            return await store.config(name) is not None
-        if prefix == "roles":
-            return await store.role(name) is not None
-        if prefix == "static-roles":
-            return await store.static_role(name) is not None
-        return True
+        return await TABLE.exists(self.ctx, path)
 
     async def revoke_lease(self, internal: Mapping[str, Any]) -> None:
-        await creds.revoke(self.db, internal)
+        await path_creds.revoke(self.db, internal)
 
     async def renew_lease(self, internal: Mapping[str, Any], expires_at: float) -> None:
-        await creds.renew(self.db, internal, expires_at)
+        await path_creds.renew(self.db, internal, expires_at)
 
     async def tick(self) -> None:
         await self.rotations.tick()

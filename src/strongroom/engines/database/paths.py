@@ -1,64 +1,99 @@
 """The database route table: Vault's database secrets engine path tree.
 
-Handlers take either the `Database` service or the `Rotations` built on it (static roles and
-their rotation); `Rotations.db` is the service, so one context type serves both: handlers of
-the first kind are wrapped by `_db`. A LIST path always ends in "/" (the HTTP layer adds it).
+A LIST path always ends in "/" (the HTTP layer adds it), hence the optional slash. The config
+write takes arbitrary input: the fields it does not declare are the plugin's (see path_config).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from strongroom.core.request import Operation as Op
-from strongroom.core.request import Request, Response
-from strongroom.core.routes import Handler, Route, Router, named
-from strongroom.engines.database import config_paths, creds, role_paths, static_paths
-from strongroom.engines.database.rotation import Rotations
-from strongroom.engines.database.service import Database
-
-_ONE = named("name")
-
-
-def _db(handler: Handler[Database]) -> Handler[Rotations]:
-    async def on_rotations(rot: Rotations, req: Request, params: Mapping[str, str]) -> Response:
-        return await handler(rot.db, req, params)
-
-    return on_rotations
-
-
-ROUTES: tuple[Route[Rotations], ...] = (
-    Route("config/?", {Op.LIST: _db(config_paths.list_configs)}),
-    Route(
-        f"config/{_ONE}",
-        {
-            Op.READ: _db(config_paths.read_config),
-            Op.UPDATE: _db(config_paths.write_config),
-            Op.DELETE: _db(config_paths.delete_config),
-        },
-    ),
-    Route(f"reset/{_ONE}", {Op.UPDATE: _db(config_paths.reset_connection)}),
-    Route(f"rotate-root/{_ONE}", {Op.UPDATE: _db(config_paths.rotate_root)}),
-    Route("roles/?", {Op.LIST: _db(role_paths.list_roles)}),
-    Route(
-        f"roles/{_ONE}",
-        {
-            Op.READ: _db(role_paths.read_role),
-            Op.UPDATE: _db(role_paths.write_role),
-            Op.DELETE: _db(role_paths.delete_role),
-        },
-    ),
-    Route(f"creds/{_ONE}", {Op.READ: _db(creds.generate)}),
-    Route("static-roles/?", {Op.LIST: static_paths.list_static_roles}),
-    Route(
-        f"static-roles/{_ONE}",
-        {
-            Op.READ: static_paths.read_static_role,
-            Op.UPDATE: static_paths.write_static_role,
-            Op.DELETE: static_paths.delete_static_role,
-        },
-    ),
-    Route(f"static-creds/{_ONE}", {Op.READ: creds.read_static}),
-    Route(f"rotate-role/{_ONE}", {Op.UPDATE: creds.rotate_role}),
+from strongroom.engines.database import (
+    path_config,
+    path_creds,
+    path_roles,
+    path_rotate,
+    path_static_roles,
 )
+from strongroom.engines.database.context import ONE, DatabaseContext, Listing, Named
+from strongroom.logical import Operation, OperationSpec, Path, PathTable
 
-ROUTER = Router(ROUTES)
+Op = Operation
+S = OperationSpec
+
+TABLE: PathTable[DatabaseContext] = PathTable(
+    [
+        Path(
+            "config/?",
+            {Op.LIST: S(path_config.list_names, Listing)},
+            synopsis=path_config.SYNOPSIS,
+        ),
+        Path(
+            f"config/{ONE}",
+            {
+                Op.READ: S(path_config.read, Named),
+                Op.UPDATE: S(path_config.write, path_config.ConfigWrite),
+                Op.DELETE: S(path_config.delete, Named),
+            },
+            synopsis=path_config.SYNOPSIS,
+            description=path_config.DESCRIPTION,
+            exists=path_config.exists,
+            arbitrary_input=True,  # Vault passes the plugin's own fields through
+        ),
+        Path(
+            f"reset/{ONE}",
+            {Op.UPDATE: S(path_config.reset, Named)},
+            synopsis=path_config.RESET_SYNOPSIS,
+        ),
+        Path(
+            f"rotate-root/{ONE}",
+            {Op.UPDATE: S(path_rotate.rotate_root, Named)},
+            synopsis=path_rotate.ROOT_SYNOPSIS,
+        ),
+        Path(
+            "roles/?",
+            {Op.LIST: S(path_roles.list_names, Listing)},
+            synopsis=path_roles.SYNOPSIS,
+        ),
+        Path(
+            f"roles/{ONE}",
+            {
+                Op.READ: S(path_roles.read, Named),
+                Op.UPDATE: S(path_roles.write, path_roles.RoleWrite),
+                Op.DELETE: S(path_roles.delete, Named),
+            },
+            synopsis=path_roles.SYNOPSIS,
+            description=path_roles.DESCRIPTION,
+            exists=path_roles.exists,
+        ),
+        Path(
+            f"creds/{ONE}",
+            {Op.READ: S(path_creds.generate, Named)},
+            synopsis=path_creds.SYNOPSIS,
+        ),
+        Path(
+            "static-roles/?",
+            {Op.LIST: S(path_static_roles.list_names, Listing)},
+            synopsis=path_static_roles.SYNOPSIS,
+        ),
+        Path(
+            f"static-roles/{ONE}",
+            {
+                Op.READ: S(path_static_roles.read, Named),
+                Op.UPDATE: S(path_static_roles.write, path_static_roles.StaticRoleWrite),
+                Op.DELETE: S(path_static_roles.delete, Named),
+            },
+            synopsis=path_static_roles.SYNOPSIS,
+            description=path_static_roles.DESCRIPTION,
+            exists=path_static_roles.exists,
+        ),
+        Path(
+            f"static-creds/{ONE}",
+            {Op.READ: S(path_creds.read_static, Named)},
+            synopsis=path_creds.STATIC_SYNOPSIS,
+        ),
+        Path(
+            f"rotate-role/{ONE}",
+            {Op.UPDATE: S(path_rotate.rotate_role, Named)},
+            synopsis=path_rotate.ROLE_SYNOPSIS,
+        ),
+    ]
+)

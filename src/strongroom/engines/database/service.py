@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from strongroom.clock import Clock
-from strongroom.core.mounts import EventSink, PasswordSource
 from strongroom.engines.database import root
 from strongroom.engines.database.connections import Connections
 from strongroom.engines.database.models import DatabaseConfig
 from strongroom.engines.database.plugin import DatabasePlugin
 from strongroom.engines.database.store import DatabaseStore, Versioned
 from strongroom.errors import BadRequest
+from strongroom.logical import EventSink, PasswordSource
 
 
 @dataclass

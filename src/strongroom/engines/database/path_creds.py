@@ -1,5 +1,6 @@
-"""database/creds/:name (dynamic users with a lease), static-creds/:name and rotate-role/:name,
-and the lease callbacks the core makes when a dynamic user's lease is renewed or ends.
+"""database/creds/:name (dynamic users with a lease) and static-creds/:name (Vault's
+`path_creds_create.go`), and the lease callbacks the core makes when a dynamic user's lease
+is renewed or ends.
 
 A dynamic user is created valid until its lease's end plus 5 seconds (Vault's buffer, so the
 database never drops a user the lease still covers); `internal` carries what revocation needs
@@ -13,20 +14,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from strongroom.clock import rfc3339
-from strongroom.core.request import NO_CONTENT, LeaseRequest, Request, Response
 from strongroom.engines.database.connections import plugin_spec
+from strongroom.engines.database.context import DatabaseContext, Named
 from strongroom.engines.database.models import DatabaseConfig, Role
-from strongroom.engines.database.rotation import Rotations
+from strongroom.engines.database.path_static_roles import timing
 from strongroom.engines.database.service import Database
-from strongroom.engines.database.static_paths import timing
 from strongroom.engines.usernames import TemplateError, UsernameContext, render
 from strongroom.errors import BadRequest
+from strongroom.logical import LeaseRequest, Request, Response
+
+SYNOPSIS = "Request database credentials for a certain role."
+STATIC_SYNOPSIS = "Request database credentials for a certain static role."
 
 EXPIRATION_BUFFER = 5
 
 
-async def generate(db: Database, req: Request, params: Mapping[str, str]) -> Response:
-    name = params["name"]
+async def generate(ctx: DatabaseContext, req: Request, fields: Named) -> Response:
+    db, name = ctx.db, fields.name
     role = await db.store.role(name)
     if role is None:
         raise BadRequest("unknown role")
@@ -77,8 +81,8 @@ def _username(config: DatabaseConfig, display: str, role: str, now: float) -> st
     return username
 
 
-async def read_static(rot: Rotations, _req: Request, params: Mapping[str, str]) -> Response:
-    name, db = params["name"], rot.db
+async def read_static(ctx: DatabaseContext, _req: Request, fields: Named) -> Response:
+    name, db = fields.name, ctx.db
     found = await db.store.static_role(name)
     if found is None:
         raise BadRequest("unknown role")
@@ -94,11 +98,6 @@ async def read_static(rot: Rotations, _req: Request, params: Mapping[str, str]) 
         **timing(role),
     }
     return Response(data)
-
-
-async def rotate_role(rot: Rotations, _req: Request, params: Mapping[str, str]) -> Response:
-    await rot.rotate_now(params["name"])
-    return NO_CONTENT
 
 
 async def revoke(db: Database, internal: Mapping[str, Any]) -> None:

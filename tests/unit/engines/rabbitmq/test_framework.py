@@ -1,0 +1,54 @@
+"""The RabbitMQ engine on the declarative path table: declared fields (OpenBao's, same types),
+Vault's unknown-parameter warning and `?help=1`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path as FilePath
+
+from strongroom.engines.rabbitmq.paths import TABLE
+from strongroom.logical.openapi import SCHEMA_TYPES
+from unit.engines.rabbitmq.conftest import Api
+
+OPENBAO = (
+    FilePath(__file__).parents[3] / "vectors" / "openapi" / ("openbao-2.7.2-database-rabbitmq.json")
+)
+
+
+def test_every_capture_is_a_declared_field_of_every_operation() -> None:
+    for route in TABLE.routes:
+        for spec in route.operations.values():
+            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+
+
+def test_openbao_rabbitmq_fields_are_declared() -> None:
+    theirs = json.loads(OPENBAO.read_text())["components"]["schemas"]
+    ours = {
+        "config/connection": "RabbitMqConfigureConnectionRequest",
+        "config/lease": "RabbitMqConfigureLeaseRequest",
+        "roles/x": "RabbitMqWriteRoleRequest",
+    }
+    for path, schema in ours.items():
+        fields = TABLE.match(path)[0].fields()
+        for name, prop in theirs[schema]["properties"].items():
+            assert name in fields, (path, name)
+            assert SCHEMA_TYPES[fields[name].kind]["type"] == prop["type"], (path, name)
+
+
+async def test_unknown_parameters_are_warned_sorted_bytewise(api: Api) -> None:
+    await api.ok("POST", "config/lease", {"ttl": "1h"})
+    resp = await api.server.call("GET", "rabbitmq/config/lease", params={"zz": "1", "Z": "1"})
+    assert resp.json()["warnings"] == ["Endpoint ignored these unrecognized parameters: [Z zz]"]
+
+
+async def test_vhosts_is_a_json_string(api: Api) -> None:
+    """OpenBao's TypeString: an object in its place does not convert."""
+    resp = await api.call("POST", "roles/obj", {"vhosts": {"/": {"read": ".*"}}})
+    assert resp.status_code == 400
+    assert resp.json() == {"errors": ['error converting input for field "vhosts": expected string']}
+
+
+async def test_help_answers_vaults_shape(api: Api) -> None:
+    resp = await api.server.call("GET", "rabbitmq/roles/x", params={"help": "1"})
+    assert resp.status_code == 200
+    assert resp.json()["help"].startswith("Request:        roles/x\nMatching Route: ^roles/")
