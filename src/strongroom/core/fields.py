@@ -53,6 +53,7 @@ class FieldType(StrEnum):
     KV_PAIRS = "map of strings"
     MAP = "map"
     COMMA_INT_LIST = "list of int"
+    SLICE = "slice"
 
 
 class Mismatch(ValueError):
@@ -171,6 +172,11 @@ def _to_int_list(value: object) -> list[int]:
     return [_to_int(item) for item in value]
 
 
+def _to_slice(value: object) -> list[object]:
+    """TypeSlice: a list as it is; one value alone is a list of one (mapstructure's weak decode)."""
+    return value if isinstance(value, list) else [value]
+
+
 CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.STRING: _to_str,
     FieldType.INT: _to_int,
@@ -180,8 +186,11 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.KV_PAIRS: _to_str_map,
     FieldType.MAP: _to_map,
     FieldType.COMMA_INT_LIST: _to_int_list,
+    FieldType.SLICE: _to_slice,
 }
-_LISTS = frozenset({FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS, FieldType.COMMA_INT_LIST})
+_LISTS = frozenset(
+    {FieldType.COMMA_STRING_LIST, FieldType.KV_PAIRS, FieldType.COMMA_INT_LIST, FieldType.SLICE}
+)
 
 
 def convert(data: Mapping[str, Any], name: str, kind: FieldType, default: Any) -> Any:  # noqa: ANN401 - JSON

@@ -44,6 +44,7 @@ _BY_TYPE: Mapping[Any, FieldType] = {
     list[int]: FieldType.COMMA_INT_LIST,
     dict[str, str]: FieldType.KV_PAIRS,
     dict[str, Any]: FieldType.MAP,
+    list[Any]: FieldType.SLICE,
 }
 
 

@@ -32,6 +32,7 @@ SCHEMA_TYPES: Mapping[FieldType, dict[str, Any]] = {
     FieldType.COMMA_INT_LIST: {"type": "array", "items": {"type": "integer"}},
     FieldType.KV_PAIRS: {"type": "object", "format": "kvpairs"},
     FieldType.MAP: {"type": "object", "format": "map"},
+    FieldType.SLICE: {"type": "array", "items": {"type": "object"}},
 }
 # The type names of Vault's help text (`field_type.go` String()).
 _HELP_TYPE: Mapping[FieldType, str] = {
@@ -43,6 +44,7 @@ _HELP_TYPE: Mapping[FieldType, str] = {
     FieldType.COMMA_INT_LIST: "comma-int slice",
     FieldType.KV_PAIRS: "keypair",
     FieldType.MAP: "map",
+    FieldType.SLICE: "slice",
 }
 _METHODS = (
     (Operation.READ, "get", "read"),
