@@ -117,7 +117,9 @@ class Schema:
             if name in captures:
                 values[name] = captures[name]
                 continue
-            if field.nullable and name in data and data[name] is None:
+            if name not in data:  # most fields are not sent: skip the conversion call
+                continue
+            if field.nullable and data[name] is None:
                 values[name] = None
                 continue
             value = convert(data, name, field.kind, UNSET)

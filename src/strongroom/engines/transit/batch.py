@@ -19,7 +19,7 @@ from msgspec import Meta
 
 from strongroom.errors import BadRequest, StrongroomError
 from strongroom.logical import UNSET, Response, UnsetType
-from strongroom.logical.fields import Schema, sent
+from strongroom.logical.fields import Schema
 
 Item = TypeVar("Item", bound=msgspec.Struct)
 Result = dict[str, Any] | StrongroomError
@@ -59,15 +59,29 @@ def entries(
     batch_input: list[Any] | UnsetType, fields: msgspec.Struct, kind: type[Item]
 ) -> tuple[list[Entry], bool]:
     """The request's items as `kind` Structs and whether it was a batch; a non-batch request
-    is one item made of `fields`. Raises BadRequest if the batch is malformed."""
-    schema = _schema(kind)
+    is one item made of `fields` (already decoded, and of the same types). Raises BadRequest if
+    the batch is malformed."""
     if batch_input is UNSET:
-        return [Entry(schema.decode(sent(fields), {}))], False
+        # A request Struct that extends its item Struct is its own single item (the hot path).
+        single = fields if isinstance(fields, kind) else kind(**_shared(fields, kind))
+        return [Entry(single)], False
     if not all(isinstance(raw, dict) for raw in batch_input):
         raise BadRequest("failed to parse batch input")
     if not batch_input:
         raise BadRequest("missing batch input to process")
+    schema = _schema(kind)
     return [_entry(schema, raw) for raw in batch_input], True
+
+
+def _shared(fields: msgspec.Struct, kind: type[msgspec.Struct]) -> dict[str, Any]:
+    """The fields of `kind` that `fields` carries (an absent one keeps the item's default)."""
+    found = {name: getattr(fields, name) for name in _common(type(fields), kind)}
+    return {name: value for name, value in found.items() if value is not UNSET}
+
+
+@cache
+def _common(request: type[msgspec.Struct], kind: type[msgspec.Struct]) -> tuple[str, ...]:
+    return tuple(name for name in kind.__struct_fields__ if name in request.__struct_fields__)
 
 
 def _entry(schema: Schema, raw: Mapping[str, Any]) -> Entry:
@@ -82,6 +96,11 @@ class _Referenced(msgspec.Struct, frozen=True, kw_only=True):
     """What an item that does not decode still answers with: its reference."""
 
     reference: str = ""
+
+
+def text(value: str | UnsetType) -> str:
+    """An optional string field: absent is ""."""
+    return "" if value is UNSET else value
 
 
 def decoded(entries_: Sequence[Entry], kind: type[Item]) -> list[Item]:

@@ -52,9 +52,9 @@ Nonce = Annotated[
 
 
 class EncryptItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One item of an encrypt (or the request's own fields)."""
+    """One item of an encrypt; the request's own fields extend it (`Encrypt`)."""
 
-    plaintext: Plaintext = ""
+    plaintext: Annotated[str | UnsetType, Plaintext] = UNSET
     context: DerivationContext = ""
     key_version: RequestedVersion = 0
     associated_data: AssociatedData = ""
@@ -62,13 +62,8 @@ class EncryptItem(msgspec.Struct, frozen=True, kw_only=True):
     reference: Reference = ""
 
 
-class Encrypt(msgspec.Struct, frozen=True, kw_only=True):
+class Encrypt(EncryptItem, frozen=True, kw_only=True):
     name: Name
-    plaintext: Annotated[str | UnsetType, Plaintext] = UNSET
-    context: DerivationContext = ""
-    key_version: RequestedVersion = 0
-    associated_data: AssociatedData = ""
-    nonce: Nonce = ""
     type: KeyType = "aes256-gcm96"
     convergent_encryption: Convergent = False
     batch_input: BatchInput = UNSET
@@ -77,7 +72,7 @@ class Encrypt(msgspec.Struct, frozen=True, kw_only=True):
 
 class DecryptItem(msgspec.Struct, frozen=True, kw_only=True):
     """One item of a decrypt or rewrap (`key_version` is rewrap's: the version to encrypt
-    with again)."""
+    with again); the request's own fields extend it (`Decrypt`)."""
 
     ciphertext: Ciphertext = ""
     context: DerivationContext = ""
@@ -86,14 +81,10 @@ class DecryptItem(msgspec.Struct, frozen=True, kw_only=True):
     reference: Reference = ""
 
 
-class Decrypt(msgspec.Struct, frozen=True, kw_only=True):
+class Decrypt(DecryptItem, frozen=True, kw_only=True):
     """Also the fields of a rewrap."""
 
     name: Name
-    ciphertext: Ciphertext = ""
-    context: DerivationContext = ""
-    associated_data: AssociatedData = ""
-    key_version: RequestedVersion = 0
     batch_input: BatchInput = UNSET
     partial_failure_response_code: PartialFailureCode = 0
 
@@ -164,7 +155,7 @@ async def encrypt(t: TransitContext, _req: Request, fields: Encrypt) -> Response
     async def one(item: EncryptItem) -> dict[str, Any]:
         if item.nonce:
             raise BadRequest("nonce provided when not allowed")
-        plaintext = encoding.b64decode(item.plaintext, "plaintext")
+        plaintext = encoding.b64decode(batch.text(item.plaintext), "plaintext")
         context, aad = _inputs(item)
         ciphertext, version = await encryptor.encrypt(plaintext, context, aad, item.key_version)
         return {"ciphertext": ciphertext, "key_version": version}

@@ -112,10 +112,6 @@ class HmacItem(msgspec.Struct, frozen=True, kw_only=True):
     reference: Reference = ""
 
 
-def _text(value: str | UnsetType) -> str:
-    return "" if value is UNSET else value
-
-
 class InvalidSignature(BadRequest):
     default_message = "invalid signature"
 
@@ -196,7 +192,7 @@ async def sign(t: TransitContext, _req: Request, fields: Sign) -> Response:
     async def one(item: SignItem) -> dict[str, Any]:
         if is_batch and item.input is UNSET:
             raise BadRequest("missing input")
-        message = encoding.b64decode(_text(item.input), "input")
+        message = encoding.b64decode(batch.text(item.input), "input")
         key = ring.private_key(version, encoding.b64decode(item.context, "context"))
         try:
             raw = signing.sign(key, message, opts)
@@ -245,9 +241,9 @@ async def verify(t: TransitContext, _req: Request, fields: Verify) -> Response:
     ring.require_enabled()
 
     async def one(item: VerifyItem) -> dict[str, Any]:
-        message = encoding.b64decode(_text(item.input), "input")
+        message = encoding.b64decode(batch.text(item.input), "input")
         context = encoding.b64decode(item.context, "context")
-        parsed = encoding.split_versioned(_text(item.signature))
+        parsed = encoding.split_versioned(batch.text(item.signature))
         if parsed is None:
             raise InvalidSignature
         version = ring.decryption_version(parsed[0], InvalidSignature)
@@ -311,8 +307,8 @@ async def _verify_hmacs(
     algorithm = _hmac_algorithm(fields.urlalgorithm, fields.algorithm)
 
     async def one(item: VerifyItem) -> dict[str, Any]:
-        message = encoding.b64decode(_text(item.input), "input")
-        parsed = encoding.split_versioned(_text(item.hmac))
+        message = encoding.b64decode(batch.text(item.input), "input")
+        parsed = encoding.split_versioned(batch.text(item.hmac))
         if parsed is None:
             raise InvalidHmac
         version = parsed[0]
