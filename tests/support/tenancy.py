@@ -45,7 +45,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.auth.approle.paths.ROUTER": ("auth/approle/", "approle", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
-    "strongroom.engines.transit.paths.ROUTER": ("transit/", "transit", {}),
+    "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
 }

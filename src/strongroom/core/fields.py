@@ -54,6 +54,7 @@ class FieldType(StrEnum):
     MAP = "map"
     COMMA_INT_LIST = "list of int"
     STRING_SLICE = "slice of strings"
+    SLICE = "slice"
 
 
 class Mismatch(ValueError):
@@ -184,6 +185,11 @@ def _to_int_list(value: object) -> list[int]:
     return [_to_int(item) for item in value]
 
 
+def _to_slice(value: object) -> list[object]:
+    """TypeSlice: a list as it is; one value alone is a list of one (mapstructure's weak decode)."""
+    return value if isinstance(value, list) else [value]
+
+
 CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.STRING: _to_str,
     FieldType.INT: _to_int,
@@ -194,6 +200,7 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.MAP: _to_map,
     FieldType.COMMA_INT_LIST: _to_int_list,
     FieldType.STRING_SLICE: _to_str_slice,
+    FieldType.SLICE: _to_slice,
 }
 _LISTS = frozenset(
     {
@@ -201,6 +208,7 @@ _LISTS = frozenset(
         FieldType.KV_PAIRS,
         FieldType.COMMA_INT_LIST,
         FieldType.STRING_SLICE,
+        FieldType.SLICE,
     }
 )
 

@@ -14,12 +14,13 @@ directly, so the core can change shape behind it.
 from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
-from strongroom.core.routes import named
+from strongroom.core.routes import GENERIC_NAME, named
 from strongroom.core.view import View
 from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
 __all__ = [
+    "GENERIC_NAME",
     "NO_CONTENT",
     "UNSET",
     "Duration",

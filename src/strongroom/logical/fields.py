@@ -56,6 +56,7 @@ _BY_TYPE: Mapping[Any, FieldType] = {
     list[int]: FieldType.COMMA_INT_LIST,
     dict[str, str]: FieldType.KV_PAIRS,
     dict[str, Any]: FieldType.MAP,
+    list[Any]: FieldType.SLICE,
 }
 
 
@@ -128,7 +129,9 @@ class Schema:
             if name in captures:
                 values[name] = captures[name]
                 continue
-            if field.nullable and name in data and data[name] is None:
+            if name not in data:  # most fields are not sent: skip the conversion call
+                continue
+            if field.nullable and data[name] is None:
                 values[name] = None
                 continue
             value = convert(data, name, field.kind, UNSET)

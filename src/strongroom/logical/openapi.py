@@ -33,6 +33,7 @@ SCHEMA_TYPES: Mapping[FieldType, dict[str, Any]] = {
     FieldType.KV_PAIRS: {"type": "object", "format": "kvpairs"},
     FieldType.MAP: {"type": "object", "format": "map"},
     FieldType.STRING_SLICE: {"type": "array", "items": {"type": "string"}},
+    FieldType.SLICE: {"type": "array", "items": {"type": "object"}},
 }
 # The type names of Vault's help text (`field_type.go` String()).
 _HELP_TYPE: Mapping[FieldType, str] = {
@@ -45,6 +46,7 @@ _HELP_TYPE: Mapping[FieldType, str] = {
     FieldType.KV_PAIRS: "keypair",
     FieldType.MAP: "map",
     FieldType.STRING_SLICE: "slice",
+    FieldType.SLICE: "slice",
 }
 _METHODS = (
     (Operation.READ, "get", "read"),

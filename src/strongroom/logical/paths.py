@@ -15,6 +15,7 @@ Handlers get the request with its `data` sealed off: every input they read is a 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,16 +110,28 @@ class PathTable(Generic[Ctx]):
 
     def __init__(self, paths: Sequence[Path[Ctx]]) -> None:
         self.routes = tuple(paths)
-        self._compiled = [(re.compile(f"^(?:{p.pattern})$"), p) for p in paths]
+        self._compiled = [re.compile(f"^(?:{p.pattern})$") for p in paths]
+        # What counts as a known parameter of each route; `list` is the HTTP layer's
+        # (`GET ?list=true`), as in Vault, which drops it before routing.
+        self._known = [frozenset(p.fields()) | {"list"} for p in paths]
         self.unauthenticated = frozenset(p.pattern for p in paths if p.unauthenticated)
+        self._any_sudo = any(p.sudo for p in paths)
+        # One request matches its path up to three times (sudo, existence, dispatch), and
+        # the same paths recur: remember the recent answers rather than scan the patterns.
+        self._find = functools.lru_cache(maxsize=1024)(self._scan)
+
+    def _scan(self, path: str) -> tuple[int, tuple[tuple[str, str], ...]]:
+        for index, regex in enumerate(self._compiled):
+            found = regex.match(path)
+            if found is not None:
+                captures = tuple((k, v) for k, v in found.groupdict().items() if v is not None)
+                return index, captures
+        raise NotFound("unsupported path")
 
     def match(self, path: str) -> tuple[Path[Ctx], dict[str, str]]:
         """The route serving `path` and its named captures. Raises NotFound if none does."""
-        for regex, route in self._compiled:
-            found = regex.match(path)
-            if found is not None:
-                return route, {k: v for k, v in found.groupdict().items() if v is not None}
-        raise NotFound("unsupported path")
+        index, captures = self._find(path)
+        return self.routes[index], dict(captures)
 
     async def dispatch(self, ctx: Ctx, request: Request, path: str) -> Response:
         """Decode the fields of `request`, run its handler, add Vault's unknown-field warning.
@@ -126,7 +139,8 @@ class PathTable(Generic[Ctx]):
         Raises NotFound, UnsupportedOperation, BadRequest (a field that does not convert) and
         whatever the handler raises.
         """
-        route, captures = self.match(path)
+        index, found = self._find(path)
+        route, captures = self.routes[index], dict(found)
         if request.operation is Operation.HELP:
             return help_response(route, path)
         spec = route.operation(request.operation)
@@ -135,7 +149,7 @@ class PathTable(Generic[Ctx]):
         if not route.arbitrary_input:
             request = request.with_data(SEALED_DATA)
         response = await spec.handler(ctx, request, fields)
-        unknown = [] if route.arbitrary_input else _unknown(route, data)
+        unknown = [] if route.arbitrary_input else _unknown(self._known[index], data)
         if unknown and not response.empty:  # Vault adds it to a response, never makes one
             warning = UNKNOWN_WARNING.format(" ".join(unknown))
             response.warnings = [*(response.warnings or []), warning]
@@ -151,15 +165,15 @@ class PathTable(Generic[Ctx]):
 
     def sudo(self, path: str) -> bool:
         """Whether `path` is root-protected (needs `sudo` on top of the operation's capability)."""
+        if not self._any_sudo:  # most tables have no root path: skip the match on every request
+            return False
         try:
             return self.match(path)[0].sudo
         except NotFound:
             return False
 
 
-def _unknown(route: Path[Any], data: Mapping[str, Any]) -> list[str]:
-    """The request's top-level parameters no operation of `route` declares, sorted as Go's
-    sort.Strings does (bytewise)."""
-    known = route.fields()
-    # `list` is the HTTP layer's (`GET ?list=true`), as in Vault, which drops it before routing.
-    return sorted(k for k in data if k not in known and k != "list")
+def _unknown(known: frozenset[str], data: Mapping[str, Any]) -> list[str]:
+    """The request's top-level parameters not in `known`, sorted as Go's sort.Strings does
+    (bytewise)."""
+    return sorted(k for k in data if k not in known)

@@ -6,14 +6,13 @@ at which a key version rotates (`budget.py`; default 2^32 * 0.9), so tests can c
 
 from __future__ import annotations
 
-from strongroom.core.mounts import MountContext
-from strongroom.core.request import Request, Response
 from strongroom.engines.transit.budget import DEFAULT_THRESHOLD, NonceBudget
+from strongroom.engines.transit.context import TransitContext
 from strongroom.engines.transit.events import Events
-from strongroom.engines.transit.paths import ROUTER
-from strongroom.engines.transit.service import Transit
+from strongroom.engines.transit.paths import TABLE
 from strongroom.engines.transit.store import TransitStore
 from strongroom.errors import BadRequest
+from strongroom.logical import MountContext, Request, Response
 
 THRESHOLD_OPTION = "nonce_rotation_threshold"
 
@@ -33,28 +32,24 @@ class TransitBackend:
     """Vault's `transit` engine: named keys for encryption, signing, HMAC and data keys."""
 
     unauthenticated: frozenset[str] = frozenset()
-    paths = ROUTER  # its route table, for sys/internal/specs/openapi
+    paths = TABLE  # its route table, for sys/internal/specs/openapi and ?help=1
 
     def __init__(self, ctx: MountContext) -> None:
         threshold = _threshold(ctx)
         self._threshold_ok = threshold > 0
         budget = NonceBudget(ctx.view, threshold=max(threshold, 1))
         events = Events(ctx.emit, ctx.entry.accessor)
-        self.transit = Transit(TransitStore(ctx.view, events), budget, ctx.clock)
+        self.transit = TransitContext(TransitStore(ctx.view, events), budget, ctx.clock)
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` below the mount. Raises StrongroomError subclasses."""
         if not self._threshold_ok:
             raise BadRequest(f"invalid {THRESHOLD_OPTION} in the mount options")
-        return await ROUTER.dispatch(self.transit, request, path)
+        return await TABLE.dispatch(self.transit, request, path)
 
     async def exists(self, path: str) -> bool:
-        """Vault's existence check: only `encrypt/:name` can create (upsert) a key, so a write
-        there to a missing key needs the `create` capability; every other path is an update.
-        A version read only: the handler loads (and caches) the key itself."""
-        if not path.startswith("encrypt/"):
-            return True
-        return await self.transit.store.exists(path.removeprefix("encrypt/"))
+        """Vault's existence check, per route (`path_encrypt.exists`)."""
+        return await TABLE.exists(self.transit, path)
 
     async def tick(self) -> None:
         """Use counts, scheduled rotation and due destructions (the core's background round

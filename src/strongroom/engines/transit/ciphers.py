@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from strongroom.engines.transit import params
+from strongroom.engines.transit import encoding
+from strongroom.engines.transit.context import TransitContext
 from strongroom.engines.transit.crypto import aead, signing
 from strongroom.engines.transit.errors import InvalidCiphertext
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import ENCRYPTION, NONCE_BUDGETED, SYMMETRIC
-from strongroom.engines.transit.service import Transit
 from strongroom.errors import BadRequest
 
 _RETRIES = 100
@@ -44,7 +44,7 @@ def _sealed(ring: Keyring, version: int, plaintext: bytes, context: bytes, aad: 
 class Encryptor:
     """Encrypts the items of one request, rotating the key if its nonce budget runs out."""
 
-    def __init__(self, transit: Transit, ring: Keyring) -> None:
+    def __init__(self, transit: TransitContext, ring: Keyring) -> None:
         if ring.type not in ENCRYPTION:
             raise BadRequest(f"message encryption not supported for key type {ring.type}")
         self.transit = transit
@@ -61,7 +61,7 @@ class Encryptor:
             version = await self._reserve(version, explicit=requested != 0)
         blob = _sealed(self.ring, version, plaintext, context, aad)
         self.transit.events.used(self.ring.name, version, "encrypt")
-        return params.versioned(version, params.b64encode(blob)), version
+        return encoding.versioned(version, encoding.b64encode(blob)), version
 
     async def _reserve(self, version: int, *, explicit: bool) -> int:
         for _ in range(_RETRIES):
@@ -79,12 +79,12 @@ def decrypt(ring: Keyring, ciphertext: str, context: bytes, aad: bytes) -> tuple
     if ring.type not in ENCRYPTION:
         raise BadRequest(f"message decryption not supported for key type {ring.type}")
     ring.require_enabled()
-    parsed = params.split_versioned(ciphertext)
+    parsed = encoding.split_versioned(ciphertext)
     if parsed is None:
         raise InvalidCiphertext
     version = ring.decryption_version(parsed[0], InvalidCiphertext)
     try:
-        blob = params.b64decode(parsed[1], "ciphertext")
+        blob = encoding.b64decode(parsed[1], "ciphertext")
     except BadRequest:
         raise InvalidCiphertext from None
     if ring.type in SYMMETRIC:

@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from strongroom.engines.transit import byok
+from strongroom.engines.transit import path_byok
 from strongroom.engines.transit.crypto import aead, wrap
 from unit.engines.transit.transit_api import Api, b64, mounted, unb64
 
@@ -21,7 +21,7 @@ def wrapping_der() -> bytes:
 
 @pytest.fixture(autouse=True)
 def _reuse_wrapping_key(wrapping_der: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(byok, "_new_wrapping_key", lambda: wrapping_der)
+    monkeypatch.setattr(path_byok, "_new_wrapping_key", lambda: wrapping_der)
 
 
 async def _wrapping_key(api: Api) -> rsa.RSAPublicKey:
@@ -47,7 +47,7 @@ async def test_the_wrapping_key_is_stable(api: Api, monkeypatch: pytest.MonkeyPa
         key = rsa.generate_private_key(65537, 2048)
         return key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
 
-    monkeypatch.setattr(byok, "_new_wrapping_key", fresh)
+    monkeypatch.setattr(path_byok, "_new_wrapping_key", fresh)
     first = (await api.get("wrapping_key"))["data"]["public_key"]
     mounted(api.server).transit.wrapping_key = None  # another worker, or after a restart
     assert (await api.get("wrapping_key"))["data"]["public_key"] == first

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from strongroom.core.request import Operation
-from strongroom.engines.transit import byok
+from strongroom.engines.transit import path_byok
 from strongroom.engines.transit.crypto import wrap
 from strongroom.engines.transit.events import (
     BACKED_UP,
@@ -165,7 +165,7 @@ async def test_upserted_and_imported_keys(worker: Worker, monkeypatch: pytest.Mo
     # Complete version 1 with its private half (a small wrapping key: RSA-4096 takes seconds).
     wrapping = rsa.generate_private_key(65537, 2048)
     der = wrapping.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
-    monkeypatch.setattr(byok, "_new_wrapping_key", lambda: der)
+    monkeypatch.setattr(path_byok, "_new_wrapping_key", lambda: der)
     private = signing_key.private_bytes(
         ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()
     )

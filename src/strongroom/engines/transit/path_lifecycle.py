@@ -13,21 +13,40 @@ does. The scheduler's `tick` performs the destruction once the deletion date has
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
-from strongroom.core.fields import get_int
-from strongroom.core.request import Request, Response
 from strongroom.engines.transit import events, render
+from strongroom.engines.transit.context import KeyName, Name, TransitContext
 from strongroom.engines.transit.models import KeyPolicy
-from strongroom.engines.transit.service import Transit
 from strongroom.engines.transit.store import Change
 from strongroom.errors import BadRequest, NotFound
+from strongroom.logical import Request, Response
 
 DAY = 86400
 MIN_PENDING_DAYS, MAX_PENDING_DAYS, DEFAULT_PENDING_DAYS = 7, 30, 30
 Transition = Callable[[KeyPolicy], KeyPolicy]
+SYNOPSIS = "Change the lifecycle state of a named key"
+VERSION_SYNOPSIS = "Change the state of one version of a named key"
+
+
+class ScheduleDeletion(msgspec.Struct, frozen=True, kw_only=True):
+    name: Name
+    pending_days: Annotated[
+        int,
+        Meta(
+            description=f"Days before the key is destroyed, {MIN_PENDING_DAYS} to "
+            f"{MAX_PENDING_DAYS} (default {DEFAULT_PENDING_DAYS})."
+        ),
+    ] = DEFAULT_PENDING_DAYS
+
+
+class VersionAction(msgspec.Struct, frozen=True, kw_only=True):
+    name: Name
+    version: Annotated[str, Meta(description="The key version")]
 
 
 def _state(policy: KeyPolicy, allowed: set[str], action: str) -> None:
@@ -36,7 +55,7 @@ def _state(policy: KeyPolicy, allowed: set[str], action: str) -> None:
         raise BadRequest(f"cannot {action} a key that is {state}")
 
 
-async def _apply(t: Transit, name: str, transition: Transition) -> Response:
+async def _apply(t: TransitContext, name: str, transition: Transition) -> Response:
     async def mutate(policy: KeyPolicy | None) -> Change | None:
         if policy is None:
             raise NotFound
@@ -49,24 +68,24 @@ async def _apply(t: Transit, name: str, transition: Transition) -> Response:
     return Response(render.key(ring))
 
 
-async def disable(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
+async def disable(t: TransitContext, _req: Request, fields: KeyName) -> Response:
     def transition(policy: KeyPolicy) -> KeyPolicy:
         _state(policy, {"enabled", "disabled"}, "disable")
         return msgspec.structs.replace(policy, state="disabled")
 
-    return await _apply(t, p["name"], transition)
+    return await _apply(t, fields.name, transition)
 
 
-async def enable(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
+async def enable(t: TransitContext, _req: Request, fields: KeyName) -> Response:
     def transition(policy: KeyPolicy) -> KeyPolicy:
         _state(policy, {"enabled", "disabled"}, "enable")
         return msgspec.structs.replace(policy, state="enabled")
 
-    return await _apply(t, p["name"], transition)
+    return await _apply(t, fields.name, transition)
 
 
-async def schedule_deletion(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
-    days = get_int(req.data, "pending_days", DEFAULT_PENDING_DAYS)
+async def schedule_deletion(t: TransitContext, _req: Request, fields: ScheduleDeletion) -> Response:
+    days = fields.pending_days
     if not MIN_PENDING_DAYS <= days <= MAX_PENDING_DAYS:
         raise BadRequest(f"pending_days must be between {MIN_PENDING_DAYS} and {MAX_PENDING_DAYS}")
     date = t.now() + days * DAY
@@ -75,19 +94,19 @@ async def schedule_deletion(t: Transit, req: Request, p: Mapping[str, str]) -> R
         _state(policy, {"enabled", "disabled"}, "schedule deletion of")
         return msgspec.structs.replace(policy, state="pending_deletion", deletion_date=date)
 
-    return await _apply(t, p["name"], transition)
+    return await _apply(t, fields.name, transition)
 
 
-async def cancel_deletion(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
+async def cancel_deletion(t: TransitContext, _req: Request, fields: KeyName) -> Response:
     def transition(policy: KeyPolicy) -> KeyPolicy:
         _state(policy, {"pending_deletion"}, "cancel deletion of")
         return msgspec.structs.replace(policy, state="disabled", deletion_date=0.0)
 
-    return await _apply(t, p["name"], transition)
+    return await _apply(t, fields.name, transition)
 
 
-def _version_change(p: Mapping[str, str], action: str, new_state: str) -> Transition:
-    number = int(p["version"])
+def _version_change(fields: VersionAction, action: str, new_state: str) -> Transition:
+    number = int(fields.version)
 
     def transition(policy: KeyPolicy) -> KeyPolicy:
         _state(policy, {"enabled", "disabled"}, f"{action} a version of")
@@ -103,13 +122,13 @@ def _version_change(p: Mapping[str, str], action: str, new_state: str) -> Transi
     return transition
 
 
-async def disable_version(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
-    return await _apply(t, p["name"], _version_change(p, "disable", "disabled"))
+async def disable_version(t: TransitContext, _req: Request, fields: VersionAction) -> Response:
+    return await _apply(t, fields.name, _version_change(fields, "disable", "disabled"))
 
 
-async def enable_version(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
-    return await _apply(t, p["name"], _version_change(p, "enable", "enabled"))
+async def enable_version(t: TransitContext, _req: Request, fields: VersionAction) -> Response:
+    return await _apply(t, fields.name, _version_change(fields, "enable", "enabled"))
 
 
-async def destroy_version(t: Transit, _req: Request, p: Mapping[str, str]) -> Response:
-    return await _apply(t, p["name"], _version_change(p, "destroy", "destroyed"))
+async def destroy_version(t: TransitContext, _req: Request, fields: VersionAction) -> Response:
+    return await _apply(t, fields.name, _version_change(fields, "destroy", "destroyed"))

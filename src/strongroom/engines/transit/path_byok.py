@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Mapping
-from typing import Any
+from typing import Annotated
 
 import msgspec
 from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import rsa
+from msgspec import Meta
 
-from strongroom.core.fields import get_bool, get_int, get_str
-from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.view import UNCHANGED, Verdict
-from strongroom.engines.transit import events, params
+from strongroom.engines.transit import encoding, events
+from strongroom.engines.transit.context import Name, TransitContext
 from strongroom.engines.transit.crypto import aead, asymmetric, wrap
 from strongroom.engines.transit.errors import InvalidKeyMaterial
-from strongroom.engines.transit.handlers import policy_from, rotate_period
 from strongroom.engines.transit.models import (
     HMAC_MAX_KEY_SIZE,
     HMAC_MIN_KEY_SIZE,
@@ -31,10 +29,71 @@ from strongroom.engines.transit.models import (
     KeyPolicy,
     KeyVersion,
 )
-from strongroom.engines.transit.service import Transit
+from strongroom.engines.transit.path_keys import (
+    Derived,
+    Exportable,
+    KeyType,
+    PlaintextBackup,
+    RotatePeriod,
+    policy_from,
+    rotate_period,
+)
 from strongroom.engines.transit.store import WRAPPING_KEY, Change
 from strongroom.engines.transit.versions import with_version
 from strongroom.errors import BadRequest
+from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType
+
+WRAPPING_KEY_SYNOPSIS = "Returns the public key to use for wrapping imported keys"
+IMPORT_SYNOPSIS = "Imports an externally-generated key into a new transit key"
+IMPORT_VERSION_SYNOPSIS = "Imports an externally-generated key into an existing imported key"
+
+
+class Material(msgspec.Struct, frozen=True, kw_only=True):
+    """The key material fields of an import and an import_version."""
+
+    name: Name
+    ciphertext: Annotated[
+        str,
+        Meta(
+            description="The base64-encoded ciphertext of the keys. The AES key should be "
+            "encrypted using OAEP with the wrapping key and then concatenated with the import "
+            "key, wrapped by the AES key."
+        ),
+    ] = ""
+    public_key: Annotated[str, Meta(description="The plaintext PEM public key to be imported.")] = (
+        ""
+    )
+    hash_function: Annotated[
+        str,
+        Meta(
+            description="The hash function used as a random oracle in the OAEP wrapping of the "
+            'symmetric key. Defaults to "SHA256".'
+        ),
+    ] = ""
+
+
+class Import(Material, frozen=True, kw_only=True):
+    type: KeyType = ""
+    derived: Derived = False
+    exportable: Exportable = False
+    allow_plaintext_backup: PlaintextBackup = False
+    auto_rotate_period: RotatePeriod = 0
+    allow_rotation: Annotated[
+        bool, Meta(description="True if the imported key may be rotated within OpenBao.")
+    ] = False
+    convergent_encryption: Annotated[
+        bool | UnsetType, Meta(description="Refused: imported keys cannot be convergent.")
+    ] = UNSET
+
+
+class ImportVersion(Material, frozen=True, kw_only=True):
+    version: Annotated[
+        int,
+        Meta(
+            description="Key version to be updated, if left empty, a new version will be created "
+            "unless a private key is specified and the 'Latest' key is missing a private key."
+        ),
+    ] = 0
 
 
 def _new_wrapping_key() -> bytes:
@@ -42,7 +101,7 @@ def _new_wrapping_key() -> bytes:
     return key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
 
 
-async def wrapping_key(t: Transit) -> rsa.RSAPrivateKey:
+async def wrapping_key(t: TransitContext) -> rsa.RSAPrivateKey:
     """The mount's wrapping key, created on first use."""
     if t.wrapping_key is not None:
         return t.wrapping_key
@@ -59,15 +118,15 @@ async def wrapping_key(t: Transit) -> rsa.RSAPrivateKey:
     return key
 
 
-async def read_wrapping_key(t: Transit, _req: Request, _p: Mapping[str, str]) -> Response:
+async def read_wrapping_key(t: TransitContext, _req: Request, _fields: NoFields) -> Response:
     public = (await wrapping_key(t)).public_key()
     pem = public.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
     return Response({"public_key": pem.decode()})
 
 
-async def _material(t: Transit, policy: KeyPolicy, data: Mapping[str, Any]) -> KeyVersion:
+async def _material(t: TransitContext, policy: KeyPolicy, fields: Material) -> KeyVersion:
     """The imported version from `ciphertext` (wrapped private/secret) or `public_key` (PEM)."""
-    ciphertext, public = get_str(data, "ciphertext"), get_str(data, "public_key")
+    ciphertext, public = fields.ciphertext, fields.public_key
     if ciphertext and public:
         raise BadRequest("only one of the following fields, ciphertext and public_key, can be set")
     now, hmac_key = t.now(), secrets.token_bytes(32)
@@ -79,10 +138,10 @@ async def _material(t: Transit, policy: KeyPolicy, data: Mapping[str, Any]) -> K
         parsed = asymmetric.parse_public(policy.type, public)
         formatted = asymmetric.format_public(policy.type, parsed)
         return KeyVersion(created=now, hmac_key=hmac_key, public_key=formatted)
-    hash_function = get_str(data, "hash_function") or "SHA256"
+    hash_function = fields.hash_function or "SHA256"
     if hash_function.upper() not in wrap.HASH_FUNCTIONS:
         raise BadRequest("unknown hash function")
-    blob = params.b64decode(ciphertext, "ciphertext")
+    blob = encoding.b64decode(ciphertext, "ciphertext")
     secret = wrap.unwrap(await wrapping_key(t), blob, hash_function)
     if policy.type in SIGNING:
         stored = asymmetric.from_pkcs8(policy.type, secret)
@@ -98,21 +157,25 @@ async def _material(t: Transit, policy: KeyPolicy, data: Mapping[str, Any]) -> K
     return KeyVersion(created=now, key=secret, hmac_key=hmac_key)
 
 
-async def import_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
-    data, name = req.data, p["name"]
-    if data.get("convergent_encryption") is not None:
+async def import_key(t: TransitContext, _req: Request, fields: Import) -> Response:
+    name = fields.name
+    if fields.convergent_encryption is not UNSET:
         raise BadRequest("import cannot be used on keys with convergent encryption enabled")
-    allow_rotation = get_bool(data, "allow_rotation")
-    if rotate_period(data) > 0 and not allow_rotation:
+    allow_rotation = fields.allow_rotation
+    if rotate_period(fields.auto_rotate_period) > 0 and not allow_rotation:
         raise BadRequest("allow_rotation must be set to true if auto-rotation is enabled")
-    if not get_str(data, "ciphertext") and not get_str(data, "public_key"):
+    if not fields.ciphertext and not fields.public_key:
         raise BadRequest("one of ciphertext or public_key must be set")
-    fields = {k: data.get(k) for k in ("derived", "exportable", "allow_plaintext_backup")}
-    fields["auto_rotate_period"] = data.get("auto_rotate_period")
-    key_type = (get_str(data, "type") or "aes256-gcm96").lower()
-    fresh = policy_from(name, fields, key_type)
+    fresh = policy_from(
+        name,
+        (fields.type or "aes256-gcm96").lower(),
+        derived=fields.derived,
+        exportable=fields.exportable,
+        allow_plaintext_backup=fields.allow_plaintext_backup,
+        auto_rotate_period=fields.auto_rotate_period,
+    )
     fresh = msgspec.structs.replace(fresh, imported=True, allow_rotation=allow_rotation)
-    version = await _material(t, fresh, data)
+    version = await _material(t, fresh, fields)
     if fresh.type == "hmac":
         fresh = msgspec.structs.replace(fresh, key_size=len(version.key))
 
@@ -129,8 +192,8 @@ async def import_key(t: Transit, req: Request, p: Mapping[str, str]) -> Response
     return NO_CONTENT
 
 
-async def import_version(t: Transit, req: Request, p: Mapping[str, str]) -> Response:
-    name = p["name"]
+async def import_version(t: TransitContext, _req: Request, fields: ImportVersion) -> Response:
+    name = fields.name
     ring = await t.store.load(name)
     if ring is None:
         raise BadRequest(
@@ -140,8 +203,8 @@ async def import_version(t: Transit, req: Request, p: Mapping[str, str]) -> Resp
         raise BadRequest("the import_version endpoint can only be used with an imported key")
     if ring.policy.convergent_encryption:
         raise BadRequest("import_version cannot be used on keys with convergent encryption enabled")
-    version = await _material(t, ring.policy, req.data)
-    target = get_int(req.data, "version") if req.data.get("version") is not None else 0
+    version = await _material(t, ring.policy, fields)
+    target = fields.version
 
     async def mutate(policy: KeyPolicy | None) -> Change:
         if policy is None:

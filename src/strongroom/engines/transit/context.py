@@ -1,5 +1,5 @@
 """What every transit handler is handed: the mount's key store (and its events), nonce budget
-and clock.
+and clock; and the fields most transit paths share (the key name, a derivation context).
 
 It also owns the key-changing operations shared by handlers and the scheduler (rotation on
 demand, rotation when a version's nonce budget runs out, the periodic `tick`), each one a
@@ -9,9 +9,11 @@ checked read-modify-write so that two workers doing it at once change the key on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import rsa
+from msgspec import Meta
 
 from strongroom.clock import Clock
 from strongroom.engines.transit import events
@@ -22,14 +24,32 @@ from strongroom.engines.transit.models import KeyPolicy
 from strongroom.engines.transit.store import Change, Mutation, TransitStore
 from strongroom.engines.transit.versions import rotated, rotation_due
 from strongroom.errors import BadRequest, NotFound, StrongroomError
+from strongroom.logical import GENERIC_NAME
+
+NAME = GENERIC_NAME  # Vault's framework.GenericNameRegex
+Name = Annotated[str, Meta(description="Name of the key")]
+DerivationContext = Annotated[str, Meta(description="Base64 encoded context for key derivation.")]
+RequestedVersion = Annotated[
+    int,
+    Meta(
+        description="The version of the key to use. If not set, uses the latest version. "
+        "Must be greater than or equal to the key's min_encryption_version, if set."
+    ),
+]
+
+
+class KeyName(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields of an operation on a key that takes nothing but its name."""
+
+    name: Name
 
 
 @dataclass
-class Transit:
+class TransitContext:
     store: TransitStore
     budget: NonceBudget
     clock: Clock
-    wrapping_key: rsa.RSAPrivateKey | None = None  # BYOK, loaded on first use (`byok.py`)
+    wrapping_key: rsa.RSAPrivateKey | None = None  # BYOK, loaded on first use (`path_byok.py`)
 
     @property
     def events(self) -> Events:

@@ -1,4 +1,4 @@
-"""Request-field helpers shared by the transit handlers (on top of `core/fields.py`).
+"""The transit wire encodings: strict base64 and Vault's `vault:v<N>:` envelope.
 
 Base64 fields are decoded strictly (standard alphabet, padding required, as Go's
 `base64.StdEncoding`); a bad one is a 400 naming the field, never echoing the value.
@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
-from typing import Any
 
-from strongroom.core.fields import get_str
 from strongroom.errors import BadRequest
 
 PREFIX = "vault:v"
@@ -23,12 +20,6 @@ def b64decode(value: str, field: str) -> bytes:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest(f"unable to decode {field} as base64") from None
-
-
-def b64_field(data: Mapping[str, Any], name: str) -> bytes:
-    """An optional base64 request field; absent or empty is b""."""
-    value = get_str(data, name)
-    return b64decode(value, name) if value else b""
 
 
 def b64encode(raw: bytes) -> str:
