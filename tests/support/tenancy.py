@@ -42,7 +42,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.core.system.backend.AUTHENTICATED": ("sys/", "", {}),
     "strongroom.core.token.paths.ROUTES": ("auth/token/", "", {}),
     "strongroom.engines.cubbyhole.paths.PATHS": ("cubbyhole/", "", {}),
-    "strongroom.auth.approle.paths.ROUTER": ("auth/approle/", "approle", {}),
+    "strongroom.auth.approle.paths.PATHS": ("auth/approle/", "approle", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
     "strongroom.engines.transit.paths.ROUTER": ("transit/", "transit", {}),
