@@ -61,6 +61,11 @@ class Path(Generic[Ctx]):
     sudo: bool = False  # Vault's PathsSpecial.Root
     unauthenticated: bool = False  # Vault's PathsSpecial.Unauthenticated (a literal pattern)
     arbitrary_input: bool = False  # Vault's TakesArbitraryInput: no unknown-field warning
+    # The names `fields()` declares, computed once: every request checks its parameters.
+    known: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(self.fields()))
 
     @property
     def handlers(self) -> Mapping[Operation, FieldsHandler[Ctx]]:
@@ -111,6 +116,7 @@ class PathTable(Generic[Ctx]):
         self.routes = tuple(paths)
         self._compiled = [(re.compile(f"^(?:{p.pattern})$"), p) for p in paths]
         self.unauthenticated = frozenset(p.pattern for p in paths if p.unauthenticated)
+        self._any_sudo = any(p.sudo for p in paths)
 
     def match(self, path: str) -> tuple[Path[Ctx], dict[str, str]]:
         """The route serving `path` and its named captures. Raises NotFound if none does."""
@@ -151,6 +157,8 @@ class PathTable(Generic[Ctx]):
 
     def sudo(self, path: str) -> bool:
         """Whether `path` is root-protected (needs `sudo` on top of the operation's capability)."""
+        if not self._any_sudo:  # most tables: no second match on every request
+            return False
         try:
             return self.match(path)[0].sudo
         except NotFound:
@@ -160,6 +168,6 @@ class PathTable(Generic[Ctx]):
 def _unknown(route: Path[Any], data: Mapping[str, Any]) -> list[str]:
     """The request's top-level parameters no operation of `route` declares, sorted as Go's
     sort.Strings does (bytewise)."""
-    known = route.fields()
+    known = route.known
     # `list` is the HTTP layer's (`GET ?list=true`), as in Vault, which drops it before routing.
     return sorted(k for k in data if k not in known and k != "list")
