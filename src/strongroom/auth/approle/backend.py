@@ -2,30 +2,27 @@
 
 `login` is its one unauthenticated path; the core honours `unauthenticated`, asks `exists` to
 tell a role's creation from its update (Vault's existence check), and mints the token that a
-log-in's `Response.login` describes.
+log-in's `Response.login` describes. Fields, existence checks and help come from `paths.py`.
 """
 
 from __future__ import annotations
 
-import re
+import msgspec
 
 from strongroom.auth.approle.context import AppRole
 from strongroom.auth.approle.lockout import LockoutPolicy
-from strongroom.auth.approle.paths import ROLE, ROUTER
+from strongroom.auth.approle.paths import TABLE
 from strongroom.auth.approle.store import Store
-from strongroom.core.mounts import MountContext
-from strongroom.core.request import Request, Response
 from strongroom.errors import BadRequest
-
-_ROLE_PATH = re.compile(ROLE)
+from strongroom.logical import MountContext, Request, Response
 
 
 class AppRoleBackend:
     """One `approle` mount. Its options may set `lockout_threshold`, `lockout_duration` and
     `lockout_counter_reset` (lockout.py)."""
 
-    unauthenticated: frozenset[str] = frozenset({"login"})
-    paths = ROUTER  # its route table, for sys/internal/specs/openapi
+    unauthenticated = TABLE.unauthenticated
+    paths = TABLE  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         store = Store(ctx.view, ctx.clock, ctx.entry.config.max_lease_ttl)
@@ -41,14 +38,11 @@ class AppRoleBackend:
         options, and whatever the handler raises."""
         if not self._settings_valid:
             raise BadRequest("invalid lockout settings in the mount options")
-        return await ROUTER.dispatch(self._app, request, path)
+        return await TABLE.dispatch(self._app, _metadata_as_text(request), path)
 
     async def exists(self, path: str) -> bool:
         """Only `role/:name` can be absent; every other path counts as existing (Vault)."""
-        match = _ROLE_PATH.fullmatch(path)
-        if match is None:
-            return True
-        return await self._app.store.role(match["role_name"].lower()) is not None
+        return await TABLE.exists(self._app, path)
 
     async def tidy(self) -> tuple[int, int]:
         """For a periodic job (Vault tidies every minute): expired secret IDs and stale lockout
@@ -58,3 +52,13 @@ class AppRoleBackend:
     async def tick(self) -> None:
         """The core's background round: tidy (it pages only through what is due)."""
         await self.tidy()
+
+
+def _metadata_as_text(request: Request) -> Request:
+    """Vault's secret-ID `metadata` is a string of JSON; a JSON object sent in its place (as
+    hvac and others do) is read as that JSON text, so one declared string field serves both."""
+    value = request.data.get("metadata")
+    if not isinstance(value, dict):
+        return request
+    text = msgspec.json.encode(value).decode()
+    return request.with_data({**request.data, "metadata": text})

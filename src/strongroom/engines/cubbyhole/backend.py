@@ -8,18 +8,18 @@ the token is revoked or expires (`destroy`), as Vault's token store does.
 
 from __future__ import annotations
 
-from strongroom.core.mounts import MountContext, MountEntry, new_entry
-from strongroom.core.request import Request, Response
-from strongroom.core.view import View, purge
-from strongroom.engines.cubbyhole.paths import ROUTER
+from strongroom.core.mounts import MountEntry, new_entry
+from strongroom.core.view import purge
+from strongroom.engines.cubbyhole.paths import TABLE
 from strongroom.errors import BadRequest, PermissionDenied
+from strongroom.logical import MountContext, Request, Response, View
 
 
 class CubbyholeBackend:
     """Vault's builtin `cubbyhole/` mount; one per namespace, never mounted by users."""
 
     unauthenticated: frozenset[str] = frozenset()
-    paths = ROUTER  # its route table, for sys/internal/specs/openapi
+    paths = TABLE  # its route table, for sys/internal/specs/openapi
 
     def __init__(self, ctx: MountContext) -> None:
         self._view = ctx.view
@@ -32,7 +32,7 @@ class CubbyholeBackend:
             raise PermissionDenied
         if not caller.key:
             raise BadRequest("cubbyhole operations are only supported by 'service' type tokens")
-        return await ROUTER.dispatch(View(self._view, caller.key + "/"), request, path)
+        return await TABLE.dispatch(View(self._view, caller.key + "/"), request, path)
 
     async def exists(self, path: str) -> bool:
         """Every write needs only `update`: the default policy grants the whole cubbyhole."""

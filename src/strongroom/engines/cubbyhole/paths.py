@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from strongroom.core.request import Operation as Op
-from strongroom.core.routes import Route, Router
-from strongroom.core.view import View
-from strongroom.engines.cubbyhole import handlers
+from strongroom.engines.cubbyhole import path_cubbyhole
+from strongroom.logical import Operation, OperationSpec, Path, PathTable, View
 
-ROUTER: Router[View] = Router(
+Op = Operation
+S = OperationSpec
+
+TABLE: PathTable[View] = PathTable(
     [
-        Route(
+        Path(
             "(?P<path>.*)",
             {
-                Op.READ: handlers.read,
-                Op.LIST: handlers.list_keys,
-                Op.UPDATE: handlers.write,
-                Op.DELETE: handlers.delete,
+                Op.READ: S(path_cubbyhole.read, path_cubbyhole.Key),
+                Op.LIST: S(path_cubbyhole.list_keys, path_cubbyhole.Key),
+                Op.UPDATE: S(path_cubbyhole.write, path_cubbyhole.Key),
+                Op.DELETE: S(path_cubbyhole.delete, path_cubbyhole.Key),
             },
+            synopsis=path_cubbyhole.SYNOPSIS,
+            arbitrary_input=True,  # the request body is the secret
         )
     ]
 )

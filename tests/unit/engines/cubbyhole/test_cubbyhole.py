@@ -87,3 +87,18 @@ async def test_a_store_made_before_cubbyhole_gains_it_at_unseal(server: Server) 
     assert (await server.call("PUT", "sys/seal")).status_code == 204
     await server.unseal()
     assert (await server.call("POST", "cubbyhole/x", {"a": "b"})).status_code == 204
+
+
+async def test_the_body_is_the_secret_so_no_field_is_warned_about(server: Server) -> None:
+    """Vault's cubbyhole path takes arbitrary input: any key is data, none is "unrecognized"."""
+    assert (await server.call("POST", "cubbyhole/k", {"zz": 1, "path": "p"})).status_code == 204
+    read = (await server.call("GET", "cubbyhole/k")).json()
+    assert (read["data"], read["warnings"]) == ({"zz": 1, "path": "p"}, None)
+
+
+async def test_help_and_openapi_come_from_the_table(server: Server) -> None:
+    helped = (await server.call("GET", "cubbyhole/k", params={"help": "1"})).json()
+    assert helped["help"].startswith("Request:        k\nMatching Route: ^(?P<path>.*)$")
+    doc = (await server.call("GET", "sys/internal/specs/openapi")).json()
+    params = doc["paths"]["/cubbyhole/{path}"]["parameters"]
+    assert params[0]["description"] == "Specifies the path of the secret."

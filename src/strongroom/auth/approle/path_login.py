@@ -1,4 +1,4 @@
-"""AppRole log-in (`login`, api-docs/auth/approle "Login with AppRole").
+"""AppRole log-in (`login`, Vault's path_login.go; api-docs/auth/approle "Login with AppRole").
 
 The handler checks the credentials and answers a `Login`; the core mints the token. Every
 refusal (unknown role ID, wrong, expired or spent secret ID, a client address outside the bound
@@ -10,28 +10,41 @@ ID is real, so here it is the same refusal too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
 
 from strongroom.auth.approle import cidrs
 from strongroom.auth.approle.context import AppRole
 from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import Role, SecretId
-from strongroom.core.fields import get_str
-from strongroom.core.login import Login
-from strongroom.core.request import Request, Response
 from strongroom.errors import BadRequest
+from strongroom.logical import Login, Request, Response
 
 INVALID = "invalid role or secret ID"
 _OUTSIDE_ROLE_CIDRS = "client address outside the role's secret_id_bound_cidrs"
+SYNOPSIS = "Issue a token based on the credentials supplied"
 
 
-async def login(app: AppRole, req: Request, _p: Mapping[str, str]) -> Response:
+class Credentials(msgspec.Struct, frozen=True, kw_only=True):
+    role_id: Annotated[
+        str,
+        Meta(
+            description="Unique identifier of the Role. Required to be supplied when the "
+            "'bind_secret_id' constraint is set."
+        ),
+    ] = ""
+    secret_id: Annotated[str, Meta(description="SecretID belong to the App role")] = ""
+
+
+async def login(app: AppRole, req: Request, fields: Credentials) -> Response:
     """Raises BadRequest: "missing role_id", or the one refusal described above."""
-    role_id = get_str(req.data, "role_id").strip()
+    role_id = fields.role_id.strip()
     if not role_id:
         raise BadRequest("missing role_id")
-    secret_id = get_str(req.data, "secret_id").strip()
+    secret_id = fields.secret_id.strip()
     try:
         granted = await _counted(app, role_id, secret_id, req.remote_addr)
     except Refused as refused:
