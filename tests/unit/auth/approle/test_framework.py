@@ -10,7 +10,7 @@ from pathlib import Path as FilePath
 import pytest
 
 from strongroom.auth.approle import AppRoleBackend
-from strongroom.auth.approle.paths import PATHS
+from strongroom.auth.approle.paths import TABLE
 from strongroom.logical.openapi import SCHEMA_TYPES
 from support.inproc import Server
 
@@ -31,7 +31,7 @@ NOT_IMPLEMENTED = {"token_strictly_bind_ip"}  # OpenBao's extra we do not implem
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in PATHS.routes:
+    for route in TABLE.routes:
         for spec in route.operations.values():
             assert set(route.captures()) <= set(spec.schema.fields), route.pattern
 
@@ -40,7 +40,7 @@ def test_every_capture_is_a_declared_field_of_every_operation() -> None:
 def test_openbao_approle_fields_are_declared(path: str, schema: str) -> None:
     """Each field OpenBao declares for a write we serve is in our Struct, with the same type."""
     theirs = json.loads(VECTOR.read_text())["components"]["schemas"][schema]["properties"]
-    route, _ = PATHS.match(path)
+    route, _ = TABLE.match(path)
     fields = route.fields()
     for name, prop in theirs.items():
         if name in NOT_IMPLEMENTED:
