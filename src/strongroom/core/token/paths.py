@@ -39,9 +39,6 @@ ROUTES: Router[Core] = Router(
     ]
 )
 
-# Vault's root-protected ("sudo") paths of the token store.
-SUDO = frozenset({"accessors/", "revoke-orphan"})
-
 
 class TokenBackend:
     """The `auth/token/` mount: the token store's HTTP face."""
