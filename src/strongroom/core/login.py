@@ -29,4 +29,9 @@ class Login:
     renewable: bool = True
     no_default_policy: bool = False
     alias_name: str = ""  # the identity the method saw (AppRole: the role_id)
+    # The entity alias's metadata (Vault: JWT claim_mappings, Kubernetes service-account name).
+    alias_metadata: Mapping[str, str] = field(default_factory=dict)
+    # Names of external groups the method vouches for (JWT groups_claim, LDAP groups): the
+    # identity engine matches them to group aliases on this mount.
+    group_aliases: tuple[str, ...] = ()
     internal: Mapping[str, str] = field(default_factory=dict)  # e.g. {"role_name": ...}
