@@ -51,6 +51,13 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.ssh.paths.TABLE": ("ssh/", "ssh", {}),
 }
 
+# Fields the sweep adds to its requests on routes whose defaults would make it slow, not
+# different: Vault's SSH CA defaults to a 4096-bit RSA key, and the sweep writes each route
+# dozens of times. Keyed by the route's table and pattern.
+CHEAP: dict[tuple[str, str], dict[str, str]] = {
+    ("strongroom.engines.ssh.paths.TABLE", "config/ca"): {"key_type": "ssh-ed25519"},
+}
+
 
 def routes() -> dict[str, Router[Any] | PathTable[Any]]:
     """Every module-level `Router` or `PathTable` of the package, by one of its dotted names
