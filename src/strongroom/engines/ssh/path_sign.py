@@ -3,8 +3,8 @@ for a key pair made here (Vault's `path_sign.go`, `path_issue.go`, `path_issue_s
 
 Every choice the caller makes is checked against the role in Vault's order: key requirements,
 key ID, certificate type, principals, TTL, critical options, extensions. Errors never repeat
-what the caller sent. Unlike Vault, a certificate naming no principal (valid for every user
-to OpenSSH) is refused unless the role sets `allow_empty_principals`.
+what the caller sent. As OpenBao, a certificate naming no principal (valid for every user to
+OpenSSH) is refused unless the role sets `allow_empty_principals`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from strongroom.logical import UNSET, Duration, Request, Response, UnsetType
 SIGN_SYNOPSIS = "Request signing an SSH key using a certain role with the provided details."
 ISSUE_SYNOPSIS = "Request a certificate using a certain role with the provided details."
 _UNMET = "public_key failed to meet the key requirements"
+_UNSAFE = (  # OpenBao's words: OpenSSH reads a certificate naming no principal as naming all
+    "refusing to issue unsafe, globally-valid certificate with no principals specified; "
+    "set valid_principals or default_user"
+)
 
 
 def _d(text: str) -> Meta:
@@ -160,7 +164,7 @@ def _principals(role: Role, fields: _Choices, host: bool) -> tuple[str, ...]:
     if not chosen:
         if role.allow_empty_principals:
             return ()
-        raise BadRequest("empty valid principals not allowed by role")
+        raise BadRequest(_UNSAFE)
     if not allowed:
         raise BadRequest("role is not configured to allow any principals")
     if allowed_by_role.strip() == "*":

@@ -15,6 +15,10 @@ from cryptography.hazmat.primitives.serialization import ssh
 
 from unit.engines.ssh.conftest import Api, public_line
 
+UNSAFE = (
+    "refusing to issue unsafe, globally-valid certificate with no principals specified; "
+    "set valid_principals or default_user"
+)
 USER = {"key_type": "ca", "allow_user_certificates": True, "allowed_users": "alice,bob"}
 
 
@@ -78,7 +82,7 @@ async def test_host_certificates_name_allowed_domains(api: Api) -> None:
     assert cert.type is ssh.SSHCertificateType.HOST
     bare = await api.error("POST", "sign/h", {**body, "valid_principals": "example.com"})
     assert bare == "a requested principal is not a valid value for valid_principals"
-    assert await api.error("POST", "sign/h", body) == "empty valid principals not allowed by role"
+    assert await api.error("POST", "sign/h", body) == UNSAFE
     user = await api.error("POST", "sign/h", {**body, "cert_type": "user"})
     assert user == "cert_type 'user' is not allowed by role"
 
@@ -93,7 +97,7 @@ async def test_host_certificates_name_allowed_domains(api: Api) -> None:
             {"valid_principals": "mallory"},
             "a requested principal is not a valid value for valid_principals",
         ),
-        ({}, {"valid_principals": ""}, "empty valid principals not allowed by role"),
+        ({}, {"valid_principals": ""}, UNSAFE),
         ({}, {"key_id": "mine"}, "setting key_id is not allowed by role"),
         ({"max_ttl": "1h"}, {"ttl": "2h"}, "ttl is larger than maximum allowed 3600"),
         ({}, {"extensions": {"permit-X11-forwarding": ""}}, "extensions are not on allowed list"),
