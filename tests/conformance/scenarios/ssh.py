@@ -81,5 +81,16 @@ SCENARIOS = [
     _s("otp-missing-ip", OTP_ROLE, post("{m}/creds/o", {}, values=True)),
     _s("otp-outside-cidr", OTP_ROLE, post("{m}/creds/o", {"ip": "10.0.0.1"}, values=True)),
     _s("otp-lookup", OTP_ROLE, post("{m}/lookup", {"ip": "127.0.0.1"}, values=True)),
+    _s(
+        "otp-zero-address",
+        OTP_ROLE,
+        get("{m}/config/zeroaddress", values=True),
+        post("{m}/config/zeroaddress", {}, values=True),
+        post("{m}/config/zeroaddress", {"roles": "o"}, values=True),
+        get("{m}/config/zeroaddress", values=True),
+        post("{m}/lookup", {"ip": "10.1.1.1"}, values=True),
+        delete("{m}/config/zeroaddress", values=True),
+        get("{m}/config/zeroaddress", values=True),
+    ),
     _s("otp-lookup-none", post("{m}/lookup", {"ip": "127.0.0.1"}, values=True)),
 ]

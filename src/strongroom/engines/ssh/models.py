@@ -3,6 +3,7 @@
 Layout below the mount's view:
 
     config/ca      Authority (the CA's private key lives only here; no path reads it back)
+    config/zeroaddress  ZeroAddress: the OTP roles that serve any IP address
     roles/<name>   Role
     otp/<hash>     Otp, keyed by a hash of the one-time password, never the password itself
 """
@@ -14,6 +15,7 @@ import msgspec
 from strongroom.secret import masked_repr
 
 CA = "config/ca"
+ZERO_ADDRESS = "config/zeroaddress"
 ROLES = "roles/"
 OTPS = "otp/"
 
@@ -65,9 +67,14 @@ class Otp(msgspec.Struct, frozen=True, kw_only=True):
     role_name: str
 
 
+class ZeroAddress(msgspec.Struct, frozen=True, kw_only=True):
+    roles: list[str]
+
+
 AUTHORITY = msgspec.json.Decoder(Authority)
 ROLE = msgspec.json.Decoder(Role)
 OTP = msgspec.json.Decoder(Otp)
+ZERO_ADDRESS_ROLES = msgspec.json.Decoder(ZeroAddress)
 
 
 def encode(record: msgspec.Struct) -> bytes:

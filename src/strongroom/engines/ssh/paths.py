@@ -8,6 +8,7 @@ issue/:role      POST: a key pair made here and its certificate
 creds/:role      POST: a one-time password for a host (OTP roles), leased
 verify           POST, no token: spend a one-time password (what the host asks)
 lookup           POST: the OTP roles that serve an IP address
+config/zeroaddress  POST/GET/DELETE: the OTP roles that serve any IP address
 """
 
 from __future__ import annotations
@@ -70,6 +71,15 @@ TABLE: PathTable[SshContext] = PathTable(
             {Op.UPDATE: S(path_otp.verify, path_otp.VerifyWrite)},
             synopsis=path_otp.VERIFY_SYNOPSIS,
             unauthenticated=True,
+        ),
+        Path(
+            "config/zeroaddress",
+            {
+                Op.UPDATE: S(path_otp.write_zero_address, path_otp.ZeroAddressWrite),
+                Op.READ: S(path_otp.read_zero_address, NoFields),
+                Op.DELETE: S(path_otp.delete_zero_address, NoFields),
+            },
+            synopsis=path_otp.ZERO_ADDRESS_SYNOPSIS,
         ),
         Path(
             "lookup",

@@ -20,6 +20,7 @@ SCHEMAS = {
     "creds/r": "SshGenerateCredentialsRequest",
     "verify": "SshVerifyOtpRequest",
     "lookup": "SshListRolesByIpRequest",
+    "config/zeroaddress": "SshConfigureZeroAddressRequest",
 }
 
 
@@ -33,7 +34,7 @@ def test_openbao_ssh_fields_are_declared_with_the_same_type() -> None:
         assert_openbao_fields_declared(TABLE, path, theirs[schema]["properties"], with_format=True)
         for path, schema in SCHEMAS.items()
     )
-    assert checked == 55
+    assert checked == 56
 
 
 def test_public_key_and_verify_need_no_token() -> None:

@@ -94,3 +94,18 @@ async def test_the_helper_echo_and_lookup(api: Api) -> None:
     await api.role("p", key_type="otp", default_user="u", cidr_list="192.168.0.0/16")
     assert (await api.data("lookup", {"ip": "127.0.0.1"})) == {"roles": ["o"]}
     assert (await api.data("lookup", {"ip": "172.16.0.1"})) == {"roles": None}
+
+
+async def test_a_zero_address_role_serves_any_ip(api: Api) -> None:
+    await api.get("config/zeroaddress", status=404)
+    await api.role("o", **OTP_ROLE)
+    missing = await api.error("POST", "config/zeroaddress", {"roles": "o,nope"})
+    assert missing == "a named role does not exist"
+    assert await api.error("POST", "config/zeroaddress", {}) == "Missing roles"
+    await api.expect("POST", "config/zeroaddress", {"roles": "o"}, 204)
+    assert (await api.get("config/zeroaddress"))["data"] == {"roles": ["o"]}
+    assert (await api.data("creds/o", {"ip": "192.168.7.7"}))["ip"] == "192.168.7.7"
+    assert await api.data("lookup", {"ip": "192.168.7.7"}) == {"roles": ["o"]}
+    await api.expect("DELETE", "config/zeroaddress", status=204)
+    outside = await api.error("POST", "creds/o", {"ip": "192.168.7.7"})
+    assert outside == "Error validating IP: IP does not belong to role"
