@@ -20,4 +20,4 @@ async def tidy(ctx: TokenContext, _req: Request, _fields: NoFields) -> Response:
     """Vault answers 202 and tidies in the background; here the expired tokens are removed,
     a page at a time, before the same 202 answer."""
     await ctx.tidy()
-    return Response({}, warnings=[STARTED], status=202)
+    return Response(warnings=[STARTED], status=202)
