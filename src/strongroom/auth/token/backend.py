@@ -1,8 +1,9 @@
 """Layer 4, the token store's mount `auth/token/` (Vault's token_store.go paths), built by the
 core for each scope with the `TokenContext` it implements (`core/token/scoped.py`).
 
-Fields, sudo paths (`accessors/`, `revoke-orphan`), the role existence check and help come from
-`paths.py`; the tokens themselves are the core's node service.
+Fields, the sudo path (`accessors/`; `revoke-orphan` checks sudo in its handler, as Vault's),
+the role existence check and help come from `paths.py`; the tokens themselves are the core's
+node service.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from msgspec import Meta
 from strongroom.auth.token.context import TokenContext
 from strongroom.auth.token.path_lookup import by_accessor, caller
 from strongroom.logical import NO_CONTENT, NoFields, Request, Response
+from strongroom.logical.tokens import sudo_required
 
 REVOKE_SYNOPSIS = "This endpoint will delete the given token and all of its child tokens."
 SELF_SYNOPSIS = "This endpoint will delete the token used to call it and all of its child tokens."
@@ -48,8 +49,13 @@ async def revoke_accessor(ctx: TokenContext, _req: Request, fields: RevokeAccess
     return NO_CONTENT
 
 
-async def revoke_orphan(ctx: TokenContext, _req: Request, fields: RevokeToken) -> Response:
-    """Needs sudo (the table says so). A batch token has no children to orphan: a no-op."""
+async def revoke_orphan(ctx: TokenContext, req: Request, fields: RevokeToken) -> Response:
+    """Raises BadRequest without root or sudo on the path, before looking the token up: Vault's
+    handler checks it (OpenBao 2.7.2 answers that 400; its table marks no sudo here, only the
+    legacy `revoke-orphan/<token>`, which we do not serve). A batch token has no children to
+    orphan: a no-op."""
+    if not req.sudo:
+        raise sudo_required("revoke and orphan")
     entry = await ctx.resolve(fields.token)
     if entry is not None and entry.type == "service":
         await ctx.revoke_orphan(entry)

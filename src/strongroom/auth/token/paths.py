@@ -94,7 +94,6 @@ TABLE: PathTable[TokenContext] = PathTable(
             "revoke-orphan",
             {Op.UPDATE: S(revoke.revoke_orphan, revoke.RevokeToken)},
             synopsis=revoke.ORPHAN_SYNOPSIS,
-            sudo=True,
         ),
         Path(
             "roles/?",
