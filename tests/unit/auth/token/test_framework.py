@@ -6,15 +6,19 @@ document, Vault's unknown-parameter warning, conversion before the handler, the 
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import json
 from pathlib import Path as FilePath
 
 import pytest
 
+import strongroom.auth.token
 from strongroom.auth.token import TokenBackend
 from strongroom.auth.token.paths import TABLE
 from strongroom.core.acl import SUDO_PATHS
 from strongroom.logical.openapi import SCHEMA_TYPES
+from support.api import YieldingBackend, running
 from support.inproc import Server
 
 VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2.json"
@@ -92,23 +96,15 @@ def test_no_path_is_unauthenticated() -> None:
     assert TokenBackend.unauthenticated == frozenset()
 
 
-async def _token_with(server: Server, policy: str) -> str:
-    resp = await server.call("PUT", "sys/policies/acl/p", {"policy": policy})
-    assert resp.status_code == 204, resp.text
-    created = await server.call("POST", "auth/token/create", {"policies": ["p"]})
-    token: str = created.json()["auth"]["client_token"]
-    return token
-
-
 async def test_accessors_and_revoke_orphan_need_sudo(server: Server) -> None:
     plain = 'path "auth/token/*" { capabilities = ["update", "list"] }'
-    token = await _token_with(server, plain)
+    token = await server.token_with(plain)
     assert (await server.call("LIST", "auth/token/accessors", token=token)).status_code == 403
     for body in ({"token": token}, {"token": "hvs.nothing"}):
         orphaned = await server.call("POST", "auth/token/revoke-orphan", body, token=token)
         assert orphaned.status_code == 400  # OpenBao's, found or not
         assert orphaned.json() == {"errors": [SUDO_ORPHAN]}
-    sudo = await _token_with(server, plain.replace('"list"', '"list", "sudo"'))
+    sudo = await server.token_with(plain.replace('"list"', '"list", "sudo"'))
     assert (await server.call("LIST", "auth/token/accessors", token=sudo)).status_code == 200
     body = {"token": token}
     assert (await server.call("POST", REVOKE_ORPHAN, body, token=sudo)).status_code == 204
@@ -119,7 +115,7 @@ async def test_writing_a_new_role_needs_create(server: Server) -> None:
     """Vault's existence check on `roles/:role_name`: `update` changes a role, `create` makes
     one."""
     assert (await server.call("POST", "auth/token/roles/old", {})).status_code == 204
-    token = await _token_with(server, 'path "auth/token/roles/*" { capabilities = ["update"] }')
+    token = await server.token_with('path "auth/token/roles/*" { capabilities = ["update"] }')
     changed = await server.call("POST", "auth/token/roles/old", {"orphan": True}, token=token)
     assert changed.status_code == 204
     made = await server.call("POST", "auth/token/roles/new", {}, token=token)
@@ -200,3 +196,38 @@ async def test_openapi_document_lists_the_token_stores_fields(server: Server) ->
     assert {p for p in paths if p.startswith("/auth/token/")} == {
         p for p in documented if p.startswith("/auth/token/")
     }
+
+
+async def test_concurrent_role_writes_of_different_fields_both_stay() -> None:
+    """Each write is a checked read-modify-write: interleaved between read and write (storage
+    that yields), neither writer's field is lost."""
+    async with running(YieldingBackend()) as server:
+        assert (await server.call("POST", "auth/token/roles/web", {})).status_code == 204
+        writes = [
+            server.call("POST", "auth/token/roles/web", {"orphan": True}),
+            server.call("POST", "auth/token/roles/web", {"path_suffix": "ci"}),
+            server.call("POST", "auth/token/roles/web", {"token_num_uses": 3}),
+        ]
+        assert [r.status_code for r in await asyncio.gather(*writes)] == [204, 204, 204]
+        data = (await server.call("GET", "auth/token/roles/web")).json()["data"]
+    assert (data["orphan"], data["path_suffix"], data["token_num_uses"]) == (True, "ci", 3)
+
+
+def test_the_package_imports_nothing_of_the_core() -> None:
+    """`auth/token` sees the core only through `strongroom.logical` (the core hands it a
+    TokenContext), so the core can change shape behind it and no import cycle forms."""
+    allowed = (
+        "strongroom.logical",
+        "strongroom.auth.token",
+        "strongroom.errors",
+        "strongroom.clock",
+    )
+    package = FilePath(strongroom.auth.token.__file__).parent
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith("strongroom"):
+                    assert name.startswith(allowed), (module.name, name)
