@@ -3,14 +3,16 @@ it (DESIGN.md invariant 6). The core implements it (`core/token/scoped.py`'s `Sc
 and hands one to the backend per scope, so this package never imports the core.
 
 A token of another namespace, by id or accessor, is `None` here, exactly as one that does not
-exist; listings hold only the namespace's own tokens and those below it.
+exist; listings hold only the namespace's own tokens and those below it. `caller`, `resolved`
+and `by_accessor` turn an absent token into the error Vault answers with.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from strongroom.logical import View
+from strongroom.errors import BadRequest, PermissionDenied
+from strongroom.logical import Request, View
 from strongroom.logical.tokens import IssuedToken, TokenEntry, TokenRequest
 
 
@@ -60,3 +62,28 @@ class TokenContext(Protocol):
     async def tidy(self) -> None:
         """Remove the tokens whose expiry has passed."""
         ...
+
+
+def caller(req: Request) -> TokenEntry:
+    """The calling token's entry (the core authenticated it). Raises PermissionDenied."""
+    if req.caller is None:
+        raise PermissionDenied
+    return req.caller
+
+
+async def resolved(ctx: TokenContext, token: str) -> TokenEntry:
+    """Raises BadRequest ("bad token") if `token` is unknown here, as Vault answers."""
+    entry = await ctx.resolve(token)
+    if entry is None:
+        raise BadRequest("bad token")
+    return entry
+
+
+async def by_accessor(ctx: TokenContext, accessor: str) -> TokenEntry:
+    """Raises BadRequest if `accessor` is empty or names no token visible here."""
+    if not accessor:
+        raise BadRequest("missing accessor")
+    entry = await ctx.by_accessor(accessor)
+    if entry is None:
+        raise BadRequest("invalid accessor")
+    return entry

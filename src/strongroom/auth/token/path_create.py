@@ -19,9 +19,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from strongroom.auth.token.context import TokenContext
+from strongroom.auth.token.context import TokenContext, caller
 from strongroom.auth.token.models import TokenRole
-from strongroom.auth.token.path_lookup import caller
 from strongroom.auth.token.path_roles import RoleName, role
 from strongroom.auth.token.role_rules import matches, with_role
 from strongroom.errors import BadRequest

@@ -10,10 +10,9 @@ import msgspec
 from msgspec import Meta
 
 from strongroom.auth.token import render
-from strongroom.auth.token.context import TokenContext
-from strongroom.errors import BadRequest, NotFound, PermissionDenied
+from strongroom.auth.token.context import TokenContext, by_accessor, caller, resolved
+from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import NoFields, Request, Response
-from strongroom.logical.tokens import TokenEntry
 
 LOOKUP_SYNOPSIS = "This endpoint will lookup a token and its properties."
 ACCESSOR_SYNOPSIS = (
@@ -41,31 +40,6 @@ class AccessorField(msgspec.Struct, frozen=True, kw_only=True):
     accessor: Annotated[
         str, Meta(description="Accessor of the token to look up (request body)")
     ] = ""
-
-
-def caller(req: Request) -> TokenEntry:
-    """The calling token's entry (the core authenticated it). Raises PermissionDenied."""
-    if req.caller is None:
-        raise PermissionDenied
-    return req.caller
-
-
-async def resolved(ctx: TokenContext, token: str) -> TokenEntry:
-    """Raises BadRequest ("bad token") if `token` is unknown here, as Vault answers."""
-    entry = await ctx.resolve(token)
-    if entry is None:
-        raise BadRequest("bad token")
-    return entry
-
-
-async def by_accessor(ctx: TokenContext, accessor: str) -> TokenEntry:
-    """Raises BadRequest if `accessor` is empty or names no token visible here."""
-    if not accessor:
-        raise BadRequest("missing accessor")
-    entry = await ctx.by_accessor(accessor)
-    if entry is None:
-        raise BadRequest("invalid accessor")
-    return entry
 
 
 async def lookup_self(ctx: TokenContext, req: Request, _fields: SelfField) -> Response:

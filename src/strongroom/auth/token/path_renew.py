@@ -8,8 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from strongroom.auth.token.context import TokenContext
-from strongroom.auth.token.path_lookup import by_accessor, caller, resolved
+from strongroom.auth.token.context import TokenContext, by_accessor, caller, resolved
 from strongroom.logical import Duration, Request, Response
 from strongroom.logical.tokens import TokenEntry, auth_block
 

@@ -9,8 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from strongroom.auth.token.context import TokenContext
-from strongroom.auth.token.path_lookup import by_accessor, caller
+from strongroom.auth.token.context import TokenContext, by_accessor, caller
 from strongroom.logical import NO_CONTENT, NoFields, Request, Response
 from strongroom.logical.tokens import sudo_required
 

@@ -33,7 +33,11 @@ _TOKEN_TYPES = {
     "default-service": "default-service",
     "default-batch": "default-batch",
 }
-_DEPRECATED = {"period": "token_period", "explicit_max_ttl": "token_explicit_max_ttl"}
+_DEPRECATED = {
+    "period": "token_period",
+    "explicit_max_ttl": "token_explicit_max_ttl",
+    "bound_cidrs": "token_bound_cidrs",
+}
 _LISTS_OF_POLICIES = (
     "allowed_policies",
     "disallowed_policies",
@@ -173,9 +177,6 @@ def _changes(fields: RoleWrite) -> dict[str, Any]:
     a token type Vault does not know."""
     changes = sent(fields)
     del changes["role_name"]
-    if "bound_cidrs" in changes:
-        changes.setdefault("token_bound_cidrs", changes["bound_cidrs"])
-        del changes["bound_cidrs"]
     for old, new in _DEPRECATED.items():
         if old in changes:
             changes.setdefault(new, changes.pop(old))
