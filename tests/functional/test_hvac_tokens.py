@@ -55,6 +55,36 @@ def test_token_lifecycle_with_hvac(sqlite_server: RunningServer) -> None:
 
 
 @pytest.mark.slow
+def test_the_rest_of_hvacs_token_methods(sqlite_server: RunningServer) -> None:
+    """renew_accessor, revoke_and_orphan_children, and the errors hvac raises for what only
+    sudo may do (the table's `accessors/`, revoke-orphan's own check)."""
+    root = unsealed_client(sqlite_server)
+    made = root.auth.token.create(policies=["app"], ttl="1h")["auth"]
+    renewed = root.auth.token.renew_accessor(made["accessor"], increment="2h")["auth"]
+    assert (renewed["client_token"], renewed["accessor"]) == ("", made["accessor"])
+    assert 7190 <= renewed["lease_duration"] <= 7200
+
+    parent = root.auth.token.create(policies=["root"])["auth"]["client_token"]
+    as_parent = hvac.Client(url=sqlite_server.address, token=parent)
+    child = as_parent.auth.token.create(policies=["app"])["auth"]["client_token"]
+    root.auth.token.revoke_and_orphan_children(parent)
+    with pytest.raises(hvac.exceptions.Forbidden):
+        as_parent.auth.token.lookup_self()
+    assert root.auth.token.lookup(child)["data"]["orphan"] is True
+
+    orphan = root.auth.token.create_orphan(role_name="ignored", policies=["app"])
+    assert orphan["warnings"] == ["Endpoint ignored these unrecognized parameters: [role_name]"]
+    hcl = 'path "auth/token/*" { capabilities = ["update", "list"] }'
+    root.sys.create_or_update_policy("minter", hcl)
+    minted = root.auth.token.create(policies=["minter"])["auth"]["client_token"]
+    minter = hvac.Client(url=sqlite_server.address, token=minted)
+    with pytest.raises(hvac.exceptions.Forbidden):
+        minter.auth.token.list_accessors()
+    with pytest.raises(hvac.exceptions.InvalidRequest, match="root or sudo"):
+        minter.auth.token.revoke_and_orphan_children(child)
+
+
+@pytest.mark.slow
 def test_wrap_and_unwrap_with_hvac(sqlite_server: RunningServer) -> None:
     root = unsealed_client(sqlite_server)
     wrapped = root.sys.wrap(payload={"db_password": "hunter2"}, ttl="10m")

@@ -47,6 +47,14 @@ class Server:
             headers["X-Vault-Token"] = self.root_token if token == "root" else token
         return await self.client.request(method, "/v1/" + path, json=json, headers=headers, **kw)
 
+    async def token_with(self, policy: str) -> str:
+        """A token (child of the root token) holding the ACL policy text `policy` alone."""
+        resp = await self.call("PUT", "sys/policies/acl/p", {"policy": policy})
+        assert resp.status_code == 204, resp.text
+        created = await self.call("POST", "auth/token/create", {"policies": ["p"]})
+        token: str = created.json()["auth"]["client_token"]
+        return token
+
     async def unseal(self) -> None:
         for key in self.keys[:3]:
             resp = await self.call("PUT", "sys/unseal", {"key": key}, token=None)

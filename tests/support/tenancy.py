@@ -40,7 +40,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.core.system.backend.UNAUTHENTICATED": ("sys/", "", {}),
     "strongroom.core.system.backend.WRAPPING": ("sys/", "", {}),
     "strongroom.core.system.backend.AUTHENTICATED": ("sys/", "", {}),
-    "strongroom.core.token.paths.ROUTES": ("auth/token/", "", {}),
+    "strongroom.auth.token.paths.TABLE": ("auth/token/", "", {}),
     "strongroom.engines.cubbyhole.paths.TABLE": ("cubbyhole/", "", {}),
     "strongroom.auth.approle.paths.TABLE": ("auth/approle/", "approle", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),

@@ -19,8 +19,8 @@ from strongroom.logical.paths import PathTable
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
-# Vault's root-protected paths (PathsSpecial.Root of the system backend and the token store):
-# an entry ending in "/" or "*" protects everything below it.
+# Vault's root-protected paths of the system backend (PathsSpecial.Root; a declarative table
+# marks its own, as auth/token's do): an entry ending in "/" or "*" protects everything below.
 SUDO_PATHS = (
     "sys/auth/*",
     "sys/remount",
@@ -35,8 +35,6 @@ SUDO_PATHS = (
     "sys/leases/lookup/*",
     "sys/revoke-prefix/*",
     "sys/revoke-force/*",
-    "auth/token/accessors/",
-    "auth/token/revoke-orphan",
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 
+from strongroom.auth.token import TokenBackend
 from strongroom.clock import Clock
 from strongroom.core import coherence, mounting, pipeline, sealing
 from strongroom.core.keeper import Keeper
@@ -26,7 +27,7 @@ from strongroom.core.policy_store import PolicyStore
 from strongroom.core.system.backend import SystemBackend
 from strongroom.core.system.password_policies import password_source
 from strongroom.core.token.entry import TokenEntry
-from strongroom.core.token.paths import TokenBackend
+from strongroom.core.token.scoped import ScopedTokens
 from strongroom.core.view import Store
 from strongroom.engines.cubbyhole import CubbyholeBackend
 from strongroom.errors import BadRequest
@@ -157,7 +158,7 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
     builtins = {
         "system": BackendType("mounts", lambda _ctx: core.system),
         "cubbyhole": BackendType("mounts", CubbyholeBackend),
-        "token": BackendType("auth", lambda _ctx: TokenBackend(core)),
+        "token": BackendType("auth", lambda _ctx: TokenBackend(ScopedTokens(core))),
     }
     return MountManager(
         core.store,

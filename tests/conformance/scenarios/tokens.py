@@ -199,4 +199,52 @@ OTHER = [
     ),
 ]
 
-SCENARIOS = [*CREATES, *OTHER]
+# What the declarative table adds: Vault's unknown-parameter warning, field conversion before
+# the handler, the deprecated role field names, and hvac's create-orphan body.
+TABLE = [
+    Scenario(
+        "token-create-unknown-parameter",
+        [post(CREATE, {"zz": 1, "B": 2}, pick="warnings", values=True)],
+    ),
+    Scenario(
+        "token-create-orphan-hvac-role-name",
+        [
+            post(
+                "auth/token/create-orphan",
+                {"role_name": "x", "display_name": "token", "num_uses": 0},
+                pick="warnings",
+                values=True,
+            )
+        ],
+    ),
+    Scenario("token-create-bad-bool", [post(CREATE, {"renewable": "maybe"})]),
+    Scenario("token-create-bad-num-uses", [post(CREATE, {"num_uses": "many"})]),
+    Scenario(
+        "token-lookup-accessor-unknown-parameter",
+        [
+            post(CREATE, {}, save={"a": "auth.accessor"}),
+            post(
+                "auth/token/lookup-accessor",
+                {"accessor": "{a}", "zz": 1},
+                pick="warnings",
+                values=True,
+            ),
+        ],
+    ),
+    Scenario(
+        "token-role-deprecated-names",
+        [
+            post(
+                "auth/token/roles/{m}",
+                {"period": "1h", "explicit_max_ttl": "2h", "bound_cidrs": "10.0.0.0/8"},
+            ),
+            get("auth/token/roles/{m}", pick="data.token_period", values=True),
+            get("auth/token/roles/{m}", pick="data.token_explicit_max_ttl", values=True),
+            get("auth/token/roles/{m}", pick="data.token_bound_cidrs", values=True),
+        ],
+    ),
+    Scenario("token-role-bad-name", [post("auth/token/roles/-x", {})]),
+    Scenario("token-tidy", [post("auth/token/tidy", {})]),
+]
+
+SCENARIOS = [*CREATES, *OTHER, *TABLE]

@@ -64,23 +64,3 @@ class IssuedToken:
     token: str = field(repr=False)
     entry: TokenEntry
     warnings: tuple[str, ...] = ()  # Vault's, e.g. when a max TTL cut the asked TTL short
-
-
-class TokenRole(msgspec.Struct, frozen=True, kw_only=True):
-    """`auth/token/roles/:name`, with Vault's field names."""
-
-    name: str
-    allowed_policies: tuple[str, ...] = ()
-    disallowed_policies: tuple[str, ...] = ()
-    allowed_policies_glob: tuple[str, ...] = ()
-    disallowed_policies_glob: tuple[str, ...] = ()
-    orphan: bool = False
-    renewable: bool = True
-    path_suffix: str = ""
-    allowed_entity_aliases: tuple[str, ...] = ()
-    token_explicit_max_ttl: int = 0
-    token_period: int = 0
-    token_type: str = "default-service"  # noqa: S105 - a token type, not a secret
-    token_bound_cidrs: tuple[str, ...] = ()
-    token_no_default_policy: bool = False
-    token_num_uses: int = 0

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from strongroom.core.namespaces.registry import storage_prefix
-from strongroom.core.token.entry import TokenEntry
+from strongroom.core.token.entry import IssuedToken, TokenEntry
+from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.view import View
 
 if TYPE_CHECKING:
@@ -47,3 +48,46 @@ async def accessors(core: Core) -> list[str]:
 def roles(core: Core) -> View:
     """`core`'s namespace's token roles (the root's keep their place, `sys/token/roles/`)."""
     return View(core.store, storage_prefix(core.namespace) + "sys/token/roles/")
+
+
+class ScopedTokens:
+    """`auth/token`'s `TokenContext` for the scope `core`: the token store confined to its
+    namespace, as the functions above confine it."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    @property
+    def roles(self) -> View:
+        return roles(self._core)
+
+    def now(self) -> float:
+        return self._core.clock.now()
+
+    async def resolve(self, token: str) -> TokenEntry | None:
+        return await resolve(self._core, token)
+
+    async def by_accessor(self, accessor: str) -> TokenEntry | None:
+        return await by_accessor(self._core, accessor)
+
+    async def accessors(self) -> list[str]:
+        return await accessors(self._core)
+
+    async def issue(self, request: TokenRequest, parent: TokenEntry) -> IssuedToken:
+        return await issue(self._core, request, parent)
+
+    async def renew(self, entry: TokenEntry, token: str, increment: int) -> IssuedToken:
+        return await self._core.tokens.renew(entry, token, increment)
+
+    async def revoke(self, entry: TokenEntry) -> None:
+        await self._core.tokens.revoke(entry)
+
+    async def revoke_missing(self) -> None:
+        await self._core.tokens.invalidate()
+
+    async def revoke_orphan(self, entry: TokenEntry) -> None:
+        await self._core.tokens.store.orphan_children(entry)
+        await self._core.tokens.store.revoke_one(entry)
+
+    async def tidy(self) -> None:
+        await self._core.tokens.expire_due()

@@ -75,17 +75,9 @@ async def test_openapi_document_covers_every_mount(kv2: Server) -> None:
     assert "/auth/token/create" in paths
 
 
-async def _token_with(server: Server, policy: str) -> str:
-    resp = await server.call("PUT", "sys/policies/acl/h", {"policy": policy})
-    assert resp.status_code == 204, resp.text
-    created = await server.call("POST", "auth/token/create", {"policies": ["h"]})
-    token: str = created.json()["auth"]["client_token"]
-    return token
-
-
 async def test_help_needs_any_capability_on_the_path(kv2: Server) -> None:
     """OpenBao answers help to a token holding only `list` there, and 403 with nothing."""
-    token = await _token_with(kv2, 'path "kv2/data/*" { capabilities = ["list"] }')
+    token = await kv2.token_with('path "kv2/data/*" { capabilities = ["list"] }')
     listed = await kv2.call("GET", "kv2/data/x", token=token, params={"help": "1"})
     assert listed.status_code == 200
     other = await kv2.call("GET", "kv2/config", token=token, params={"help": "1"})

@@ -1,0 +1,66 @@
+"""`auth/token/lookup`, `lookup-self`, `lookup-accessor` and `accessors/` (Vault's
+token_store.go; api-docs/auth/token "Lookup a token", "Lookup a token (self)", "Lookup a token
+(accessor)", "List accessors")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from strongroom.auth.token import render
+from strongroom.auth.token.context import TokenContext, by_accessor, caller, resolved
+from strongroom.errors import BadRequest, NotFound
+from strongroom.logical import NoFields, Request, Response
+
+LOOKUP_SYNOPSIS = "This endpoint will lookup a token and its properties."
+ACCESSOR_SYNOPSIS = (
+    "This endpoint will lookup a token associated with the given accessor and its properties. "
+    "Response will not contain the token ID."
+)
+ACCESSORS_SYNOPSIS = (
+    "List token accessors, which can then be be used to iterate and discover their properties "
+    "or revoke them. Because this can be used to cause a denial of service, this endpoint "
+    "requires 'sudo' capability in addition to 'list'."
+)
+
+
+class TokenField(msgspec.Struct, frozen=True, kw_only=True):
+    token: Annotated[str, Meta(description="Token to look up (request body)")] = ""
+
+
+class SelfField(msgspec.Struct, frozen=True, kw_only=True):
+    token: Annotated[
+        str, Meta(description="Token to look up (unused, does not need to be set)")
+    ] = ""
+
+
+class AccessorField(msgspec.Struct, frozen=True, kw_only=True):
+    accessor: Annotated[
+        str, Meta(description="Accessor of the token to look up (request body)")
+    ] = ""
+
+
+async def lookup_self(ctx: TokenContext, req: Request, _fields: SelfField) -> Response:
+    return Response(render.lookup(caller(req), req.token or "", ctx.now()))
+
+
+async def lookup(ctx: TokenContext, _req: Request, fields: TokenField) -> Response:
+    if not fields.token:
+        raise BadRequest("missing token to look up")
+    entry = await resolved(ctx, fields.token)
+    return Response(render.lookup(entry, fields.token, ctx.now()))
+
+
+async def lookup_accessor(ctx: TokenContext, _req: Request, fields: AccessorField) -> Response:
+    entry = await by_accessor(ctx, fields.accessor)
+    return Response(render.lookup(entry, "", ctx.now()))
+
+
+async def accessors(ctx: TokenContext, _req: Request, _fields: NoFields) -> Response:
+    """Every accessor of the namespace and below; none is a 404, as Vault's empty LIST."""
+    found = await ctx.accessors()
+    if not found:
+        raise NotFound
+    return Response({"keys": found})
