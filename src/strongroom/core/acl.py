@@ -19,40 +19,15 @@ from strongroom.logical.paths import PathTable
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
-# Vault's root-protected paths of the system backend (PathsSpecial.Root; a declarative table
-# marks its own, as auth/token's do): an entry ending in "/" or "*" protects everything below.
-SUDO_PATHS = (
-    "sys/auth/*",
-    "sys/remount",
-    "sys/audit",
-    "sys/audit/*",
-    "sys/raw/*",
-    "sys/rotate",
-    "sys/seal",
-    "sys/step-down",
-    "sys/leases/revoke-prefix/*",
-    "sys/leases/revoke-force/*",
-    "sys/leases/lookup/*",
-    "sys/revoke-prefix/*",
-    "sys/revoke-force/*",
-)
 
 
 # Vault lists these among the system backend's unauthenticated paths: any valid token may ask,
 # and the handler answers only about mounts the token has some access to (hasMountAccess).
 _CHECKED_BY_HANDLER = "sys/internal/ui/mounts"
 
-_SUDO_PREFIXES = tuple(p[:-1] for p in SUDO_PATHS if p.endswith("*"))
-_SUDO_EXACT = frozenset(
-    variant for p in SUDO_PATHS if not p.endswith("*") for variant in (p, p.rstrip("/"))
-)
-
-
-def needs_sudo(path: str, backend: LogicalBackend | None = None, rest: str = "") -> bool:
-    """Whether `path` is root-protected: one of the core's paths above, or a path the
-    backend's declarative table marks `sudo` (`rest` is the path below its mount)."""
-    if path in _SUDO_EXACT or path.startswith(_SUDO_PREFIXES):
-        return True
+def needs_sudo(backend: LogicalBackend | None, rest: str) -> bool:
+    """Whether the path `rest` below `backend`'s mount is root-protected: its declarative
+    table marks it `sudo` (Vault's PathsSpecial.Root; sys/ and auth/token/ included)."""
     table = getattr(backend, "paths", None)
     return isinstance(table, PathTable) and table.sudo(rest)
 
@@ -90,6 +65,6 @@ async def authorize(
         return False
     operation = await _operation(request, backend, rest)
     decision = acl.check(prefix + request.path, operation, request.data, wrap_ttl=wrap_ttl)
-    if not decision.allowed or (needs_sudo(request.path, backend, rest) and not decision.sudo):
+    if not decision.allowed or (needs_sudo(backend, rest) and not decision.sudo):
         raise PermissionDenied
     return decision.sudo

@@ -1,4 +1,4 @@
-"""Root-protected paths: the core's own list, and a declarative table's `sudo` routes."""
+"""Root-protected paths: a declarative table's `sudo` routes (the system backend's too)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from strongroom.logical import (
     Request,
     Response,
 )
+from support.inproc import make_core
 
 
 async def _noop(_ctx: None, _req: Request, _fields: NoFields) -> Response:
@@ -34,12 +35,14 @@ class _Backend:
 
 def test_a_table_route_marked_sudo_needs_sudo() -> None:
     backend = _Backend()
-    assert needs_sudo("db/rotate-root", backend, "rotate-root")
-    assert not needs_sudo("db/roles", backend, "roles")
-    assert not needs_sudo("db/nothing", backend, "nothing")
+    assert needs_sudo(backend, "rotate-root")
+    assert not needs_sudo(backend, "roles")
+    assert not needs_sudo(backend, "nothing")
 
 
-def test_the_core_paths_need_sudo_whatever_the_backend() -> None:
-    assert needs_sudo("sys/seal")
-    assert needs_sudo("sys/audit/file", None, "")
-    assert not needs_sudo("sys/health")
+def test_the_system_paths_need_sudo_from_their_table() -> None:
+    system = make_core().system
+    assert needs_sudo(system, "seal")
+    assert needs_sudo(system, "audit/file")
+    assert not needs_sudo(system, "health")
+    assert not needs_sudo(None, "seal")  # no core list of sys paths any more

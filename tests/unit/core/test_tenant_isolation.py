@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from strongroom.core.request import Operation
 from strongroom.http.app import App
+from strongroom.logical import PathTable
 from support import tenancy
 from support.inproc import make_core
 from support.route_cases import concrete
@@ -202,7 +203,6 @@ CASES = 100_000 if os.environ.get("STRONGROOM_ISOLATION") == "nightly" else 10_0
 TOKEN_KINDS = ("token", "admin_token", "wrapping_token")
 ACCESSOR_KINDS = ("accessor", "admin_accessor", "wrapping_accessor")
 FIXED = {
-    "table": "mounts",
     "algorithm": "sha2-256",
     "bytes": "32",
     "source": "platform",
@@ -211,8 +211,9 @@ FIXED = {
     "version": "1",
     "role": "app",
     "role_name": "app",
-    "id": tenancy.MIGRATION_SLOT,
+    "migration_id": tenancy.MIGRATION_SLOT,
     "lease_id": tenancy.LEASE_SLOT,
+    "url_lease_id": tenancy.LEASE_SLOT,
     "prefix": tenancy.LEASE_SLOT,
 }
 # What differs between any two answers (random tokens, ids, ciphertexts), masked before comparing.
@@ -395,9 +396,10 @@ async def _open_paths(world: tenancy.World) -> list[tuple[str, str]]:
     """(method, path) of every route that answers without a token, in a namespace: the
     system's open routers and each mounted backend's `unauthenticated` patterns."""
     found: list[tuple[str, str]] = []
-    for name in ("UNAUTHENTICATED", "WRAPPING"):
-        router = tenancy.routes()[f"strongroom.core.system.backend.{name}"]
-        for route in router.routes:
+    system = tenancy.routes()["strongroom.core.system.paths.TABLE"]
+    assert isinstance(system, PathTable)
+    for route in system.routes:
+        if route.unauthenticated:
             path = "sys/" + concrete(route.pattern, FIXED, keep=True)
             found.extend((_method(op), path) for op in route.handlers)
     team_b = world.core.namespaces.by_path("team-b/")
