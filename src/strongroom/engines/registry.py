@@ -7,6 +7,7 @@ from strongroom.auth.approle import AppRoleBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
+from strongroom.engines.pki import PkiBackend
 from strongroom.engines.rabbitmq import RabbitMqBackend
 from strongroom.engines.transit import TransitBackend
 
@@ -19,5 +20,6 @@ def catalogue() -> dict[str, BackendType]:
         "transit": BackendType("mounts", TransitBackend),
         "database": BackendType("mounts", DatabaseBackend),
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
+        "pki": BackendType("mounts", PkiBackend),
         "approle": BackendType("auth", AppRoleBackend),
     }

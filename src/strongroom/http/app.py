@@ -155,8 +155,10 @@ async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
 
 
 def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
-    if response.text is not None:
-        return response.status, response.text.encode(), response.content_type.encode()
+    text = response.text
+    if text is not None:
+        payload = text if isinstance(text, bytes) else text.encode()
+        return response.status, payload, response.content_type.encode()
     if response.raw:
         return response.status, _encode(response.data), _JSON
     if response.empty:
