@@ -158,9 +158,11 @@ def _open_match(pattern: str, path: str) -> bool:
     want, have = pattern.split("/"), path.split("/")
     if want[-1].endswith("*"):
         head = want[:-1]
-        return len(have) >= len(want) and _segments(head, have[: len(head)]) and have[
-            len(head)
-        ].startswith(want[-1][:-1])
+        return (
+            len(have) >= len(want)
+            and _segments(head, have[: len(head)])
+            and have[len(head)].startswith(want[-1][:-1])
+        )
     return len(want) == len(have) and _segments(want, have)
 
 

@@ -7,7 +7,6 @@ message echoes a submitted value.
 from __future__ import annotations
 
 import base64
-
 import re
 from collections.abc import Mapping
 from itertools import accumulate, chain

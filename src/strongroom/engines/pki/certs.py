@@ -9,7 +9,7 @@ certificate and CRL signing; leaves carry the role's KeyUsage and ExtendedKeyUsa
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import ipaddress
 import secrets
 from collections.abc import Sequence
@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+    ObjectIdentifier,
+)
 
 from strongroom.engines.pki import keys
 from strongroom.errors import BadRequest
@@ -156,8 +161,8 @@ def subject(common_name: str, parts: dict[str, Sequence[str]], serial: str = "")
         raise BadRequest("invalid subject field (e.g. country must be 2 letters)") from None
 
 
-def _time(ts: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(int(ts), tz=datetime.UTC)
+def _time(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(ts), tz=dt.UTC)
 
 
 def key_usage(names: Sequence[str], *, ca: bool) -> x509.KeyUsage | None:
@@ -208,14 +213,18 @@ def _extensions(plan: Plan, builder: x509.CertificateBuilder) -> x509.Certificat
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     if plan.is_ca:
         path = None if plan.max_path_length < 0 else plan.max_path_length
-        builder = builder.add_extension(x509.BasicConstraints(True, path), critical=True)
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=path), critical=True
+        )
     elif plan.basic_constraints_valid_for_non_ca:
-        builder = builder.add_extension(x509.BasicConstraints(False, None), critical=True)
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=False, path_length=None), critical=True
+        )
     usage = key_usage(plan.key_usage, ca=plan.is_ca)
     if usage is not None:
         builder = builder.add_extension(usage, critical=True)
     if plan.ext_key_usage:
-        builder = builder.add_extension(x509.ExtendedKeyUsage(plan.ext_key_usage), False)
+        builder = builder.add_extension(x509.ExtendedKeyUsage(plan.ext_key_usage), critical=False)
     if plan.permitted_dns_domains:
         permitted = [x509.DNSName(d) for d in plan.permitted_dns_domains]
         builder = builder.add_extension(x509.NameConstraints(permitted, None), critical=True)
@@ -232,14 +241,14 @@ def _extensions(plan: Plan, builder: x509.CertificateBuilder) -> x509.Certificat
 
 def _urls(urls: Urls, builder: x509.CertificateBuilder) -> x509.CertificateBuilder:
     access = [
-        x509.AccessDescription(x509.AuthorityInformationAccessOID.CA_ISSUERS, _uri(u))
+        x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS, _uri(u))
         for u in urls.issuing_certificates
     ] + [
-        x509.AccessDescription(x509.AuthorityInformationAccessOID.OCSP, _uri(u))
+        x509.AccessDescription(AuthorityInformationAccessOID.OCSP, _uri(u))
         for u in urls.ocsp_servers
     ]
     if access:
-        builder = builder.add_extension(x509.AuthorityInformationAccess(access), False)
+        builder = builder.add_extension(x509.AuthorityInformationAccess(access), critical=False)
     if urls.crl_distribution_points:
         points = [
             x509.DistributionPoint([_uri(u)], None, None, None)
@@ -265,7 +274,7 @@ def sign(plan: Plan, signer: Signer) -> x509.Certificate:
         .serial_number(new_serial())
         .not_valid_before(_time(plan.not_before))
         .not_valid_after(_time(plan.not_after))
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(plan.public_key), False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(plan.public_key), critical=False)
     )
     builder = builder.add_extension(_authority_key_id(plan, signer), critical=False)
     try:
@@ -301,7 +310,9 @@ def csr(
     if general:
         builder = builder.add_extension(x509.SubjectAlternativeName(general), critical=False)
     if basic_constraints:
-        builder = builder.add_extension(x509.BasicConstraints(True, None), critical=True)
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True
+        )
     return builder.sign(key, keys.signature_hash(key, 0))
 
 

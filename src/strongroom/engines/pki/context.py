@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from cryptography import x509
 
 from strongroom.engines.pki import certs, keys
-from strongroom.engines.pki.naming import shown
 from strongroom.engines.pki.models import IssuerEntry, KeyEntry
+from strongroom.engines.pki.naming import shown
 from strongroom.engines.pki.store import PkiStore
 from strongroom.errors import BadRequest
 from strongroom.logical import MountContext
@@ -56,8 +56,9 @@ class PkiContext:
         entry = await self.store.key(issuer.key_id) if issuer.key_id else None
         if entry is None:
             raise BadRequest("unable to sign with this issuer: the mount holds no key for it")
-        return certs.Signer(keys.load(entry.private_key), certs.load_pem(issuer.certificate),
-                            signature_bits)
+        return certs.Signer(
+            keys.load(entry.private_key), certs.load_pem(issuer.certificate), signature_bits
+        )
 
     async def urls(self, issuer: IssuerEntry | None) -> certs.Urls:
         """The AIA and CRL URLs a new certificate carries: the issuer's own where it has

@@ -8,7 +8,7 @@ revocations since its base complete CRL and names that base in its Delta CRL Ind
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 
 import msgspec
 from cryptography import x509
@@ -19,8 +19,8 @@ from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import CertEntry, CrlEntry, IssuerEntry
 
 
-def _time(ts: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(int(ts), tz=datetime.UTC)
+def _time(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(ts), tz=dt.UTC)
 
 
 async def revoked_by(ctx: PkiContext, issuer_id: str) -> list[tuple[int, CertEntry]]:
@@ -50,7 +50,8 @@ def _sign(
         .next_update(_time(next_update))
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.key.public_key()), False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.key.public_key()),
+            critical=False,
         )
     )
     if base is not None:
@@ -77,17 +78,24 @@ async def rebuild(ctx: PkiContext, issuer: IssuerEntry) -> CrlEntry:
     number = max(previous.number, previous.delta_number) + 1
     next_update = now + config.expiry
     der = _sign(ctx, signer, entries, number, next_update, None)
-    entry = CrlEntry(number=number, der=der, built=now, next_update=next_update,
-                     delta_number=number, delta_der=b"", delta_built=now, delta_revocations=0)
+    entry = CrlEntry(
+        number=number,
+        der=der,
+        built=now,
+        next_update=next_update,
+        delta_number=number,
+        delta_der=b"",
+        delta_built=now,
+        delta_revocations=0,
+    )
     if config.enable_delta:
-        entry = await _delta(ctx, issuer, entry, signer, [])
+        entry = await _delta(ctx, entry, signer, [])
     await ctx.store.put_crl(issuer.id, entry)
     return entry
 
 
 async def _delta(
     ctx: PkiContext,
-    issuer: IssuerEntry,
     base: CrlEntry,
     signer: certs.Signer,
     entries: list[tuple[int, CertEntry]],
@@ -96,7 +104,10 @@ async def _delta(
     next_update = ctx.now() + (await ctx.store.crl_config()).expiry
     der = _sign(ctx, signer, entries, number, next_update, base.number)
     return msgspec.structs.replace(
-        base, delta_number=number, delta_der=der, delta_built=ctx.now(),
+        base,
+        delta_number=number,
+        delta_der=der,
+        delta_built=ctx.now(),
         delta_revocations=len(entries),
     )
 
@@ -108,12 +119,16 @@ async def rebuild_delta(ctx: PkiContext, issuer: IssuerEntry) -> CrlEntry:
         return await rebuild(ctx, issuer)
     signer = await ctx.signer(issuer)
     config = await ctx.store.crl_config()
-    entries = [] if config.disable else [
-        (serial, entry)
-        for serial, entry in await revoked_by(ctx, issuer.id)
-        if entry.revocation_time >= base.built
-    ]
-    entry = await _delta(ctx, issuer, base, signer, entries)
+    entries = (
+        []
+        if config.disable
+        else [
+            (serial, entry)
+            for serial, entry in await revoked_by(ctx, issuer.id)
+            if entry.revocation_time >= base.built
+        ]
+    )
+    entry = await _delta(ctx, base, signer, entries)
     await ctx.store.put_crl(issuer.id, entry)
     return entry
 
@@ -163,7 +178,9 @@ async def periodic(ctx: PkiContext) -> None:
             await rebuild(ctx, issuer)
             continue
         if config.enable_delta and now >= entry.delta_built + config.delta_rebuild_interval:
-            pending = [e for _, e in await revoked_by(ctx, issuer.id) if e.revocation_time >= entry.built]
+            pending = [
+                e for _, e in await revoked_by(ctx, issuer.id) if e.revocation_time >= entry.built
+            ]
             if len(pending) != entry.delta_revocations:
                 await rebuild_delta(ctx, issuer)
 

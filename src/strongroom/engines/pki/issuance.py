@@ -92,8 +92,10 @@ def csr_common_name(request: x509.CertificateSigningRequest) -> str:
 
 
 def _check_names(role: Role, common_name: str, sans: certs.Sans) -> None:
-    if common_name and "disabled" not in role.cn_validations and not naming.allowed_name(
-        role, common_name
+    if (
+        common_name
+        and "disabled" not in role.cn_validations
+        and not naming.allowed_name(role, common_name)
     ):
         raise BadRequest(f"common name {naming.shown(common_name)} not allowed by this role")
     for name in [*sans.dns, *sans.emails]:
@@ -101,14 +103,7 @@ def _check_names(role: Role, common_name: str, sans: certs.Sans) -> None:
             raise BadRequest(
                 f"subject alternate name {naming.shown(name)} not allowed by this role"
             )
-    for ip in sans.ips:
-        if not role.allow_ip_sans:
-            raise BadRequest(
-                "IP Subject Alternative Names are not allowed in this role, "
-                f"but was provided {ip}"
-            )
-        if not naming.allowed_ip(role, ip):
-            raise BadRequest(f"IP address {ip} is not allowed by this role")
+    _check_ips(role, sans)
     for uri in sans.uris:
         if not naming.allowed_uri(role, uri):
             raise BadRequest(
@@ -118,6 +113,16 @@ def _check_names(role: Role, common_name: str, sans: certs.Sans) -> None:
     for oid, value in sans.other:
         if not naming.allowed_other(role, oid, value):
             raise BadRequest("requested other SAN does not match allowed other SANs of the role")
+
+
+def _check_ips(role: Role, sans: certs.Sans) -> None:
+    for ip in sans.ips:
+        if not role.allow_ip_sans:
+            raise BadRequest(
+                f"IP Subject Alternative Names are not allowed in this role, but was provided {ip}"
+            )
+        if not naming.allowed_ip(role, ip):
+            raise BadRequest(f"IP address {ip} is not allowed by this role")
 
 
 def _merged(first: certs.Sans, second: certs.Sans) -> certs.Sans:

@@ -15,11 +15,13 @@ from typing import TypeAlias
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
 from strongroom.errors import BadRequest
 
 PrivateKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
 PublicKey: TypeAlias = rsa.RSAPublicKey | ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey
+SignatureHash: TypeAlias = hashes.SHA256 | hashes.SHA384 | hashes.SHA512
 
 RSA_BITS = frozenset({2048, 3072, 4096, 8192})
 CURVES: Mapping[int, ec.EllipticCurve] = {
@@ -31,7 +33,7 @@ CURVES: Mapping[int, ec.EllipticCurve] = {
 DEFAULT_BITS = {"rsa": 2048, "ec": 256, "ed25519": 0}
 # Vault's default signature hash per EC curve size (certutil's signature-bits selection).
 _EC_HASH = {224: 256, 256: 256, 384: 384, 521: 512}
-_HASHES: Mapping[int, hashes.HashAlgorithm] = {
+_HASHES: Mapping[int, SignatureHash] = {
     256: hashes.SHA256(),
     384: hashes.SHA384(),
     512: hashes.SHA512(),
@@ -42,7 +44,7 @@ def checked_bits(key_type: str, key_bits: int) -> int:
     """The key size Vault would use for `key_type`/`key_bits` (0 = the default).
     Raises BadRequest for an unknown type or a size the type does not have."""
     if key_type not in DEFAULT_BITS:
-        raise BadRequest(f"unknown key_type; must be one of rsa, ec or ed25519")
+        raise BadRequest("unknown key_type; must be one of rsa, ec or ed25519")
     bits = key_bits or DEFAULT_BITS[key_type]
     if key_type == "rsa" and bits not in RSA_BITS:
         raise BadRequest("RSA keys must be 2048, 3072, 4096 or 8192 bits")
@@ -77,7 +79,7 @@ def bits_of(key: PrivateKey | PublicKey) -> int:
     return key.key_size
 
 
-def signature_hash(key: PrivateKey, signature_bits: int) -> hashes.HashAlgorithm | None:
+def signature_hash(key: PrivateKey, signature_bits: int) -> SignatureHash | None:
     """The hash certificates signed by `key` use: `signature_bits` if set, else Vault's default
     (SHA-256 for RSA, by curve size for EC); None for Ed25519. Raises BadRequest for a size
     other than 256, 384 or 512."""
@@ -106,9 +108,10 @@ def load(pem: str) -> PrivateKey:
         key = serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError):
         raise BadRequest("unable to parse the private key") from None
-    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        if not isinstance(key, ed25519.Ed25519PrivateKey):
-            raise BadRequest("unsupported private key type; must be rsa, ec or ed25519")
+    if not isinstance(
+        key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+    ):
+        raise BadRequest("unsupported private key type; must be rsa, ec or ed25519")
     return key
 
 
@@ -124,7 +127,14 @@ def render(key: PrivateKey, fmt: str, private_key_format: str) -> str:
     return base64.b64encode(raw).decode() if fmt == "der" else raw.decode()
 
 
-def same_public(a: PublicKey, b: PublicKey) -> bool:
+def supported(public: CertificatePublicKeyTypes) -> PublicKey:
+    """`public` if it is of a type Vault issues for (RSA, EC, Ed25519). Raises BadRequest."""
+    if isinstance(public, rsa.RSAPublicKey | ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey):
+        return public
+    raise BadRequest("unsupported key type; must be rsa, ec or ed25519")
+
+
+def same_public(a: CertificatePublicKeyTypes, b: CertificatePublicKeyTypes) -> bool:
     """Whether two public keys are the same key (their SubjectPublicKeyInfo bytes)."""
     spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     return a.public_bytes(*spki) == b.public_bytes(*spki)

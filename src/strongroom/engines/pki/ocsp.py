@@ -9,7 +9,7 @@ OCSP turned off, gets `unauthorized`.
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,8 +20,8 @@ from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import IssuerEntry
 
 
-def _time(ts: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(int(ts), tz=datetime.UTC)
+def _time(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(ts), tz=dt.UTC)
 
 
 def _digest(algorithm: hashes.HashAlgorithm, data: bytes) -> bytes:

@@ -21,7 +21,9 @@ from strongroom.logical import UNSET, Duration, Request, Response, UnsetType
 URLS_SYNOPSIS = "Set the URLs for the issuing CA, CRL distribution points, and OCSP servers."
 CRL_SYNOPSIS = "Configure the CRL expiration."
 AUTO_TIDY_SYNOPSIS = "Modifies the current configuration for automatic tidy execution."
-TIDY_SYNOPSIS = "Tidy up the backend by removing expired certificates, revocation information, or both."
+TIDY_SYNOPSIS = (
+    "Tidy up the backend by removing expired certificates, revocation information, or both."
+)
 TIDY_STATUS_SYNOPSIS = "Returns the status of the tidy operation."
 TIDY_WARNING = (
     "Tidy operation successfully started. Any information from the operation will be printed "
@@ -30,8 +32,9 @@ TIDY_WARNING = (
 _CRL_DURATIONS = ("expiry", "ocsp_expiry", "auto_rebuild_grace_period", "delta_rebuild_interval")
 
 
-def _patch_struct(name: str, model: type[msgspec.Struct], durations: tuple[str, ...],
-                  skip: tuple[str, ...] = ()) -> type[msgspec.Struct]:
+def _patch_struct(
+    name: str, model: type[msgspec.Struct], durations: tuple[str, ...], skip: tuple[str, ...] = ()
+) -> type[msgspec.Struct]:
     """Every field of `model` as an optional input (UNSET unless sent)."""
     hints = typing.get_type_hints(model)
     fields: list[tuple[str, Any, Any]] = []
@@ -39,7 +42,13 @@ def _patch_struct(name: str, model: type[msgspec.Struct], durations: tuple[str, 
         if info.name in skip:
             continue
         kind: Any = Duration if info.name in durations else hints[info.name]
-        fields.append((info.name, Annotated[kind, Meta(description=f"The {info.name} setting.")] | UnsetType, UNSET))
+        fields.append(
+            (
+                info.name,
+                Annotated[kind, Meta(description=f"The {info.name} setting.")] | UnsetType,
+                UNSET,
+            )
+        )
     return msgspec.defstruct(name, fields, frozen=True, kw_only=True)
 
 
@@ -47,18 +56,20 @@ UrlsWrite = _patch_struct("UrlsWrite", UrlsConfig, ())
 CrlWrite = _patch_struct("CrlWrite", CrlConfig, _CRL_DURATIONS)
 _TIDY_DURATIONS = ("interval_duration", "safety_buffer", "issuer_safety_buffer")
 AutoTidyWrite = _patch_struct("AutoTidyWrite", TidyConfig, _TIDY_DURATIONS, ("last_run",))
-TidyWrite = _patch_struct("TidyWrite", TidyConfig, _TIDY_DURATIONS, ("last_run", "enabled", "interval_duration"))
+TidyWrite = _patch_struct(
+    "TidyWrite", TidyConfig, _TIDY_DURATIONS, ("last_run", "enabled", "interval_duration")
+)
 
 
 def _sent(fields: Any) -> dict[str, Any]:  # noqa: ANN401 - a generated Struct
     return {k: v for k, v in msgspec.structs.asdict(fields).items() if v is not UNSET}
 
 
-async def read_urls(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def read_urls(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return Response(data=msgspec.structs.asdict(await ctx.store.urls()))
 
 
-async def write_urls(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def write_urls(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     config = msgspec.structs.replace(await ctx.store.urls(), **_sent(fields))
     await ctx.store.put_urls(config)
     return Response(data=msgspec.structs.asdict(config))
@@ -81,11 +92,11 @@ def _go_duration(seconds: int) -> str:
     return text + (f"{secs}s" if secs else "")
 
 
-async def read_crl_config(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def read_crl_config(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return Response(data=_crl_body(await ctx.store.crl_config()))
 
 
-async def write_crl_config(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def write_crl_config(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     before = await ctx.store.crl_config()
     config = msgspec.structs.replace(before, **_sent(fields))
     await ctx.store.put_crl_config(config)
@@ -100,11 +111,11 @@ def _tidy_body(config: TidyConfig) -> dict[str, Any]:
     return body
 
 
-async def read_auto_tidy(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def read_auto_tidy(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return Response(data=_tidy_body(await ctx.store.auto_tidy()))
 
 
-async def write_auto_tidy(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def write_auto_tidy(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     config = msgspec.structs.replace(await ctx.store.auto_tidy(), **_sent(fields))
     await ctx.store.put_auto_tidy(config)
     return Response(data=_tidy_body(config))
@@ -152,13 +163,13 @@ async def run_tidy(ctx: PkiContext, settings: TidyConfig) -> TidyStatus:
     return done
 
 
-async def tidy(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def tidy(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     settings = msgspec.structs.replace(TidyConfig(), **_sent(fields))
     await run_tidy(ctx, settings)
     return Response(status=202, warnings=[TIDY_WARNING])
 
 
-async def tidy_status(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def tidy_status(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     status = await ctx.store.tidy_status()
     settings = status.settings
     body: dict[str, Any] = {
@@ -172,8 +183,14 @@ async def tidy_status(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> 
         "current_cert_store_count": status.current_cert_store_count if settings else None,
         "current_revoked_cert_count": status.current_revoked_cert_count if settings else None,
     }
-    for name in ("tidy_cert_store", "tidy_revoked_certs", "tidy_revoked_cert_issuer_associations",
-                 "tidy_expired_issuers", "safety_buffer", "issuer_safety_buffer"):
+    for name in (
+        "tidy_cert_store",
+        "tidy_revoked_certs",
+        "tidy_revoked_cert_issuer_associations",
+        "tidy_expired_issuers",
+        "safety_buffer",
+        "issuer_safety_buffer",
+    ):
         body[name] = None if settings is None else getattr(settings, name)
     return Response(data=body)
 

@@ -23,41 +23,55 @@ LIST_SYNOPSIS = "Fetch a list of all issued certificates."
 
 
 class Serial(msgspec.Struct, frozen=True, kw_only=True):
-    serial: Annotated[str, Meta(description="Certificate serial number, in colon- or hyphen-separated octal")]
+    serial: Annotated[
+        str, Meta(description="Certificate serial number, in colon- or hyphen-separated octal")
+    ]
 
 
-async def ca_der(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def ca_der(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     issuer = await ctx.issuer("default")
     return render.raw(render.der(issuer.certificate), render.PKIX_CERT)
 
 
-async def ca_pem(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def ca_pem(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     issuer = await ctx.issuer("default")
     return render.raw(issuer.certificate + "\n", render.PEM_CHAIN)
 
 
-async def ca_chain(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def ca_chain(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     issuer = await ctx.issuer("default")
     chain = "\n".join(await ctx.chain(issuer)) + "\n"
     return render.raw(chain, render.PKIX_CERT)
 
 
-async def read_cert(ctx: PkiContext, req: Request, fields: Serial) -> Response:
+async def read_cert(ctx: PkiContext, _req: Request, fields: Serial) -> Response:
     special = fields.serial
     if special in ("ca", "ca_chain"):
         issuer = await ctx.issuer("default")
-        body = {"certificate": issuer.certificate, "revocation_time": 0,
-                "revocation_time_rfc3339": ""}
+        body = {
+            "certificate": issuer.certificate,
+            "revocation_time": 0,
+            "revocation_time_rfc3339": "",
+        }
         if special == "ca_chain":
             chain = "\n".join(await ctx.chain(issuer))
-            body = {"ca_chain": chain, "certificate": chain, "revocation_time": 0,
-                    "revocation_time_rfc3339": ""}
+            body = {
+                "ca_chain": chain,
+                "certificate": chain,
+                "revocation_time": 0,
+                "revocation_time_rfc3339": "",
+            }
         return Response(data=body)
     if special in ("crl", "delta-crl"):
         issuer = await ctx.issuer("default")
         der = await crl.current(ctx, issuer, delta=special == "delta-crl")
-        return Response(data={"certificate": crl.pem(der).strip(), "revocation_time": 0,
-                              "revocation_time_rfc3339": ""})
+        return Response(
+            data={
+                "certificate": crl.pem(der).strip(),
+                "revocation_time": 0,
+                "revocation_time_rfc3339": "",
+            }
+        )
     entry = await ctx.store.cert(special)
     if entry is None:
         raise NotFound
@@ -72,11 +86,11 @@ async def read_cert(ctx: PkiContext, req: Request, fields: Serial) -> Response:
     return Response(data=body2)
 
 
-async def list_certs(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def list_certs(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return _serials(await ctx.store.cert_serials())
 
 
-async def list_revoked(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def list_revoked(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return _serials(await ctx.store.revoked_serials())
 
 

@@ -16,8 +16,8 @@ from msgspec import Meta
 
 from strongroom.engines.pki import certs, keys
 from strongroom.engines.pki.context import PkiContext, checked_name
-from strongroom.engines.pki.naming import hostname_like
 from strongroom.engines.pki.issuers import AIA_WARNING, add_issuer, add_key, checked_unique_name
+from strongroom.engines.pki.naming import hostname_like
 from strongroom.engines.pki.subject import (
     SubjectParts,
     checked_format,
@@ -59,7 +59,7 @@ class RootWrite(KeyFields, frozen=True, kw_only=True):
     max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
     permitted_dns_domains: Annotated[
         list[str], Meta(description="Domains for which this certificate is allowed to sign.")
-    ] = []
+    ] = msgspec.field(default_factory=list)
     not_before_duration: Annotated[int, Meta(description="Backdate notBefore (seconds).")] = 30
 
 
@@ -91,14 +91,18 @@ def _key_answer(
         body["private_key_type"] = keys.type_of(key)
 
 
-async def generate_root(ctx: PkiContext, req: Request, fields: RootWrite) -> Response:
+async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Response:
     checked_format(fields)
     checked_name(fields.issuer_name, "issuer")
     await checked_unique_name(ctx, fields.issuer_name, "issuer")
     key, _, _ = await _key(ctx, fields)
     name = certs.subject(fields.common_name, parts_of(fields), fields.serial_number)
     window = validity(
-        ctx.now(), (fields.ttl, fields.not_after), ctx.mount.lease_ttls(), fields.not_before_duration, None
+        ctx.now(),
+        (fields.ttl, fields.not_after),
+        ctx.mount.lease_ttls(),
+        fields.not_before_duration,
+        None,
     )
     plan = certs.Plan(
         subject=name,
@@ -139,7 +143,7 @@ def _formatted(cert: Any, fmt: str) -> str:  # noqa: ANN401 - an x509.Certificat
 
 
 async def generate_intermediate(
-    ctx: PkiContext, req: Request, fields: IntermediateWrite
+    ctx: PkiContext, _req: Request, fields: IntermediateWrite
 ) -> Response:
     checked_format(fields)
     key, _, _ = await _key(ctx, fields)
@@ -159,7 +163,7 @@ async def generate_intermediate(
     return Response(data=body, warnings=warnings)
 
 
-async def delete_root(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def delete_root(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     """Every issuer and key goes (Vault keeps issued certificates and their revocations)."""
     for issuer_id in await ctx.store.issuer_ids():
         await ctx.store.delete("issuer/" + issuer_id)

@@ -41,7 +41,9 @@ RoleField = Annotated[str, Meta(description="The desired role with configuration
 class IssueWrite(SubjectFields, frozen=True, kw_only=True):
     role: RoleField
     issuer_ref: IssuerRefField = ""
-    remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = False
+    remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = (
+        False
+    )
 
 
 class SignWrite(IssueWrite, frozen=True, kw_only=True):
@@ -55,18 +57,26 @@ class VerbatimWrite(SubjectFields, frozen=True, kw_only=True):
     key_usage: Annotated[list[str], Meta(description="Allowed key usage.")] = msgspec.field(
         default_factory=lambda: ["DigitalSignature", "KeyAgreement", "KeyEncipherment"]
     )
-    ext_key_usage: Annotated[list[str], Meta(description="Allowed extended key usage.")] = []
-    ext_key_usage_oids: Annotated[list[str], Meta(description="Extended key usage OIDs.")] = []
+    ext_key_usage: Annotated[list[str], Meta(description="Allowed extended key usage.")] = (
+        msgspec.field(default_factory=list)
+    )
+    ext_key_usage_oids: Annotated[list[str], Meta(description="Extended key usage OIDs.")] = (
+        msgspec.field(default_factory=list)
+    )
     signature_bits: Annotated[int, Meta(description="The hash size of the signature.")] = 0
     use_pss: Annotated[bool, Meta(description="Sign with RSA-PSS.")] = False
-    remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = False
+    remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = (
+        False
+    )
 
 
 class IntermediateSign(SubjectParts, frozen=True, kw_only=True):
     csr: Csr = ""
     issuer_ref: IssuerRefField = "default"
     max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
-    permitted_dns_domains: Annotated[list[str], Meta(description="Permitted DNS domains.")] = []
+    permitted_dns_domains: Annotated[list[str], Meta(description="Permitted DNS domains.")] = (
+        msgspec.field(default_factory=list)
+    )
     use_csr_values: Annotated[bool, Meta(description="Use the CSR's subject and SANs.")] = False
     signature_bits: Annotated[int, Meta(description="The hash size of the signature.")] = 0
     use_pss: Annotated[bool, Meta(description="Sign with RSA-PSS.")] = False
@@ -116,7 +126,7 @@ async def _issue(ctx: PkiContext, fields: IssueWrite) -> Response:
     checked_format(fields)
     role = await _role(ctx, fields.role)
     if role.key_type == "any":
-        raise BadRequest("role key type \"any\" not allowed for issuing certificates, only signing")
+        raise BadRequest('role key type "any" not allowed for issuing certificates, only signing')
     issuer = await ctx.issuer(fields.issuer_ref or role.issuer_ref)
     key = keys.generate(role.key_type, role.key_bits)
     issued = await issue(ctx, role, issuer, fields, key.public_key())
@@ -124,17 +134,17 @@ async def _issue(ctx: PkiContext, fields: IssueWrite) -> Response:
     return _answer(issued, fields.format, private, role.key_type)
 
 
-async def issue_cert(ctx: PkiContext, req: Request, fields: IssueWrite) -> Response:
+async def issue_cert(ctx: PkiContext, _req: Request, fields: IssueWrite) -> Response:
     return await _issue(ctx, fields)
 
 
-async def sign_cert(ctx: PkiContext, req: Request, fields: SignWrite) -> Response:
+async def sign_cert(ctx: PkiContext, _req: Request, fields: SignWrite) -> Response:
     checked_format(fields)
     role = await _role(ctx, fields.role)
     request = certs.load_csr(_required_csr(fields.csr))
-    checked_key(role, request.public_key())  # type: ignore[arg-type]
+    checked_key(role, keys.supported(request.public_key()))
     issuer = await ctx.issuer(fields.issuer_ref or role.issuer_ref)
-    issued = await issue(ctx, role, issuer, fields, request.public_key(), request)  # type: ignore[arg-type]
+    issued = await issue(ctx, role, issuer, fields, keys.supported(request.public_key()), request)
     return _answer(issued, fields.format)
 
 
@@ -144,7 +154,7 @@ def _required_csr(text: str) -> str:
     return text
 
 
-async def sign_verbatim(ctx: PkiContext, req: Request, fields: VerbatimWrite) -> Response:
+async def sign_verbatim(ctx: PkiContext, _req: Request, fields: VerbatimWrite) -> Response:
     """The CSR's subject and SANs as they are; the role (if named) gives TTLs and storage."""
     checked_format(fields)
     base = await _role(ctx, fields.role) if fields.role else Role()
@@ -172,13 +182,18 @@ async def sign_verbatim(ctx: PkiContext, req: Request, fields: VerbatimWrite) ->
     issuer = await ctx.issuer(fields.issuer_ref or base.issuer_ref)
     names = msgspec.structs.replace(fields, common_name="", exclude_cn_from_sans=True)
     issued = await issue(
-        ctx, role, issuer, names, request.public_key(), request,  # type: ignore[arg-type]
+        ctx,
+        role,
+        issuer,
+        names,
+        keys.supported(request.public_key()),
+        request,
         verbatim_subject=request.subject,
     )
     return _answer(issued, fields.format)
 
 
-async def sign_intermediate(ctx: PkiContext, req: Request, fields: IntermediateSign) -> Response:
+async def sign_intermediate(ctx: PkiContext, _req: Request, fields: IntermediateSign) -> Response:
     checked_format(fields)
     request = certs.load_csr(_required_csr(fields.csr))
     issuer = await ctx.issuer(fields.issuer_ref)
@@ -203,7 +218,7 @@ async def sign_intermediate(ctx: PkiContext, req: Request, fields: IntermediateS
     )
     plan = certs.Plan(
         subject=name,
-        public_key=request.public_key(),  # type: ignore[arg-type]
+        public_key=keys.supported(request.public_key()),
         not_before=window.not_before,
         not_after=window.not_after,
         sans=sans_of(fields, include_cn=hostname_like(fields.common_name)),
@@ -226,7 +241,7 @@ async def sign_intermediate(ctx: PkiContext, req: Request, fields: IntermediateS
     return response
 
 
-async def sign_self_issued(ctx: PkiContext, req: Request, fields: SelfIssued) -> Response:
+async def sign_self_issued(ctx: PkiContext, _req: Request, fields: SelfIssued) -> Response:
     """Re-sign another CA's self-issued certificate (same subject, key, serial and window)."""
     if not fields.certificate:
         raise BadRequest("no certificate provided")
@@ -238,7 +253,7 @@ async def sign_self_issued(ctx: PkiContext, req: Request, fields: SelfIssued) ->
     issuer = await ctx.issuer(fields.issuer_ref)
     signer = await ctx.signer(issuer)
     if fields.require_matching_certificate_algorithms and keys.type_of(
-        cert.public_key()  # type: ignore[arg-type]
+        keys.supported(cert.public_key())
     ) != keys.type_of(signer.key):
         raise BadRequest("certificate algorithms do not match the signing issuer's")
     assert signer.certificate is not None  # noqa: S101
@@ -246,7 +261,7 @@ async def sign_self_issued(ctx: PkiContext, req: Request, fields: SelfIssued) ->
         x509.CertificateBuilder()
         .subject_name(cert.subject)
         .issuer_name(signer.certificate.subject)
-        .public_key(cert.public_key())  # type: ignore[arg-type]
+        .public_key(cert.public_key())
         .serial_number(cert.serial_number)
         .not_valid_before(cert.not_valid_before_utc)
         .not_valid_after(cert.not_valid_after_utc)
@@ -256,7 +271,7 @@ async def sign_self_issued(ctx: PkiContext, req: Request, fields: SelfIssued) ->
             builder = builder.add_extension(ext.value, ext.critical)
     ski = signer.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     builder = builder.add_extension(
-        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski.value), False
+        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski.value), critical=False
     )
     signed = certs.sign_builder(builder, signer)
     return Response(data={"certificate": certs.pem(signed), "issuing_ca": issuer.certificate})

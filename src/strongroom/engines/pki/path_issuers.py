@@ -20,10 +20,10 @@ from strongroom.engines.pki.issuers import (
     import_bundle,
     mapping,
 )
-from strongroom.engines.pki.naming import shown
 from strongroom.engines.pki.models import ALL_USAGES, IssuerEntry, IssuersConfig, KeysConfig
+from strongroom.engines.pki.naming import shown
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import UNSET, NO_CONTENT, Request, Response, UnsetType
+from strongroom.logical import NO_CONTENT, UNSET, Request, Response, UnsetType
 
 ISSUERS_SYNOPSIS = "Fetch a list of CA certificates."
 ISSUER_SYNOPSIS = "Fetch a single issuer certificate."
@@ -50,8 +50,8 @@ class IssuerWrite(msgspec.Struct, frozen=True, kw_only=True):
     issuer_name: Annotated[str, Meta(description="Provide a name to the issuer.")] = ""
     leaf_not_after_behavior: Annotated[str, Meta(description="err, truncate or permit.")] = "err"
     manual_chain: Annotated[list[str], Meta(description="Issuer references of the chain.")] = []
-    usage: Annotated[list[str], Meta(description="Allowed usages of this issuer.")] = (
-        msgspec.field(default_factory=lambda: list(ALL_USAGES))
+    usage: Annotated[list[str], Meta(description="Allowed usages of this issuer.")] = msgspec.field(
+        default_factory=lambda: list(ALL_USAGES)
     )
     revocation_signature_algorithm: Annotated[str, Meta(description="CRL signature.")] = ""
     issuing_certificates: Annotated[list[str], Meta(description="AIA issuing URLs.")] = []
@@ -110,7 +110,7 @@ class DefaultKey(msgspec.Struct, frozen=True, kw_only=True):
 # -- issuers --------------------------------------------------------------------------------
 
 
-async def list_issuers(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def list_issuers(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     default = (await ctx.store.issuers_config()).default
     entries = sorted(await ctx.store.issuers(), key=lambda e: e.id)
     if not entries:
@@ -127,7 +127,7 @@ async def list_issuers(ctx: PkiContext, req: Request, fields: msgspec.Struct) ->
     return Response(data={"key_info": info, "keys": [e.id for e in entries]})
 
 
-async def read_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Response:
+async def read_issuer(ctx: PkiContext, _req: Request, fields: IssuerRef) -> Response:
     return await _issuer_answer(ctx, await ctx.issuer(fields.issuer_ref))
 
 
@@ -163,20 +163,20 @@ async def _update(ctx: PkiContext, ref: str, values: dict[str, Any]) -> Response
     return await _issuer_answer(ctx, updated)
 
 
-async def write_issuer(ctx: PkiContext, req: Request, fields: IssuerWrite) -> Response:
+async def write_issuer(ctx: PkiContext, _req: Request, fields: IssuerWrite) -> Response:
     """Vault's POST replaces every setting: one not sent takes its default."""
     values = msgspec.structs.asdict(fields)
     del values["issuer_ref"]
     return await _update(ctx, fields.issuer_ref, values)
 
 
-async def patch_issuer(ctx: PkiContext, req: Request, fields: IssuerPatch) -> Response:
+async def patch_issuer(ctx: PkiContext, _req: Request, fields: IssuerPatch) -> Response:
     values = {k: v for k, v in msgspec.structs.asdict(fields).items() if v is not UNSET}
     del values["issuer_ref"]
     return await _update(ctx, fields.issuer_ref, values)
 
 
-async def delete_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Response:
+async def delete_issuer(ctx: PkiContext, _req: Request, fields: IssuerRef) -> Response:
     found = await ctx.store.issuer_id(fields.issuer_ref)
     if not found:
         return NO_CONTENT
@@ -189,7 +189,7 @@ async def delete_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Res
     return NO_CONTENT
 
 
-async def issuer_form(ctx: PkiContext, req: Request, fields: IssuerForm) -> Response:
+async def issuer_form(ctx: PkiContext, _req: Request, fields: IssuerForm) -> Response:
     """`issuer/:ref/pem` and `/der` answer the bare certificate; `/json` a JSON body."""
     entry = await ctx.issuer(fields.issuer_ref)
     if fields.form == "pem":
@@ -205,12 +205,12 @@ async def issuer_form(ctx: PkiContext, req: Request, fields: IssuerForm) -> Resp
     return Response(data=body)
 
 
-async def read_default_issuer(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def read_default_issuer(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     config = await ctx.store.issuers_config()
     return Response(data=msgspec.structs.asdict(config))
 
 
-async def write_default_issuer(ctx: PkiContext, req: Request, fields: DefaultIssuer) -> Response:
+async def write_default_issuer(ctx: PkiContext, _req: Request, fields: DefaultIssuer) -> Response:
     default = ""
     if fields.default:
         found = await ctx.store.issuer_id(fields.default)
@@ -230,7 +230,7 @@ async def write_default_issuer(ctx: PkiContext, req: Request, fields: DefaultIss
 # -- keys -----------------------------------------------------------------------------------
 
 
-async def list_keys(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def list_keys(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     default = (await ctx.store.keys_config()).default
     entries = sorted(await ctx.store.keys(), key=lambda e: e.id)
     if not entries:
@@ -239,12 +239,12 @@ async def list_keys(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Re
     return Response(data={"key_info": info, "keys": [e.id for e in entries]})
 
 
-async def read_key(ctx: PkiContext, req: Request, fields: KeyRef) -> Response:
+async def read_key(ctx: PkiContext, _req: Request, fields: KeyRef) -> Response:
     entry = await ctx.key(fields.key_ref)
     return Response(data=render.key(entry, render.subject_key_id(entry)))
 
 
-async def write_key(ctx: PkiContext, req: Request, fields: KeyWrite) -> Response:
+async def write_key(ctx: PkiContext, _req: Request, fields: KeyWrite) -> Response:
     entry = await ctx.key(fields.key_ref)
     if fields.key_name != entry.name:
         checked_name(fields.key_name, "key")
@@ -254,7 +254,7 @@ async def write_key(ctx: PkiContext, req: Request, fields: KeyWrite) -> Response
     return Response(data={"key_id": entry.id, "key_name": entry.name, "key_type": entry.type})
 
 
-async def delete_key(ctx: PkiContext, req: Request, fields: KeyRef) -> Response:
+async def delete_key(ctx: PkiContext, _req: Request, fields: KeyRef) -> Response:
     found = await ctx.store.key_id(fields.key_ref)
     if not found:
         return NO_CONTENT
@@ -267,7 +267,7 @@ async def delete_key(ctx: PkiContext, req: Request, fields: KeyRef) -> Response:
     return NO_CONTENT
 
 
-async def import_key(ctx: PkiContext, req: Request, fields: KeyImport) -> Response:
+async def import_key(ctx: PkiContext, _req: Request, fields: KeyImport) -> Response:
     if not fields.pem_bundle:
         raise BadRequest("'pem_bundle' parameter is required")
     checked_name(fields.key_name, "key")
@@ -278,11 +278,11 @@ async def import_key(ctx: PkiContext, req: Request, fields: KeyImport) -> Respon
     return Response(data=body, warnings=warnings)
 
 
-async def read_default_key(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def read_default_key(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return Response(data={"default": (await ctx.store.keys_config()).default})
 
 
-async def write_default_key(ctx: PkiContext, req: Request, fields: DefaultKey) -> Response:
+async def write_default_key(ctx: PkiContext, _req: Request, fields: DefaultKey) -> Response:
     entry = await ctx.key(fields.default)
     await ctx.store.put_keys_config(KeysConfig(default=entry.id))
     return Response(data={"default": entry.id})
@@ -291,14 +291,14 @@ async def write_default_key(ctx: PkiContext, req: Request, fields: DefaultKey) -
 # -- imports --------------------------------------------------------------------------------
 
 
-async def config_ca(ctx: PkiContext, req: Request, fields: Bundle) -> Response:
+async def config_ca(ctx: PkiContext, _req: Request, fields: Bundle) -> Response:
     if not fields.pem_bundle:
         raise BadRequest("'pem_bundle' must be present")
     result = await import_bundle(ctx, fields.pem_bundle)
     return await _imported(ctx, result)
 
 
-async def set_signed(ctx: PkiContext, req: Request, fields: SignedIntermediate) -> Response:
+async def set_signed(ctx: PkiContext, _req: Request, fields: SignedIntermediate) -> Response:
     if not fields.certificate:
         raise BadRequest("no certificate provided in the 'certificate' parameter")
     result = await import_bundle(ctx, fields.certificate, allow_keys=False)
@@ -310,4 +310,3 @@ async def _imported(ctx: PkiContext, result: Any) -> Response:  # noqa: ANN401 -
     body["mapping"] = await mapping(ctx, result.issuers)
     warnings = None if (await ctx.store.urls()).issuing_certificates else [AIA_WARNING]
     return Response(data=body, warnings=warnings)
-

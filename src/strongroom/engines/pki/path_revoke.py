@@ -22,7 +22,10 @@ from strongroom.errors import BadRequest
 from strongroom.logical import Request, Response
 
 REVOKE_SYNOPSIS = "Revoke a certificate by serial number or with explicit certificate."
-REVOKE_WITH_KEY_SYNOPSIS = "Revoke a certificate by serial number or with explicit certificate, proving possession of its key."
+REVOKE_WITH_KEY_SYNOPSIS = (
+    "Revoke a certificate by serial number or with explicit certificate, proving possession "
+    "of its key."
+)
 ISSUER_REVOKE_SYNOPSIS = "Revoke the specified issuer certificate."
 CRL_SYNOPSIS = "Fetch the CRL of the default issuer."
 ROTATE_SYNOPSIS = "Force a rebuild of the CRL."
@@ -30,12 +33,16 @@ OCSP_SYNOPSIS = "Query a certificate's revocation status through OCSP."
 
 
 class RevokeWrite(msgspec.Struct, frozen=True, kw_only=True):
-    serial_number: Annotated[str, Meta(description="Certificate serial number, in colon- or hyphen-separated octal")] = ""
+    serial_number: Annotated[
+        str, Meta(description="Certificate serial number, in colon- or hyphen-separated octal")
+    ] = ""
     certificate: Annotated[str, Meta(description="Certificate to revoke in PEM format.")] = ""
 
 
 class RevokeWithKey(RevokeWrite, frozen=True, kw_only=True):
-    private_key: Annotated[str, Meta(description="Key to use to verify revocation permission.")] = ""
+    private_key: Annotated[str, Meta(description="Key to use to verify revocation permission.")] = (
+        ""
+    )
 
 
 class IssuerRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,7 +81,11 @@ async def _revoke(ctx: PkiContext, serial: str, entry: CertEntry) -> Response:
     if any(i.serial_number == serial for i in await ctx.store.issuers()):
         raise BadRequest("adding an issuer to its own CRL is not allowed; use issuer/:ref/revoke")
     config = await ctx.store.crl_config()
-    if entry.not_after < ctx.now() and not config.allow_expired_cert_revocation and not entry.revocation_time:
+    if (
+        entry.not_after < ctx.now()
+        and not config.allow_expired_cert_revocation
+        and not entry.revocation_time
+    ):
         raise BadRequest(f"certificate with serial {shown(serial)} is expired; refusing to revoke")
     if not entry.revocation_time:
         entry = msgspec.structs.replace(entry, revocation_time=ctx.now())
@@ -88,18 +99,18 @@ async def _revoke(ctx: PkiContext, serial: str, entry: CertEntry) -> Response:
     return Response(data=body)
 
 
-async def revoke(ctx: PkiContext, req: Request, fields: RevokeWrite) -> Response:
+async def revoke(ctx: PkiContext, _req: Request, fields: RevokeWrite) -> Response:
     serial, entry = await _target(ctx, fields)
     return await _revoke(ctx, serial, entry)
 
 
-async def revoke_with_key(ctx: PkiContext, req: Request, fields: RevokeWithKey) -> Response:
+async def revoke_with_key(ctx: PkiContext, _req: Request, fields: RevokeWithKey) -> Response:
     if not fields.private_key:
         raise BadRequest("The private_key field is required.")
     serial, entry = await _target(ctx, fields)
     key = keys.load(fields.private_key)
     public = certs.load_pem(entry.certificate).public_key()
-    if not keys.same_public(key.public_key(), public):  # type: ignore[arg-type]
+    if not keys.same_public(key.public_key(), public):
         raise BadRequest("failed to validate private key match with certificate's public key")
     return await _revoke(ctx, serial, entry)
 
@@ -117,33 +128,37 @@ async def revoke_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Res
         cert = certs.load_pem(issuer.certificate)
         for parent in await ctx.store.issuers():
             if parent.id != issuer.id and certs.signed_by(cert, certs.load_pem(parent.certificate)):
-                entry = CertEntry(certificate=issuer.certificate, issuer_id=parent.id,
-                                  not_after=certs.not_after(cert), revocation_time=now)
+                entry = CertEntry(
+                    certificate=issuer.certificate,
+                    issuer_id=parent.id,
+                    not_after=certs.not_after(cert),
+                    revocation_time=now,
+                )
                 await ctx.store.mark_revoked(issuer.serial_number, entry)
                 await crl.revoked_changed(ctx, parent.id)
     return await read_issuer(ctx, req, fields)  # type: ignore[arg-type]
 
 
-async def crl_der(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def crl_der(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     return render.raw(await crl.current(ctx, await ctx.issuer("default")), render.PKIX_CRL)
 
 
-async def crl_pem(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def crl_pem(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     der = await crl.current(ctx, await ctx.issuer("default"))
     return render.raw(crl.pem(der), render.PEM_FILE)
 
 
-async def delta_der(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def delta_der(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     der = await crl.current(ctx, await ctx.issuer("default"), delta=True)
     return render.raw(der, render.PKIX_CRL)
 
 
-async def delta_pem(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def delta_pem(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     der = await crl.current(ctx, await ctx.issuer("default"), delta=True)
     return render.raw(crl.pem(der), render.PEM_FILE)
 
 
-async def issuer_crl(ctx: PkiContext, req: Request, fields: IssuerCrl) -> Response:
+async def issuer_crl(ctx: PkiContext, _req: Request, fields: IssuerCrl) -> Response:
     der = await crl.current(ctx, await ctx.issuer(fields.issuer_ref), delta=bool(fields.delta))
     if fields.kind == "der":
         return render.raw(der, render.PKIX_CRL)
@@ -152,16 +167,18 @@ async def issuer_crl(ctx: PkiContext, req: Request, fields: IssuerCrl) -> Respon
     return Response(data={"crl": crl.pem(der)})
 
 
-async def rotate(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def rotate(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     await crl.rebuild_all(ctx)
     return Response(data={"success": True})
 
 
-async def rotate_delta(ctx: PkiContext, req: Request, fields: msgspec.Struct) -> Response:
+async def rotate_delta(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
     if not (await ctx.store.crl_config()).enable_delta:
         return Response(
             data={"success": True},
-            warnings=["requested rebuild of delta CRL when delta CRL is not enabled; this is a no-op"],
+            warnings=[
+                "requested rebuild of delta CRL when delta CRL is not enabled; this is a no-op"
+            ],
         )
     for issuer in await ctx.store.issuers():
         if issuer.key_id:
@@ -169,7 +186,7 @@ async def rotate_delta(ctx: PkiContext, req: Request, fields: msgspec.Struct) ->
     return Response(data={"success": True})
 
 
-async def ocsp_query(ctx: PkiContext, req: Request, fields: OcspRequest) -> Response:
+async def ocsp_query(ctx: PkiContext, _req: Request, fields: OcspRequest) -> Response:
     """GET `ocsp/<base64 DER>` or POST `ocsp` with an `application/ocsp-request` body (which
     the HTTP layer hands over as the same base64 field)."""
     try:
@@ -180,4 +197,3 @@ async def ocsp_query(ctx: PkiContext, req: Request, fields: OcspRequest) -> Resp
     response = render.raw(body, render.OCSP_RESPONSE)
     response.status = status
     return response
-

@@ -36,7 +36,9 @@ def _write_struct() -> type[msgspec.Struct]:
     """The fields of a role write: every Role field, each UNSET unless sent (typed as the
     Role's own, durations as Vault's TypeDurationSecond)."""
     hints = typing.get_type_hints(Role)
-    fields: list[tuple[str, Any, Any]] = [("name", Annotated[str, Meta(description="Name of the role.")], msgspec.NODEFAULT)]
+    fields: list[tuple[str, Any, Any]] = [
+        ("name", Annotated[str, Meta(description="Name of the role.")], msgspec.NODEFAULT)
+    ]
     for info in msgspec.structs.fields(Role):
         kind: Any = Duration if info.name in DURATIONS else hints[info.name]
         described = Annotated[kind, Meta(description=f"The role's {info.name}.")]
@@ -71,7 +73,7 @@ async def exists(ctx: PkiContext, captures: typing.Mapping[str, str]) -> bool:
     return await ctx.store.role(captures["name"]) is not None
 
 
-async def read_role(ctx: PkiContext, req: Request, fields: RoleName) -> Response:
+async def read_role(ctx: PkiContext, _req: Request, fields: RoleName) -> Response:
     role = await ctx.store.role(fields.name)
     return NO_CONTENT if role is None else Response(data=render(role))
 
@@ -89,23 +91,23 @@ async def _save(ctx: PkiContext, name: str, base: Role, fields: Any) -> Response
     return Response(data=render(role))
 
 
-async def write_role(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def write_role(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     return await _save(ctx, fields.name, Role(), fields)
 
 
-async def patch_role(ctx: PkiContext, req: Request, fields: Any) -> Response:  # noqa: ANN401
+async def patch_role(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     role = await ctx.store.role(fields.name)
     if role is None:
         raise BadRequest("Unable to fetch role entry to patch")
     return await _save(ctx, fields.name, role, fields)
 
 
-async def delete_role(ctx: PkiContext, req: Request, fields: RoleName) -> Response:
+async def delete_role(ctx: PkiContext, _req: Request, fields: RoleName) -> Response:
     await ctx.store.delete("role/" + fields.name)
     return NO_CONTENT
 
 
-async def list_roles(ctx: PkiContext, req: Request, fields: RoleList) -> Response:
+async def list_roles(ctx: PkiContext, _req: Request, _fields: RoleList) -> Response:
     names = await ctx.store.role_names()
     if not names:
         raise NotFound

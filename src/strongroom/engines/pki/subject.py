@@ -5,7 +5,7 @@ validity window with Vault's TTL rules (api-docs/secret/pki, "ttl", "not_after")
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,11 +120,11 @@ class Validity:
 
 def _absolute(text: str) -> float:
     try:
-        when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise BadRequest("not_after must be an RFC 3339 time (e.g. 2030-01-01T00:00:00Z)") from None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
+        when = when.replace(tzinfo=dt.UTC)
     return when.timestamp()
 
 

@@ -44,10 +44,21 @@ def openssl_verify(tmp: Path, at: float, root: str, intermediate: str, leaf: str
         pytest.skip("openssl not installed")
     for name, text in (("root", root), ("int", intermediate), ("leaf", leaf)):
         (tmp / f"{name}.pem").write_text(text + "\n")
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["openssl", "verify", "-attime", str(int(at)), "-CAfile", tmp / "root.pem", "-untrusted", tmp / "int.pem",
-         tmp / "leaf.pem"],
-        capture_output=True, text=True, check=False,
+    result = subprocess.run(
+        [
+            "openssl",
+            "verify",
+            "-attime",
+            str(int(at)),
+            "-CAfile",
+            tmp / "root.pem",
+            "-untrusted",
+            tmp / "int.pem",
+            tmp / "leaf.pem",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -55,23 +66,51 @@ def openssl_verify(tmp: Path, at: float, root: str, intermediate: str, leaf: str
 async def test_root_generate_answers_vaults_fields(api: Api) -> None:
     body = await api.post("root/generate/exported", {"common_name": "R", "key_type": "ec"})
     data = body["data"]
-    assert sorted(data) == sorted([
-        "certificate", "expiration", "issuer_id", "issuer_name", "issuing_ca", "key_id",
-        "key_name", "private_key", "private_key_type", "serial_number",
-    ])
+    assert sorted(data) == sorted(
+        [
+            "certificate",
+            "expiration",
+            "issuer_id",
+            "issuer_name",
+            "issuing_ca",
+            "key_id",
+            "key_name",
+            "private_key",
+            "private_key_type",
+            "serial_number",
+        ]
+    )
     assert data["private_key"].startswith("-----BEGIN EC PRIVATE KEY-----")
     cert = load(data["certificate"])
     assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    assert data["serial_number"] == ":".join(f"{b:02x}" for b in cert.serial_number.to_bytes(20, "big")).lstrip("0:") or True
+    assert (
+        data["serial_number"]
+        == ":".join(f"{b:02x}" for b in cert.serial_number.to_bytes(20, "big")).lstrip("0:")
+        or True
+    )
     assert body["warnings"][0].startswith("This mount hasn't configured any authority")
 
 
-@pytest.mark.parametrize(("key_type", "key_bits"), [("rsa", 2048), ("rsa", 3072), ("ec", 256), ("ec", 384), ("ed25519", 0)])
+@pytest.mark.parametrize(
+    ("key_type", "key_bits"),
+    [("rsa", 2048), ("rsa", 3072), ("ec", 256), ("ec", 384), ("ed25519", 0)],
+)
 async def test_issue_chain_verifies(api: Api, tmp_path: Path, key_type: str, key_bits: int) -> None:
     root, intermediate = await root_and_intermediate(api)
-    await api.post("roles/web", {"allowed_domains": "example.com", "allow_subdomains": True,
-                                  "key_type": key_type, "key_bits": key_bits, "ttl": "1h"})
-    data = await api.data("issue/web", {"common_name": "a.example.com", "alt_names": "b.example.com", "ip_sans": "10.0.0.1"})
+    await api.post(
+        "roles/web",
+        {
+            "allowed_domains": "example.com",
+            "allow_subdomains": True,
+            "key_type": key_type,
+            "key_bits": key_bits,
+            "ttl": "1h",
+        },
+    )
+    data = await api.data(
+        "issue/web",
+        {"common_name": "a.example.com", "alt_names": "b.example.com", "ip_sans": "10.0.0.1"},
+    )
     leaf = load(data["certificate"])
     leaf.verify_directly_issued_by(load(intermediate))
     assert leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "a.example.com"
@@ -87,15 +126,23 @@ async def test_issue_chain_verifies(api: Api, tmp_path: Path, key_type: str, key
 
 async def test_sign_csr_and_verbatim(api: Api, tmp_path: Path) -> None:
     root, intermediate = await root_and_intermediate(api)
-    await api.post("roles/web", {"allowed_domains": "example.com", "allow_subdomains": True,
-                                  "key_type": "any"})
+    await api.post(
+        "roles/web", {"allowed_domains": "example.com", "allow_subdomains": True, "key_type": "any"}
+    )
     key = ec.generate_private_key(ec.SECP256R1())
     csr = (
         x509.CertificateSigningRequestBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "c.example.com"),
-                                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kept")]))
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, "c.example.com"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kept"),
+                ]
+            )
+        )
         .sign(key, hashes.SHA256())
-        .public_bytes(serialization.Encoding.PEM).decode()
+        .public_bytes(serialization.Encoding.PEM)
+        .decode()
     )
     data = await api.data("sign/web", {"csr": csr, "ttl": "1h"})
     openssl_verify(tmp_path, api.server.clock.now(), root, intermediate, data["certificate"])
@@ -105,24 +152,36 @@ async def test_sign_csr_and_verbatim(api: Api, tmp_path: Path) -> None:
     bad = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "c.evil.com")]))
-        .sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.PEM)
+        .decode()
     )
-    assert await api.error("POST", "sign/web", {"csr": bad}) == "common name c.evil.com not allowed by this role"
+    assert (
+        await api.error("POST", "sign/web", {"csr": bad})
+        == "common name c.evil.com not allowed by this role"
+    )
 
 
 async def test_role_rules_refuse_with_the_rule(api: Api) -> None:
     await root_and_intermediate(api)
-    await api.post("roles/web", {"allowed_domains": "example.com", "allow_subdomains": True,
-                                  "allow_ip_sans": False})
+    await api.post(
+        "roles/web",
+        {"allowed_domains": "example.com", "allow_subdomains": True, "allow_ip_sans": False},
+    )
     assert await api.error("POST", "issue/web", {"common_name": "a.other.com"}) == (
         "common name a.other.com not allowed by this role"
     )
-    assert await api.error("POST", "issue/web", {"common_name": "a.example.com", "alt_names": "x.evil.com"}) == (
-        "subject alternate name x.evil.com not allowed by this role"
+    assert await api.error(
+        "POST", "issue/web", {"common_name": "a.example.com", "alt_names": "x.evil.com"}
+    ) == ("subject alternate name x.evil.com not allowed by this role")
+    message = await api.error(
+        "POST", "issue/web", {"common_name": "a.example.com", "ip_sans": "1.2.3.4"}
     )
-    message = await api.error("POST", "issue/web", {"common_name": "a.example.com", "ip_sans": "1.2.3.4"})
     assert message.startswith("IP Subject Alternative Names are not allowed in this role")
-    assert await api.error("POST", "issue/nope", {"common_name": "a.example.com"}) == "unknown role: nope"
+    assert (
+        await api.error("POST", "issue/nope", {"common_name": "a.example.com"})
+        == "unknown role: nope"
+    )
     assert await api.error("POST", "issue/web", {"common_name": "a.example.com\n<x>"}) == (
         "common name (value withheld) not allowed by this role"
     )
@@ -131,7 +190,9 @@ async def test_role_rules_refuse_with_the_rule(api: Api) -> None:
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "x")]))
-        .sign(rsa_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+        .sign(rsa_key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.PEM)
+        .decode()
     )
     assert await api.error("POST", "sign/ec-only", {"csr": csr}) == "role requires keys of type ec"
 
@@ -156,7 +217,10 @@ async def test_issuers_keys_and_defaults(api: Api) -> None:
     assert len(keys["keys"]) == 2
     key = (await api.get("key/" + root["key_id"]))["data"]
     assert key["key_type"] == "rsa"
-    assert await api.error("DELETE", "key/" + root["key_id"]) == "Failed to Delete Key.  Key in Use by Issuer"
+    assert (
+        await api.error("DELETE", "key/" + root["key_id"])
+        == "Failed to Delete Key.  Key in Use by Issuer"
+    )
     resp = await api.server.call("GET", "pki/issuer/root/der", token=None)
     assert resp.headers["content-type"] == "application/pkix-cert"
     assert x509.load_der_x509_certificate(resp.content) == load(root["certificate"])
@@ -164,9 +228,9 @@ async def test_issuers_keys_and_defaults(api: Api) -> None:
     assert pem.headers["content-type"] == "application/pem-certificate-chain"
     unknown = await api.error("GET", "issuer/nope")
     assert unknown == "1 error occurred:\n\t* unable to find PKI issuer for reference: nope\n\n"
-    assert await api.error("POST", "root/generate/internal", {"common_name": "x", "issuer_name": "default"}) == (
-        "reserved keyword 'default' can not be used as issuer name"
-    )
+    assert await api.error(
+        "POST", "root/generate/internal", {"common_name": "x", "issuer_name": "default"}
+    ) == ("reserved keyword 'default' can not be used as issuer name")
 
 
 async def test_config_ca_imports_a_bundle(api: Api) -> None:

@@ -19,8 +19,10 @@ from unit.engines.pki.test_issuance import load, root_and_intermediate
 
 async def issued(api: Api) -> tuple[str, str, dict[str, str]]:
     root, intermediate = await root_and_intermediate(api)
-    await api.post("roles/web", {"allowed_domains": "example.com", "allow_subdomains": True,
-                                  "key_type": "ec", "ttl": "1h"})
+    await api.post(
+        "roles/web",
+        {"allowed_domains": "example.com", "allow_subdomains": True, "key_type": "ec", "ttl": "1h"},
+    )
     data = await api.data("issue/web", {"common_name": "a.example.com"})
     return root, intermediate, data
 
@@ -60,7 +62,10 @@ async def test_revoked_serial_is_in_the_crl_and_ocsp_says_revoked(api: Api) -> N
     listing.is_signature_valid(load(intermediate).public_key())  # type: ignore[arg-type]
     assert listing.get_revoked_certificate_by_serial_number(load(leaf["certificate"]).serial_number)
     resp = await api.server.call(
-        "POST", "pki/ocsp", token=None, content=request,
+        "POST",
+        "pki/ocsp",
+        token=None,
+        content=request,
         headers={"Content-Type": "application/ocsp-request"},
     )
     answer = ocsp.load_der_ocsp_response(resp.content)
@@ -79,8 +84,11 @@ async def test_openssl_reads_the_crl(api: Api, tmp_path: object) -> None:
     await api.post("revoke", {"serial_number": leaf["serial_number"]})
     resp = await api.server.call("GET", "pki/crl/pem", token=None)
     assert resp.headers["content-type"] == "application/x-pem-file"
-    text = subprocess.run(  # noqa: S603 - fixed arguments
-        ["openssl", "crl", "-noout", "-text"], input=resp.text, capture_output=True, text=True,
+    text = subprocess.run(
+        ["openssl", "crl", "-noout", "-text"],
+        input=resp.text,
+        capture_output=True,
+        text=True,
         check=True,
     ).stdout
     assert leaf["serial_number"].replace(":", "").upper() in text.replace(":", "").upper()
@@ -106,9 +114,16 @@ async def test_malformed_ocsp_and_unknown_issuer(api: Api) -> None:
 
 async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
     _, intermediate, leaf = await issued(api)
-    await api.post("config/crl", {"auto_rebuild": True, "enable_delta": True,
-                                   "delta_rebuild_interval": "1m", "expiry": "2h",
-                                   "auto_rebuild_grace_period": "30m"})
+    await api.post(
+        "config/crl",
+        {
+            "auto_rebuild": True,
+            "enable_delta": True,
+            "delta_rebuild_interval": "1m",
+            "expiry": "2h",
+            "auto_rebuild_grace_period": "30m",
+        },
+    )
     base = await crl(api)
     await api.post("revoke", {"serial_number": leaf["serial_number"]})
     serial = load(leaf["certificate"]).serial_number
@@ -120,7 +135,10 @@ async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
     delta = x509.load_der_x509_crl(resp.content)
     assert delta.get_revoked_certificate_by_serial_number(serial) is not None
     indicator = delta.extensions.get_extension_for_class(x509.DeltaCRLIndicator).value
-    assert indicator.crl_number == base.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    assert (
+        indicator.crl_number
+        == base.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    )
     api.server.clock.advance(2 * 3600 - 30 * 60)
     await backend.tick()  # type: ignore[attr-defined]
     assert (await crl(api)).get_revoked_certificate_by_serial_number(serial) is not None
@@ -128,8 +146,15 @@ async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
 
 async def test_tidy_removes_expired_certificates(api: Api) -> None:
     _, _, leaf = await issued(api)
-    await api.post("config/auto-tidy", {"enabled": True, "interval_duration": "1h",
-                                         "tidy_cert_store": True, "safety_buffer": "1s"})
+    await api.post(
+        "config/auto-tidy",
+        {
+            "enabled": True,
+            "interval_duration": "1h",
+            "tidy_cert_store": True,
+            "safety_buffer": "1s",
+        },
+    )
     backend = api.server.core.mounts.route("pki/x")[0].backend  # type: ignore[union-attr]
     await backend.tick()  # type: ignore[attr-defined]
     assert leaf["serial_number"] in (await api.expect("LIST", "certs"))["data"]["keys"]
