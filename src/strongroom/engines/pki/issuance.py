@@ -18,6 +18,7 @@ from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import CertEntry, IssuerEntry, Role
 from strongroom.engines.pki.subject import (
     SubjectFields,
+    alt_names,
     parse_ips,
     parse_other,
     split_names,
@@ -143,7 +144,7 @@ def requested_sans(
 ) -> certs.Sans:
     """The SANs a certificate will carry: the request's, the CSR's (with `use_csr_sans`) and
     the common name (unless `exclude_cn_from_sans`)."""
-    names = list(fields.alt_names)
+    names = alt_names(fields.alt_names)
     if common_name and not fields.exclude_cn_from_sans:
         names.insert(0, common_name)
     dns, emails = split_names(names)
@@ -190,7 +191,7 @@ async def issue(
     default_ttl, mount_max = ctx.mount.lease_ttls()
     window = validity(
         ctx.now(),
-        (fields.ttl, fields.not_after),
+        (fields.ttl, fields.not_after, fields.not_before),
         (role.ttl or default_ttl, role.max_ttl or mount_max),
         role.not_before_duration,
         (signer.certificate, issuer.leaf_not_after_behavior),

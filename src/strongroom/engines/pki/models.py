@@ -102,6 +102,17 @@ class TidyConfig(msgspec.Struct, frozen=True, kw_only=True):
     safety_buffer: int = 72 * 3600
     issuer_safety_buffer: int = 365 * 24 * 3600
     pause_duration: str = "0s"
+    # Accepted and shown as OpenBao does; ACME, legacy bundles and count metrics are out of
+    # this engine's scope, so these change nothing.
+    tidy_revocation_list: bool = False
+    tidy_invalid_certs: bool = False
+    tidy_move_legacy_ca_bundle: bool = False
+    tidy_acme: bool = False
+    acme_account_safety_buffer: int = 30 * 24 * 3600
+    revoked_safety_buffer: int = 72 * 3600
+    page_size: int = 1000
+    maintain_stored_certificate_counts: bool = False
+    publish_stored_certificate_count_metrics: bool = False
     last_run: float = 0.0
 
 

@@ -16,7 +16,7 @@ from strongroom.clock import rfc3339
 from strongroom.engines.pki import certs, crl
 from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import CrlConfig, TidyConfig, TidyStatus, UrlsConfig
-from strongroom.logical import UNSET, Duration, Request, Response, UnsetType
+from strongroom.logical import UNSET, Duration, Request, Response, UnsetType, duration_text
 
 URLS_SYNOPSIS = "Set the URLs for the issuing CA, CRL distribution points, and OCSP servers."
 CRL_SYNOPSIS = "Configure the CRL expiration."
@@ -33,7 +33,11 @@ _CRL_DURATIONS = ("expiry", "ocsp_expiry", "auto_rebuild_grace_period", "delta_r
 
 
 def _patch_struct(
-    name: str, model: type[msgspec.Struct], durations: tuple[str, ...], skip: tuple[str, ...] = ()
+    name: str,
+    model: type[msgspec.Struct],
+    durations: tuple[str, ...],
+    skip: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
 ) -> type[msgspec.Struct]:
     """Every field of `model` as an optional input (UNSET unless sent)."""
     hints = typing.get_type_hints(model)
@@ -42,6 +46,8 @@ def _patch_struct(
         if info.name in skip:
             continue
         kind: Any = Duration if info.name in durations else hints[info.name]
+        if info.name in texts:
+            kind = str
         fields.append(
             (
                 info.name,
@@ -53,8 +59,14 @@ def _patch_struct(
 
 
 UrlsWrite = _patch_struct("UrlsWrite", UrlsConfig, ())
-CrlWrite = _patch_struct("CrlWrite", CrlConfig, _CRL_DURATIONS)
-_TIDY_DURATIONS = ("interval_duration", "safety_buffer", "issuer_safety_buffer")
+CrlWrite = _patch_struct("CrlWrite", CrlConfig, (), texts=_CRL_DURATIONS)
+_TIDY_DURATIONS = (
+    "interval_duration",
+    "safety_buffer",
+    "issuer_safety_buffer",
+    "acme_account_safety_buffer",
+    "revoked_safety_buffer",
+)
 AutoTidyWrite = _patch_struct("AutoTidyWrite", TidyConfig, _TIDY_DURATIONS, ("last_run",))
 TidyWrite = _patch_struct(
     "TidyWrite", TidyConfig, _TIDY_DURATIONS, ("last_run", "enabled", "interval_duration")
@@ -98,7 +110,11 @@ async def read_crl_config(ctx: PkiContext, _req: Request, _fields: msgspec.Struc
 
 async def write_crl_config(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     before = await ctx.store.crl_config()
-    config = msgspec.structs.replace(before, **_sent(fields))
+    values = _sent(fields)
+    for name in _CRL_DURATIONS:
+        if name in values:
+            values[name] = duration_text(name, values[name])
+    config = msgspec.structs.replace(before, **values)
     await ctx.store.put_crl_config(config)
     if config != before:
         await crl.rebuild_all(ctx)  # Vault rebuilds when the settings change

@@ -44,7 +44,21 @@ DELETE_ROOT_WARNING = (
 )
 
 
-class KeyFields(SubjectParts, frozen=True, kw_only=True):
+class CaUsage(SubjectParts, frozen=True, kw_only=True):
+    """Key usages of a new CA certificate (CertSign and CRLSign are always added)."""
+
+    key_usage: Annotated[list[str], Meta(description="Key usages of the CA.")] = msgspec.field(
+        default_factory=lambda: ["CertSign", "CRLSign"]
+    )
+    ext_key_usage: Annotated[list[str], Meta(description="Extended key usages.")] = msgspec.field(
+        default_factory=list
+    )
+    ext_key_usage_oids: Annotated[list[str], Meta(description="Extended key usage OIDs.")] = (
+        msgspec.field(default_factory=list)
+    )
+
+
+class KeyFields(CaUsage, frozen=True, kw_only=True):
     exported: Annotated[str, Meta(description="internal, exported or existing.")]
     key_type: Annotated[str, Meta(description="rsa, ec or ed25519.")] = "rsa"
     key_bits: Annotated[int, Meta(description="The number of bits to use (0: the default).")] = 0
@@ -64,6 +78,7 @@ class RootWrite(KeyFields, frozen=True, kw_only=True):
 
 
 class IntermediateWrite(KeyFields, frozen=True, kw_only=True):
+    not_before_duration: Annotated[int, Meta(description="Unused by a CSR (OpenBao's).")] = 30
     add_basic_constraints: Annotated[
         bool, Meta(description="Add a Basic Constraints extension with CA: true.")
     ] = False
@@ -99,7 +114,7 @@ async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Re
     name = certs.subject(fields.common_name, parts_of(fields), fields.serial_number)
     window = validity(
         ctx.now(),
-        (fields.ttl, fields.not_after),
+        (fields.ttl, fields.not_after, fields.not_before),
         ctx.mount.lease_ttls(),
         fields.not_before_duration,
         None,
@@ -113,6 +128,8 @@ async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Re
         is_ca=True,
         max_path_length=fields.max_path_length,
         permitted_dns_domains=fields.permitted_dns_domains,
+        key_usage=fields.key_usage,
+        ext_key_usage=certs.ext_key_usages(fields.ext_key_usage, fields.ext_key_usage_oids),
         urls=await ctx.urls(None),
     )
     cert = certs.sign(plan, certs.Signer(key, None, fields.signature_bits, fields.use_pss))

@@ -17,9 +17,9 @@ from strongroom.engines.pki.issuance import Issued, checked_key, issue, store_ce
 from strongroom.engines.pki.issuers import is_ca
 from strongroom.engines.pki.models import Role
 from strongroom.engines.pki.naming import hostname_like, shown
+from strongroom.engines.pki.path_generate import CaUsage
 from strongroom.engines.pki.subject import (
     SubjectFields,
-    SubjectParts,
     checked_format,
     sans_of,
     validity,
@@ -40,6 +40,8 @@ RoleField = Annotated[str, Meta(description="The desired role with configuration
 
 class IssueWrite(SubjectFields, frozen=True, kw_only=True):
     role: RoleField
+    key_type: Annotated[str, Meta(description="Key type, when the role's is `any`.")] = ""
+    key_bits: Annotated[int, Meta(description="Key bits, when the role's type is `any`.")] = 0
     issuer_ref: IssuerRefField = ""
     remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = (
         False
@@ -68,11 +70,15 @@ class VerbatimWrite(SubjectFields, frozen=True, kw_only=True):
     remove_roots_from_chain: Annotated[bool, Meta(description="Leave roots out of ca_chain.")] = (
         False
     )
+    basic_constraints_valid_for_non_ca: Annotated[
+        bool, Meta(description="Mark Basic Constraints valid when issuing non-CA certificates.")
+    ] = False
 
 
-class IntermediateSign(SubjectParts, frozen=True, kw_only=True):
+class IntermediateSign(CaUsage, frozen=True, kw_only=True):
     csr: Csr = ""
     issuer_ref: IssuerRefField = "default"
+    issuer_name: Annotated[str, Meta(description="Unused here (shared with root/generate).")] = ""
     max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
     permitted_dns_domains: Annotated[list[str], Meta(description="Permitted DNS domains.")] = (
         msgspec.field(default_factory=list)
@@ -125,13 +131,18 @@ def _text(cert: x509.Certificate, fmt: str) -> str:
 async def _issue(ctx: PkiContext, fields: IssueWrite) -> Response:
     checked_format(fields)
     role = await _role(ctx, fields.role)
-    if role.key_type == "any":
-        raise BadRequest('role key type "any" not allowed for issuing certificates, only signing')
+    key_type, key_bits = role.key_type, role.key_bits
+    if key_type == "any":
+        if not fields.key_type or fields.key_type == "any":
+            raise BadRequest(
+                'role key type "any" not allowed for issuing certificates, only signing'
+            )
+        key_type, key_bits = fields.key_type, fields.key_bits
     issuer = await ctx.issuer(fields.issuer_ref or role.issuer_ref)
-    key = keys.generate(role.key_type, role.key_bits)
+    key = keys.generate(key_type, key_bits)
     issued = await issue(ctx, role, issuer, fields, key.public_key())
     private = keys.render(key, fields.format, fields.private_key_format)
-    return _answer(issued, fields.format, private, role.key_type)
+    return _answer(issued, fields.format, private, key_type)
 
 
 async def issue_cert(ctx: PkiContext, _req: Request, fields: IssueWrite) -> Response:
@@ -177,6 +188,7 @@ async def sign_verbatim(ctx: PkiContext, _req: Request, fields: VerbatimWrite) -
         use_csr_sans=True,
         use_csr_common_name=True,
         require_cn=False,
+        basic_constraints_valid_for_non_ca=fields.basic_constraints_valid_for_non_ca,
     )
     request = certs.load_csr(_required_csr(fields.csr))
     issuer = await ctx.issuer(fields.issuer_ref or base.issuer_ref)
@@ -211,7 +223,7 @@ async def sign_intermediate(ctx: PkiContext, _req: Request, fields: Intermediate
     default_ttl, mount_max = ctx.mount.lease_ttls()
     window = validity(
         ctx.now(),
-        (fields.ttl, fields.not_after),
+        (fields.ttl, fields.not_after, fields.not_before),
         (default_ttl, mount_max),
         fields.not_before_duration,
         (signer.certificate, issuer.leaf_not_after_behavior),
@@ -225,6 +237,8 @@ async def sign_intermediate(ctx: PkiContext, _req: Request, fields: Intermediate
         is_ca=True,
         max_path_length=fields.max_path_length,
         permitted_dns_domains=fields.permitted_dns_domains,
+        key_usage=fields.key_usage,
+        ext_key_usage=certs.ext_key_usages(fields.ext_key_usage, fields.ext_key_usage_oids),
         urls=await ctx.urls(issuer),
     )
     signer = certs.Signer(signer.key, signer.certificate, fields.signature_bits, fields.use_pss)

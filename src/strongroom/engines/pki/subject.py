@@ -25,7 +25,9 @@ Names = list[str]
 
 class SubjectFields(msgspec.Struct, frozen=True, kw_only=True):
     common_name: Annotated[str, Meta(description="The requested common name.")] = ""
-    alt_names: Annotated[Names, Meta(description="Requested Subject Alternative Names.")] = []
+    alt_names: Annotated[
+        str, Meta(description="Requested Subject Alternative Names, comma-separated.")
+    ] = ""
     ip_sans: Annotated[Names, Meta(description="The requested IP SANs.")] = []
     uri_sans: Annotated[Names, Meta(description="The requested URI SANs.")] = []
     other_sans: Annotated[Names, Meta(description="Requested other SANs: oid;UTF8:value")] = []
@@ -34,6 +36,7 @@ class SubjectFields(msgspec.Struct, frozen=True, kw_only=True):
     ] = False
     ttl: Annotated[Duration, Meta(description="The requested Time To Live.")] = 0
     not_after: Annotated[str, Meta(description="Set the not after field (RFC 3339).")] = ""
+    not_before: Annotated[str, Meta(description="Set the not before field (RFC 3339).")] = ""
     format: Annotated[str, Meta(description="Format: pem, der or pem_bundle.")] = "pem"
     private_key_format: Annotated[str, Meta(description="der (default) or pkcs8.")] = "der"
     serial_number: Annotated[str, Meta(description="The subject's serialNumber.")] = ""
@@ -89,6 +92,11 @@ def parse_other(values: Sequence[str]) -> list[tuple[str, str]]:
     return found
 
 
+def alt_names(text: str) -> list[str]:
+    """`alt_names` is one comma-separated string in Vault (TypeString)."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
 def split_names(names: Sequence[str]) -> tuple[list[str], list[str]]:
     """DNS names and email addresses (those holding an `@`), in order, without repeats."""
     unique = list(dict.fromkeys(n.strip() for n in names if n.strip()))
@@ -98,7 +106,7 @@ def split_names(names: Sequence[str]) -> tuple[list[str], list[str]]:
 def sans_of(fields: SubjectFields, *, include_cn: bool) -> certs.Sans:
     """The SANs asked for, the common name first among them unless excluded (Vault adds it to
     the DNS or email SANs when it is a hostname or an email)."""
-    names = list(fields.alt_names)
+    names = alt_names(fields.alt_names)
     if include_cn and fields.common_name and not fields.exclude_cn_from_sans:
         names.insert(0, fields.common_name)
     dns, emails = split_names(names)
@@ -122,7 +130,7 @@ def _absolute(text: str) -> float:
     try:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise BadRequest("not_after must be an RFC 3339 time (e.g. 2030-01-01T00:00:00Z)") from None
+        raise BadRequest("not_after and not_before must be RFC 3339 times") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.timestamp()
@@ -130,19 +138,19 @@ def _absolute(text: str) -> float:
 
 def validity(
     now: float,
-    requested: tuple[int, str],
+    requested: tuple[int, str, str],
     limits: tuple[int, int],
     not_before_duration: int,
     issuer: tuple[x509.Certificate, str] | None,
 ) -> Validity:
     """The window of a new certificate (Vault's `getCertificateNotAfter`).
 
-    `requested` is (ttl, not_after text), `limits` the (default, max) TTL of the role or mount,
-    `issuer` the signing certificate and its `leaf_not_after_behavior`. A TTL above the max is
+    `requested` is (ttl, not_after text, not_before text), `limits` the (default, max) TTL of
+    the role or mount, `issuer` the signing certificate and its `leaf_not_after_behavior`. A TTL above the max is
     cut to it with Vault's warning; a window past the issuer's end is refused (`err`), cut
     (`truncate`) or kept (`permit`). Raises BadRequest.
     """
-    ttl, not_after_text = requested
+    ttl, not_after_text, not_before_text = requested
     default_ttl, max_ttl = limits
     warnings: list[str] = []
     if not_after_text:
@@ -167,4 +175,7 @@ def validity(
                 )
             if behavior == "truncate":
                 end = limit
-    return Validity(now - not_before_duration, end, tuple(warnings))
+    start = _absolute(not_before_text) if not_before_text else now - not_before_duration
+    if start >= end:
+        raise BadRequest("the not_before time must be before the certificate's notAfter")
+    return Validity(start, end, tuple(warnings))
