@@ -75,7 +75,9 @@ async def exists(ctx: PkiContext, captures: typing.Mapping[str, str]) -> bool:
 
 async def read_role(ctx: PkiContext, _req: Request, fields: RoleName) -> Response:
     role = await ctx.store.role(fields.name)
-    return NO_CONTENT if role is None else Response(data=render(role))
+    if role is None:
+        raise NotFound
+    return Response(data=render(role))
 
 
 async def _save(ctx: PkiContext, name: str, base: Role, fields: Any) -> Response:  # noqa: ANN401

@@ -146,9 +146,9 @@ def validity(
     """The window of a new certificate (Vault's `getCertificateNotAfter`).
 
     `requested` is (ttl, not_after text, not_before text), `limits` the (default, max) TTL of
-    the role or mount, `issuer` the signing certificate and its `leaf_not_after_behavior`. A TTL above the max is
-    cut to it with Vault's warning; a window past the issuer's end is refused (`err`), cut
-    (`truncate`) or kept (`permit`). Raises BadRequest.
+    the role or mount, `issuer` the signing certificate and its `leaf_not_after_behavior`. A
+    TTL above the max is cut to it with Vault's warning; a window past the issuer's end is
+    refused (`err`), cut (`truncate`) or kept (`permit`). Raises BadRequest.
     """
     ttl, not_after_text, not_before_text = requested
     default_ttl, max_ttl = limits

@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
+from strongroom.engines.pki import PkiBackend
 from unit.engines.pki.conftest import Api
 from unit.engines.pki.test_issuance import load, root_and_intermediate
 
@@ -46,6 +47,14 @@ async def ocsp_get(api: Api, request: bytes) -> ocsp.OCSPResponse:
     return ocsp.load_der_ocsp_response(resp.content)
 
 
+def pki_backend(api: Api) -> PkiBackend:
+    routed = api.server.core.mounts.route("pki/x")
+    assert routed is not None
+    backend = routed[0].backend
+    assert isinstance(backend, PkiBackend)
+    return backend
+
+
 async def test_revoked_serial_is_in_the_crl_and_ocsp_says_revoked(api: Api) -> None:
     _, intermediate, leaf = await issued(api)
     serial = leaf["serial_number"]
@@ -77,20 +86,20 @@ async def test_revoked_serial_is_in_the_crl_and_ocsp_says_revoked(api: Api) -> N
     assert revoked == [serial]
 
 
-async def test_openssl_reads_the_crl(api: Api, tmp_path: object) -> None:
+def openssl_crl_text(pem: str) -> str:
+    return subprocess.run(
+        ["openssl", "crl", "-noout", "-text"], input=pem, capture_output=True, text=True, check=True
+    ).stdout
+
+
+async def test_openssl_reads_the_crl(api: Api) -> None:
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
     _, _, leaf = await issued(api)
     await api.post("revoke", {"serial_number": leaf["serial_number"]})
     resp = await api.server.call("GET", "pki/crl/pem", token=None)
     assert resp.headers["content-type"] == "application/x-pem-file"
-    text = subprocess.run(
-        ["openssl", "crl", "-noout", "-text"],
-        input=resp.text,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = openssl_crl_text(resp.text)
     assert leaf["serial_number"].replace(":", "").upper() in text.replace(":", "").upper()
 
 
@@ -113,7 +122,7 @@ async def test_malformed_ocsp_and_unknown_issuer(api: Api) -> None:
 
 
 async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
-    _, intermediate, leaf = await issued(api)
+    _, _, leaf = await issued(api)
     await api.post(
         "config/crl",
         {
@@ -128,9 +137,9 @@ async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
     await api.post("revoke", {"serial_number": leaf["serial_number"]})
     serial = load(leaf["certificate"]).serial_number
     assert (await crl(api)).get_revoked_certificate_by_serial_number(serial) is None
-    backend = api.server.core.mounts.route("pki/x")[0].backend  # type: ignore[union-attr]
+    backend = pki_backend(api)
     api.server.clock.advance(61)
-    await backend.tick()  # type: ignore[attr-defined]
+    await backend.tick()
     resp = await api.server.call("GET", "pki/crl/delta", token=None)
     delta = x509.load_der_x509_crl(resp.content)
     assert delta.get_revoked_certificate_by_serial_number(serial) is not None
@@ -140,7 +149,7 @@ async def test_delta_crl_and_auto_rebuild_on_tick(api: Api) -> None:
         == base.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
     )
     api.server.clock.advance(2 * 3600 - 30 * 60)
-    await backend.tick()  # type: ignore[attr-defined]
+    await backend.tick()
     assert (await crl(api)).get_revoked_certificate_by_serial_number(serial) is not None
 
 
@@ -155,11 +164,11 @@ async def test_tidy_removes_expired_certificates(api: Api) -> None:
             "safety_buffer": "1s",
         },
     )
-    backend = api.server.core.mounts.route("pki/x")[0].backend  # type: ignore[union-attr]
-    await backend.tick()  # type: ignore[attr-defined]
+    backend = pki_backend(api)
+    await backend.tick()
     assert leaf["serial_number"] in (await api.expect("LIST", "certs"))["data"]["keys"]
     api.server.clock.advance(2 * 3600)
-    await backend.tick()  # type: ignore[attr-defined]
+    await backend.tick()
     keys = (await api.expect("LIST", "certs"))["data"]["keys"]
     assert leaf["serial_number"] not in keys
     status = (await api.get("tidy-status"))["data"]
