@@ -48,6 +48,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
+    "strongroom.engines.pki.paths.TABLE": ("pki/", "pki", {}),
 }
 
 

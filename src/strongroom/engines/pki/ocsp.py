@@ -18,6 +18,7 @@ from cryptography.x509 import ocsp
 from strongroom.engines.pki import certs, keys
 from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import IssuerEntry
+from strongroom.errors import RawRefusal
 
 
 def _time(ts: float) -> dt.datetime:
@@ -52,10 +53,32 @@ def public_key_bits(cert: x509.Certificate) -> bytes:
     return spki[bits + 1 : end]  # the first content byte counts unused bits (0 for keys)
 
 
-def unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
+OCSP_RESPONSE = "application/ocsp-response"
+
+
+def _unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
     return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(
         serialization.Encoding.DER
     )
+
+
+class Malformed(RawRefusal):
+    """400 with an OCSP `malformedRequest` response (Vault's answer to a bad request)."""
+
+    def __init__(self) -> None:
+        body = _unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+        super().__init__("malformed OCSP request", body, OCSP_RESPONSE)
+
+
+class Unauthorized(RawRefusal):
+    """401 with an OCSP `unauthorized` response: OCSP is off, or no issuer of the mount
+    matches the request (Vault's)."""
+
+    status = 401
+
+    def __init__(self) -> None:
+        body = _unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+        super().__init__("OCSP request refused", body, OCSP_RESPONSE)
 
 
 async def _issuer_for(
@@ -72,17 +95,17 @@ async def _issuer_for(
     return None
 
 
-async def respond(ctx: PkiContext, der: bytes) -> tuple[int, bytes]:
-    """(HTTP status, DER OCSP response) for the DER request `der`."""
+async def respond(ctx: PkiContext, der: bytes) -> bytes:
+    """The DER OCSP response to the DER request `der`. Raises Malformed or Unauthorized."""
     try:
         request = ocsp.load_der_ocsp_request(der)
         request.hash_algorithm  # noqa: B018 - raises for an algorithm it does not know
     except (ValueError, TypeError, Exception):  # noqa: BLE001 - any bad request is malformed
-        return 400, unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+        raise Malformed from None
     config = await ctx.store.crl_config()
     found = None if config.ocsp_disable else await _issuer_for(ctx, request)
     if found is None or not found[0].key_id or "ocsp-signing" not in found[0].usage:
-        return 401, unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+        raise Unauthorized
     issuer, issuer_cert = found
     signer = await ctx.signer(issuer)
     serial = certs.serial_text(request.serial_number)
@@ -106,4 +129,4 @@ async def respond(ctx: PkiContext, der: bytes) -> tuple[int, bytes]:
     )
     builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer_cert)
     response = builder.sign(signer.key, keys.signature_hash(signer.key, 0))
-    return 200, response.public_bytes(serialization.Encoding.DER)
+    return response.public_bytes(serialization.Encoding.DER)

@@ -193,7 +193,4 @@ async def ocsp_query(ctx: PkiContext, _req: Request, fields: OcspRequest) -> Res
         der = base64.b64decode(fields.req, validate=False)
     except (binascii.Error, ValueError):
         der = b""
-    status, body = await ocsp.respond(ctx, der)
-    response = render.raw(body, render.OCSP_RESPONSE)
-    response.status = status
-    return response
+    return render.raw(await ocsp.respond(ctx, der), render.OCSP_RESPONSE)

@@ -176,3 +176,15 @@ async def test_tidy_removes_expired_certificates(api: Api) -> None:
     assert status["cert_store_deleted_count"] == 1
     resp = await api.call("POST", "tidy", {"tidy_cert_store": True})
     assert resp.status_code == 202
+
+
+async def test_ocsp_off_answers_unauthorized(api: Api) -> None:
+    _, intermediate, leaf = await issued(api)
+    await api.post("config/crl", {"ocsp_disable": True})
+    request = ocsp_request(leaf["certificate"], intermediate)
+    path = "pki/ocsp/" + quote(base64.b64encode(request).decode(), safe="")
+    resp = await api.server.call("GET", path, token=None)
+    assert resp.status_code == 401
+    assert resp.headers["content-type"] == "application/ocsp-response"
+    status = ocsp.load_der_ocsp_response(resp.content).response_status
+    assert status == ocsp.OCSPResponseStatus.UNAUTHORIZED
