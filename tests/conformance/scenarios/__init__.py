@@ -9,6 +9,7 @@ from conformance.scenarios import (
     cubbyhole,
     kv,
     mounts,
+    pki,
     policies,
     sys_misc,
     tokens,
@@ -19,6 +20,6 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, pki, sys_misc, cli)
     for scenario in module.SCENARIOS
 )

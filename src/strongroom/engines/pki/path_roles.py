@@ -19,6 +19,10 @@ from strongroom.logical import NO_CONTENT, UNSET, Duration, Request, Response, U
 
 ROLE_SYNOPSIS = "Manage the roles that can be created with this backend."
 LIST_SYNOPSIS = "List the existing roles in this backend."
+NO_DEFAULT_WARNING = (
+    "Issuing Certificate was set to default, but no default issuing certificate "
+    "(configurable at /config/issuers) is currently set"
+)
 DURATIONS = frozenset({"ttl", "max_ttl", "not_before_duration"})
 # A role's `key_type` may also be `any` (sign only: the CSR's key decides).
 ROLE_KEY_TYPES = ("rsa", "ec", "ed25519", "any")
@@ -90,7 +94,10 @@ async def _save(ctx: PkiContext, name: str, base: Role, fields: Any) -> Response
         values["key_bits"] = 256
     role = _checked(msgspec.structs.replace(base, **values))
     await ctx.store.put_role(name, role)
-    return Response(data=render(role))
+    warnings = None
+    if role.issuer_ref == "default" and not await ctx.store.issuer_id("default"):
+        warnings = [NO_DEFAULT_WARNING]
+    return Response(data=render(role), warnings=warnings)
 
 
 async def write_role(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
