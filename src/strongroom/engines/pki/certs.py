@@ -121,6 +121,7 @@ class Plan:
     policy_identifiers: Sequence[str] = ()
     basic_constraints_valid_for_non_ca: bool = False
     urls: Urls = field(default_factory=Urls)
+    subject_key_id: bytes = b""  # b"": derived from the public key (RFC 5280 §4.2.1.2 (1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,13 +275,27 @@ def sign(plan: Plan, signer: Signer) -> x509.Certificate:
         .serial_number(new_serial())
         .not_valid_before(_time(plan.not_before))
         .not_valid_after(_time(plan.not_after))
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(plan.public_key), critical=False)
+        .add_extension(_subject_key_id(plan), critical=False)
     )
     builder = builder.add_extension(_authority_key_id(plan, signer), critical=False)
     try:
         return sign_builder(_extensions(plan, builder), signer)
     except ValueError:
         raise BadRequest("the certificate could not be built from these fields") from None
+
+
+def _subject_key_id(plan: Plan) -> x509.SubjectKeyIdentifier:
+    if plan.subject_key_id:
+        return x509.SubjectKeyIdentifier(plan.subject_key_id)
+    return x509.SubjectKeyIdentifier.from_public_key(plan.public_key)
+
+
+def parse_skid(text: str) -> bytes:
+    """A Subject Key Identifier from hex (colons allowed). Raises BadRequest."""
+    try:
+        return bytes.fromhex(text.replace(":", ""))
+    except ValueError:
+        raise BadRequest("skid must be hex bytes (e.g. 0a:1b:...)") from None
 
 
 def _authority_key_id(plan: Plan, signer: Signer) -> x509.AuthorityKeyIdentifier:

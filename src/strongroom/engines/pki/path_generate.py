@@ -11,15 +11,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from msgspec import Meta
 
 from strongroom.engines.pki import certs, keys
 from strongroom.engines.pki.context import PkiContext, checked_name
 from strongroom.engines.pki.issuers import AIA_WARNING, add_issuer, add_key, checked_unique_name
+from strongroom.engines.pki.models import IssuerEntry
 from strongroom.engines.pki.naming import hostname_like
 from strongroom.engines.pki.subject import (
     SubjectParts,
+    Validity,
     checked_format,
     parts_of,
     sans_of,
@@ -45,7 +48,7 @@ DELETE_ROOT_WARNING = (
 
 
 class CaUsage(SubjectParts, frozen=True, kw_only=True):
-    """Key usages of a new CA certificate (CertSign and CRLSign are always added)."""
+    """What a new CA certificate states beyond its names (CertSign and CRLSign always)."""
 
     key_usage: Annotated[list[str], Meta(description="Key usages of the CA.")] = msgspec.field(
         default_factory=lambda: ["CertSign", "CRLSign"]
@@ -56,6 +59,13 @@ class CaUsage(SubjectParts, frozen=True, kw_only=True):
     ext_key_usage_oids: Annotated[list[str], Meta(description="Extended key usage OIDs.")] = (
         msgspec.field(default_factory=list)
     )
+    max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
+    permitted_dns_domains: Annotated[
+        list[str], Meta(description="Domains for which this certificate is allowed to sign.")
+    ] = msgspec.field(default_factory=list)
+    not_before_duration: Annotated[int, Meta(description="Backdate notBefore (seconds).")] = 30
+    signature_bits: Annotated[int, Meta(description="The hash size of the signature.")] = 0
+    use_pss: Annotated[bool, Meta(description="Sign with RSA-PSS.")] = False
 
 
 class KeyFields(CaUsage, frozen=True, kw_only=True):
@@ -64,21 +74,13 @@ class KeyFields(CaUsage, frozen=True, kw_only=True):
     key_bits: Annotated[int, Meta(description="The number of bits to use (0: the default).")] = 0
     key_name: Annotated[str, Meta(description="Provide a name to the generated key.")] = ""
     key_ref: Annotated[str, Meta(description="Reference to an existing key.")] = "default"
-    signature_bits: Annotated[int, Meta(description="The hash size of the signature.")] = 0
-    use_pss: Annotated[bool, Meta(description="Sign with RSA-PSS.")] = False
 
 
 class RootWrite(KeyFields, frozen=True, kw_only=True):
     issuer_name: Annotated[str, Meta(description="Provide a name to the generated issuer.")] = ""
-    max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
-    permitted_dns_domains: Annotated[
-        list[str], Meta(description="Domains for which this certificate is allowed to sign.")
-    ] = msgspec.field(default_factory=list)
-    not_before_duration: Annotated[int, Meta(description="Backdate notBefore (seconds).")] = 30
 
 
 class IntermediateWrite(KeyFields, frozen=True, kw_only=True):
-    not_before_duration: Annotated[int, Meta(description="Unused by a CSR (OpenBao's).")] = 30
     add_basic_constraints: Annotated[
         bool, Meta(description="Add a Basic Constraints extension with CA: true.")
     ] = False
@@ -106,22 +108,30 @@ def _key_answer(
         body["private_key_type"] = keys.type_of(key)
 
 
-async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Response:
-    checked_format(fields)
-    checked_name(fields.issuer_name, "issuer")
-    await checked_unique_name(ctx, fields.issuer_name, "issuer")
-    key, _, _ = await _key(ctx, fields)
-    name = certs.subject(fields.common_name, parts_of(fields), fields.serial_number)
+async def ca_certificate(
+    ctx: PkiContext,
+    fields: CaUsage,
+    name: x509.Name,
+    public_key: keys.PublicKey,
+    signer: certs.Signer,
+    issuer: IssuerEntry | None,
+    skid: bytes = b"",
+) -> tuple[x509.Certificate, Validity]:
+    """A CA certificate for `public_key` (a root when `issuer` is None, else signed by it
+    within its window as its `leaf_not_after_behavior` says). Raises BadRequest."""
+    parent = None
+    if issuer is not None and signer.certificate is not None:
+        parent = (signer.certificate, issuer.leaf_not_after_behavior)
     window = validity(
         ctx.now(),
         (fields.ttl, fields.not_after, fields.not_before),
         ctx.mount.lease_ttls(),
         fields.not_before_duration,
-        None,
+        parent,
     )
     plan = certs.Plan(
         subject=name,
-        public_key=key.public_key(),
+        public_key=public_key,
         not_before=window.not_before,
         not_after=window.not_after,
         sans=sans_of(fields, include_cn=hostname_like(fields.common_name)),
@@ -130,9 +140,20 @@ async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Re
         permitted_dns_domains=fields.permitted_dns_domains,
         key_usage=fields.key_usage,
         ext_key_usage=certs.ext_key_usages(fields.ext_key_usage, fields.ext_key_usage_oids),
-        urls=await ctx.urls(None),
+        urls=await ctx.urls(issuer),
+        subject_key_id=skid,
     )
-    cert = certs.sign(plan, certs.Signer(key, None, fields.signature_bits, fields.use_pss))
+    return certs.sign(plan, signer), window
+
+
+async def generate_root(ctx: PkiContext, _req: Request, fields: RootWrite) -> Response:
+    checked_format(fields)
+    checked_name(fields.issuer_name, "issuer")
+    await checked_unique_name(ctx, fields.issuer_name, "issuer")
+    key, _, _ = await _key(ctx, fields)
+    name = certs.subject(fields.common_name, parts_of(fields), fields.serial_number)
+    signer = certs.Signer(key, None, fields.signature_bits, fields.use_pss)
+    cert, window = await ca_certificate(ctx, fields, name, key.public_key(), signer, None)
     key_entry, _ = await add_key(ctx, key, fields.key_name)
     issuer, _ = await add_issuer(ctx, cert, fields.issuer_name)
     text = _formatted(cert, fields.format)

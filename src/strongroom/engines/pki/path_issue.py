@@ -16,13 +16,11 @@ from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.issuance import Issued, checked_key, issue, store_cert
 from strongroom.engines.pki.issuers import is_ca
 from strongroom.engines.pki.models import Role
-from strongroom.engines.pki.naming import hostname_like, shown
-from strongroom.engines.pki.path_generate import CaUsage
+from strongroom.engines.pki.naming import shown
+from strongroom.engines.pki.path_generate import CaUsage, ca_certificate
 from strongroom.engines.pki.subject import (
     SubjectFields,
     checked_format,
-    sans_of,
-    validity,
 )
 from strongroom.errors import BadRequest
 from strongroom.logical import Request, Response
@@ -79,14 +77,7 @@ class IntermediateSign(CaUsage, frozen=True, kw_only=True):
     csr: Csr = ""
     issuer_ref: IssuerRefField = "default"
     issuer_name: Annotated[str, Meta(description="Unused here (shared with root/generate).")] = ""
-    max_path_length: Annotated[int, Meta(description="The maximum allowable path length.")] = -1
-    permitted_dns_domains: Annotated[list[str], Meta(description="Permitted DNS domains.")] = (
-        msgspec.field(default_factory=list)
-    )
     use_csr_values: Annotated[bool, Meta(description="Use the CSR's subject and SANs.")] = False
-    signature_bits: Annotated[int, Meta(description="The hash size of the signature.")] = 0
-    use_pss: Annotated[bool, Meta(description="Sign with RSA-PSS.")] = False
-    not_before_duration: Annotated[int, Meta(description="Backdate notBefore (seconds).")] = 30
     skid: Annotated[str, Meta(description="Subject Key Identifier (hex) to use.")] = ""
 
 
@@ -220,29 +211,10 @@ async def sign_intermediate(ctx: PkiContext, _req: Request, fields: Intermediate
             raise BadRequest("the common_name field is required")
         parts = {n: getattr(fields, n) for n, _ in certs.SUBJECT_ORDER}
         name = certs.subject(fields.common_name, parts, fields.serial_number)
-    default_ttl, mount_max = ctx.mount.lease_ttls()
-    window = validity(
-        ctx.now(),
-        (fields.ttl, fields.not_after, fields.not_before),
-        (default_ttl, mount_max),
-        fields.not_before_duration,
-        (signer.certificate, issuer.leaf_not_after_behavior),
-    )
-    plan = certs.Plan(
-        subject=name,
-        public_key=keys.supported(request.public_key()),
-        not_before=window.not_before,
-        not_after=window.not_after,
-        sans=sans_of(fields, include_cn=hostname_like(fields.common_name)),
-        is_ca=True,
-        max_path_length=fields.max_path_length,
-        permitted_dns_domains=fields.permitted_dns_domains,
-        key_usage=fields.key_usage,
-        ext_key_usage=certs.ext_key_usages(fields.ext_key_usage, fields.ext_key_usage_oids),
-        urls=await ctx.urls(issuer),
-    )
     signer = certs.Signer(signer.key, signer.certificate, fields.signature_bits, fields.use_pss)
-    cert = certs.sign(plan, signer)
+    public = keys.supported(request.public_key())
+    skid = certs.parse_skid(fields.skid) if fields.skid else b""
+    cert, window = await ca_certificate(ctx, fields, name, public, signer, issuer, skid)
     await store_cert(ctx, cert, issuer.id)
     chain = [certs.pem(cert), *await ctx.chain(issuer)]
     issued = Issued(cert, issuer, chain, list(window.warnings))

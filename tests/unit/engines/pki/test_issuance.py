@@ -240,3 +240,21 @@ async def test_config_ca_imports_a_bundle(api: Api) -> None:
     again = await api.data("config/ca", {"pem_bundle": bundle})
     assert again["imported_issuers"] is None
     assert again["existing_issuers"] == imported["imported_issuers"]
+
+
+async def test_sign_intermediate_takes_a_subject_key_id(api: Api) -> None:
+    await api.data("root/generate/internal", {"common_name": "R", "ttl": "8760h"})
+    csr = await api.data("intermediate/generate/internal", {"common_name": "I"})
+    signed = await api.data(
+        "root/sign-intermediate",
+        {"csr": csr["csr"], "common_name": "I", "ttl": "1h", "skid": "01:02:03"},
+    )
+    ski = load(signed["certificate"]).extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    assert ski.value.digest == b"\x01\x02\x03"
+    assert signed["ca_chain"][0] == signed["certificate"]
+    assert (
+        await api.error(
+            "POST", "root/sign-intermediate", {"csr": csr["csr"], "common_name": "I", "skid": "zz"}
+        )
+        == "skid must be hex bytes (e.g. 0a:1b:...)"
+    )
