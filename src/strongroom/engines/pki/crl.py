@@ -71,38 +71,36 @@ def _sign(
 async def rebuild(ctx: PkiContext, issuer: IssuerEntry) -> CrlEntry:
     """A new complete CRL for `issuer` (and a fresh delta when deltas are on)."""
     config = await ctx.store.crl_config()
-    previous = await ctx.store.crl(issuer.id)
     signer = await ctx.signer(issuer)
     entries = [] if config.disable else await revoked_by(ctx, issuer.id)
-    now = ctx.now()
-    number = max(previous.number, previous.delta_number) + 1
-    next_update = now + config.expiry
-    der = _sign(ctx, signer, entries, number, next_update, None)
-    entry = CrlEntry(
-        number=number,
-        der=der,
-        built=now,
-        next_update=next_update,
-        delta_number=number,
-        delta_der=b"",
-        delta_built=now,
-        delta_revocations=0,
-    )
-    if config.enable_delta:
-        entry = await _delta(ctx, entry, signer, [])
-    await ctx.store.put_crl(issuer.id, entry)
-    return entry
+
+    async def build(previous: CrlEntry) -> CrlEntry:
+        now = ctx.now()
+        number = max(previous.number, previous.delta_number) + 1
+        next_update = now + config.expiry
+        der = _sign(ctx, signer, entries, number, next_update, None)
+        entry = CrlEntry(
+            number=number,
+            der=der,
+            built=now,
+            next_update=next_update,
+            delta_number=number,
+            delta_built=now,
+        )
+        return _delta(ctx, entry, signer, [], config.expiry) if config.enable_delta else entry
+
+    return await ctx.store.update_crl(issuer.id, build)
 
 
-async def _delta(
+def _delta(
     ctx: PkiContext,
     base: CrlEntry,
     signer: certs.Signer,
     entries: list[tuple[int, CertEntry]],
+    expiry: int,
 ) -> CrlEntry:
     number = max(base.number, base.delta_number) + 1
-    next_update = ctx.now() + (await ctx.store.crl_config()).expiry
-    der = _sign(ctx, signer, entries, number, next_update, base.number)
+    der = _sign(ctx, signer, entries, number, ctx.now() + expiry, base.number)
     return msgspec.structs.replace(
         base,
         delta_number=number,
@@ -114,23 +112,17 @@ async def _delta(
 
 async def rebuild_delta(ctx: PkiContext, issuer: IssuerEntry) -> CrlEntry:
     """A new delta CRL: the revocations since the base complete CRL was built."""
-    base = await ctx.store.crl(issuer.id)
-    if not base.der:
+    if not (await ctx.store.crl(issuer.id)).der:
         return await rebuild(ctx, issuer)
     signer = await ctx.signer(issuer)
     config = await ctx.store.crl_config()
-    entries = (
-        []
-        if config.disable
-        else [
-            (serial, entry)
-            for serial, entry in await revoked_by(ctx, issuer.id)
-            if entry.revocation_time >= base.built
-        ]
-    )
-    entry = await _delta(ctx, base, signer, entries)
-    await ctx.store.put_crl(issuer.id, entry)
-    return entry
+    revoked = [] if config.disable else await revoked_by(ctx, issuer.id)
+
+    async def build(base: CrlEntry) -> CrlEntry:
+        entries = [(serial, e) for serial, e in revoked if e.revocation_time >= base.built]
+        return _delta(ctx, base, signer, entries, config.expiry)
+
+    return await ctx.store.update_crl(issuer.id, build)
 
 
 async def current(ctx: PkiContext, issuer: IssuerEntry, *, delta: bool = False) -> bytes:

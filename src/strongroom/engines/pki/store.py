@@ -185,8 +185,21 @@ class PkiStore:
     async def crl(self, issuer_id: str) -> CrlEntry:
         return await self._get(CrlEntry, "crl/" + issuer_id) or CrlEntry()
 
-    async def put_crl(self, issuer_id: str, entry: CrlEntry) -> None:
-        await self._put("crl/" + issuer_id, entry)
+    async def update_crl(
+        self, issuer_id: str, build: Callable[[CrlEntry], Awaitable[CrlEntry]]
+    ) -> CrlEntry:
+        """Store what `build` makes of the issuer's current CRL record, guarded by its storage
+        version: racing rebuilds (workers, nodes, the scheduler) each take the next CRL number
+        and none is lost (`View.update` re-runs `build` on a lost race)."""
+
+        async def mutate(current: CrlEntry | None) -> CrlEntry:
+            return await build(current or CrlEntry())
+
+        updated = await self.view.update(
+            "crl/" + issuer_id, lambda raw: _decode(CrlEntry, raw), mutate
+        )
+        assert updated.after is not None  # noqa: S101 - `mutate` always writes
+        return updated.after
 
     # -- settings ------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ auto-rebuild and auto-tidy from the backend's tick with the injected clock."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import shutil
 import subprocess
@@ -188,3 +189,11 @@ async def test_ocsp_off_answers_unauthorized(api: Api) -> None:
     assert resp.headers["content-type"] == "application/ocsp-response"
     status = ocsp.load_der_ocsp_response(resp.content).response_status
     assert status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+
+
+async def test_racing_rebuilds_each_take_the_next_crl_number(api: Api) -> None:
+    await issued(api)
+    first = (await crl(api)).extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    await asyncio.gather(*(api.get("crl/rotate") for _ in range(6)))
+    last = (await crl(api)).extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    assert last == first + 6  # each issuer numbers its own CRLs
