@@ -16,6 +16,7 @@ from strongroom.clock import rfc3339
 from strongroom.engines.pki import certs, crl
 from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import CrlConfig, TidyConfig, TidyStatus, UrlsConfig
+from strongroom.errors import BadRequest
 from strongroom.logical import UNSET, Duration, Request, Response, UnsetType, duration_text
 
 URLS_SYNOPSIS = "Set the URLs for the issuing CA, CRL distribution points, and OCSP servers."
@@ -28,6 +29,19 @@ TIDY_STATUS_SYNOPSIS = "Returns the status of the tidy operation."
 TIDY_WARNING = (
     "Tidy operation successfully started. Any information from the operation will be printed "
     "to OpenBao's server logs."
+)
+TIDY_OPERATIONS = (
+    "tidy_cert_store",
+    "tidy_revoked_certs",
+    "tidy_invalid_certs",
+    "tidy_revoked_cert_issuer_associations",
+    "tidy_expired_issuers",
+    "tidy_move_legacy_ca_bundle",
+    "tidy_acme",
+)
+NOTHING_TO_TIDY = (
+    "Auto-tidy enabled but no tidy operations were requested. Enable at least one tidy "
+    "operation to be run (" + " / ".join(TIDY_OPERATIONS) + ")."
 )
 _CRL_DURATIONS = ("expiry", "ocsp_expiry", "auto_rebuild_grace_period", "delta_rebuild_interval")
 
@@ -133,6 +147,8 @@ async def read_auto_tidy(ctx: PkiContext, _req: Request, _fields: msgspec.Struct
 
 async def write_auto_tidy(ctx: PkiContext, _req: Request, fields: Any) -> Response:  # noqa: ANN401
     config = msgspec.structs.replace(await ctx.store.auto_tidy(), **_sent(fields))
+    if config.enabled and not any(getattr(config, name) for name in TIDY_OPERATIONS):
+        raise BadRequest(NOTHING_TO_TIDY)
     await ctx.store.put_auto_tidy(config)
     return Response(data=_tidy_body(config))
 

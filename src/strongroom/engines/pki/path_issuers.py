@@ -185,7 +185,12 @@ async def delete_issuer(ctx: PkiContext, _req: Request, fields: IssuerRef) -> Re
     config = await ctx.store.issuers_config()
     if config.default == found:
         await ctx.store.put_issuers_config(msgspec.structs.replace(config, default=""))
-        return Response(warnings=["Deleted issuer was the default; set a new default issuer."])
+        warning = (
+            f"Deleted issuer {found} (via issuer_ref {shown(fields.issuer_ref)}); this was "
+            "configured as the default issuer. Operations without an explicit issuer will "
+            "not work until a new default is configured."
+        )
+        return Response(warnings=[warning])
     return NO_CONTENT
 
 
