@@ -9,6 +9,7 @@ certificate and CRL signing; leaves carry the role's KeyUsage and ExtendedKeyUsa
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import ipaddress
 import secrets
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
@@ -335,9 +336,7 @@ def pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode().strip()
 
 
-def der_b64(cert: x509.Certificate) -> str:
-    import base64  # noqa: PLC0415 - only the `der` format needs it
-
+def der_b64(cert: x509.Certificate | x509.CertificateSigningRequest) -> str:
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
 
@@ -347,14 +346,6 @@ def load_pem(text: str) -> x509.Certificate:
         return x509.load_pem_x509_certificate(text.encode())
     except ValueError:
         raise BadRequest("unable to parse the certificate") from None
-
-
-def load_bundle(text: str) -> list[x509.Certificate]:
-    """Every certificate of a PEM bundle (other blocks are skipped). Raises BadRequest."""
-    try:
-        return x509.load_pem_x509_certificates(text.encode()) if "CERTIFICATE-----" in text else []
-    except ValueError:
-        raise BadRequest("unable to parse a certificate in the PEM bundle") from None
 
 
 def load_csr(text: str) -> x509.CertificateSigningRequest:
@@ -385,7 +376,3 @@ def signed_by(cert: x509.Certificate, parent: x509.Certificate) -> bool:
 
 def not_after(cert: x509.Certificate) -> float:
     return cert.not_valid_after_utc.timestamp()
-
-
-def hash_for(name: str) -> hashes.HashAlgorithm:
-    return {"sha1": hashes.SHA1(), "sha256": hashes.SHA256()}[name]  # noqa: S303 - OCSP ids

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from cryptography import x509
 
 from strongroom.engines.pki import certs, keys
@@ -48,14 +49,8 @@ async def add_key(ctx: PkiContext, key: keys.PrivateKey, name: str = "") -> tupl
         if not issuer.key_id and keys.same_public(
             certs.load_pem(issuer.certificate).public_key(), public
         ):
-            await ctx.store.put_issuer(_with(issuer, key_id=entry.id))
+            await ctx.store.put_issuer(msgspec.structs.replace(issuer, key_id=entry.id))
     return entry, True
-
-
-def _with(issuer: IssuerEntry, **changes: Any) -> IssuerEntry:  # noqa: ANN401
-    import msgspec  # noqa: PLC0415
-
-    return msgspec.structs.replace(issuer, **changes)
 
 
 async def add_issuer(

@@ -189,7 +189,3 @@ class Role(msgspec.Struct, frozen=True, kw_only=True):
 
 def encode(value: Any) -> bytes:  # noqa: ANN401 - any Struct
     return msgspec.json.encode(value)
-
-
-def decoder(kind: type[Any]) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(kind)

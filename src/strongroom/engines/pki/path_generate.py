@@ -190,9 +190,7 @@ async def generate_intermediate(
     request = certs.csr(name, key, sans, basic_constraints=fields.add_basic_constraints)
     key_entry, _ = await add_key(ctx, key, fields.key_name)
     if fields.format == "der":
-        import base64  # noqa: PLC0415
-
-        text = base64.b64encode(request.public_bytes(serialization.Encoding.DER)).decode()
+        text = certs.der_b64(request)
     else:
         text = request.public_bytes(serialization.Encoding.PEM).decode().strip()
     body: dict[str, Any] = {"csr": text, "key_id": key_entry.id}

@@ -128,10 +128,11 @@ async def list_issuers(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) 
 
 
 async def read_issuer(ctx: PkiContext, _req: Request, fields: IssuerRef) -> Response:
-    return await _issuer_answer(ctx, await ctx.issuer(fields.issuer_ref))
+    return await issuer_answer(ctx, await ctx.issuer(fields.issuer_ref))
 
 
-async def _issuer_answer(ctx: PkiContext, entry: IssuerEntry) -> Response:
+async def issuer_answer(ctx: PkiContext, entry: IssuerEntry) -> Response:
+    """An issuer's read body (also what its update and revocation answer)."""
     key = await ctx.store.key(entry.key_id) if entry.key_id else None
     return Response(data=render.issuer(entry, await ctx.chain(entry), key))
 
@@ -160,7 +161,7 @@ async def _update(ctx: PkiContext, ref: str, values: dict[str, Any]) -> Response
             raise BadRequest("manual_chain must begin with the issuer itself (or be empty)")
     updated = msgspec.structs.replace(entry, name=name, manual_chain=chain or None, **values)
     await ctx.store.put_issuer(updated)
-    return await _issuer_answer(ctx, updated)
+    return await issuer_answer(ctx, updated)
 
 
 async def write_issuer(ctx: PkiContext, _req: Request, fields: IssuerWrite) -> Response:

@@ -18,6 +18,7 @@ from strongroom.engines.pki import certs, crl, keys, ocsp, render
 from strongroom.engines.pki.context import PkiContext
 from strongroom.engines.pki.models import CertEntry
 from strongroom.engines.pki.naming import shown
+from strongroom.engines.pki.path_issuers import IssuerRef, issuer_answer
 from strongroom.errors import BadRequest
 from strongroom.logical import NO_CONTENT, Request, Response
 
@@ -43,10 +44,6 @@ class RevokeWithKey(RevokeWrite, frozen=True, kw_only=True):
     private_key: Annotated[str, Meta(description="Key to use to verify revocation permission.")] = (
         ""
     )
-
-
-class IssuerRef(msgspec.Struct, frozen=True, kw_only=True):
-    issuer_ref: Annotated[str, Meta(description="Reference to an issuer.")]
 
 
 class IssuerCrl(IssuerRef, frozen=True, kw_only=True):
@@ -115,11 +112,9 @@ async def revoke_with_key(ctx: PkiContext, _req: Request, fields: RevokeWithKey)
     return await _revoke(ctx, serial, entry)
 
 
-async def revoke_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Response:
+async def revoke_issuer(ctx: PkiContext, _req: Request, fields: IssuerRef) -> Response:
     """The issuer can no longer issue; its certificate joins the CRL of a parent the mount
     holds (Vault's `issuer/:ref/revoke`)."""
-    from strongroom.engines.pki.path_issuers import read_issuer  # noqa: PLC0415
-
     issuer = await ctx.issuer(fields.issuer_ref)
     if not issuer.revoked:
         now = ctx.now()
@@ -136,7 +131,7 @@ async def revoke_issuer(ctx: PkiContext, req: Request, fields: IssuerRef) -> Res
                 )
                 await ctx.store.mark_revoked(issuer.serial_number, entry)
                 await crl.revoked_changed(ctx, parent.id)
-    return await read_issuer(ctx, req, fields)  # type: ignore[arg-type]
+    return await issuer_answer(ctx, issuer)
 
 
 async def crl_der(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:

@@ -116,7 +116,7 @@ TABLE: PathTable[PkiContext] = PathTable(
         ),
         Path(
             ISSUER + "/revoke",
-            {Op.UPDATE: S(rev.revoke_issuer, rev.IssuerRef)},
+            {Op.UPDATE: S(rev.revoke_issuer, iss.IssuerRef)},
             synopsis=rev.ISSUER_REVOKE_SYNOPSIS,
         ),
         Path(

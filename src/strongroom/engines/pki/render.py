@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from strongroom.clock import rfc3339
-from strongroom.engines.pki import certs
+from strongroom.engines.pki import certs, keys
 from strongroom.engines.pki.models import IssuerEntry, KeyEntry
 from strongroom.logical import Response
 
@@ -62,10 +63,6 @@ def key(entry: KeyEntry, subject_key_id: str) -> dict[str, Any]:
 
 
 def subject_key_id(entry: KeyEntry) -> str:
-    from cryptography import x509  # noqa: PLC0415
-
-    from strongroom.engines.pki import keys  # noqa: PLC0415
-
     public = keys.load(entry.private_key).public_key()
     digest = x509.SubjectKeyIdentifier.from_public_key(public).digest
     return ":".join(f"{b:02x}" for b in digest)
