@@ -91,5 +91,9 @@ SCENARIOS = [
         post("{m}/config/urls", {"issuing_certificates": "http://x/ca"}),
         get("{m}/config/urls", values=True),
     ),
+    _p("crl-delta-off", ROOT, get("{m}/crl/delta", values=True)),
+    _p("auto-tidy-nothing", post("{m}/config/auto-tidy", {"enabled": True}, values=True)),
+    _p("tidy", post("{m}/tidy", {"tidy_cert_store": True}, values=True)),
+    _p("delete-issuer", ROOT, delete("{m}/issuer/default"), get("{m}/config/issuers")),
     _p("delete-root", ROOT, delete("{m}/root", values=True), lst("{m}/issuers", pick="data.keys")),
 ]

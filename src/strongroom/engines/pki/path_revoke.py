@@ -20,7 +20,7 @@ from strongroom.engines.pki.models import CertEntry
 from strongroom.engines.pki.naming import shown
 from strongroom.engines.pki.path_issuers import IssuerRef, issuer_answer
 from strongroom.errors import BadRequest
-from strongroom.logical import NO_CONTENT, Request, Response
+from strongroom.logical import Request, Response
 
 REVOKE_SYNOPSIS = "Revoke a certificate by serial number or with explicit certificate."
 REVOKE_WITH_KEY_SYNOPSIS = (
@@ -144,16 +144,11 @@ async def crl_pem(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Re
 
 
 async def delta_der(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
-    """Empty (204) while deltas are off, as OpenBao answers."""
-    if not (await ctx.store.crl_config()).enable_delta:
-        return NO_CONTENT
     der = await crl.current(ctx, await ctx.issuer("default"), delta=True)
     return render.raw(der, render.PKIX_CRL)
 
 
 async def delta_pem(ctx: PkiContext, _req: Request, _fields: msgspec.Struct) -> Response:
-    if not (await ctx.store.crl_config()).enable_delta:
-        return NO_CONTENT
     der = await crl.current(ctx, await ctx.issuer("default"), delta=True)
     return render.raw(crl.pem(der), render.PEM_FILE)
 
