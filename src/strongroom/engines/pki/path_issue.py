@@ -115,6 +115,18 @@ def _answer(issued: Issued, fmt: str, private: str | None = None, key_type: str 
     return Response(data=body, warnings=issued.warnings or None)
 
 
+def _chain_for(issued: Issued, remove_roots: bool) -> Issued:
+    """With `remove_roots_from_chain`, `ca_chain` leaves out self-signed certificates."""
+    if not remove_roots:
+        return issued
+    kept = [pem for pem in issued.chain if not _self_signed(certs.load_pem(pem))]
+    return Issued(issued.cert, issued.issuer, kept or issued.chain[:1], issued.warnings)
+
+
+def _self_signed(cert: x509.Certificate) -> bool:
+    return cert.issuer == cert.subject and certs.signed_by(cert, cert)
+
+
 def _text(cert: x509.Certificate, fmt: str) -> str:
     return certs.der_b64(cert) if fmt == "der" else certs.pem(cert)
 
@@ -133,7 +145,9 @@ async def _issue(ctx: PkiContext, fields: IssueWrite) -> Response:
     key = keys.generate(key_type, key_bits)
     issued = await issue(ctx, role, issuer, fields, key.public_key())
     private = keys.render(key, fields.format, fields.private_key_format)
-    return _answer(issued, fields.format, private, key_type)
+    return _answer(
+        _chain_for(issued, fields.remove_roots_from_chain), fields.format, private, key_type
+    )
 
 
 async def issue_cert(ctx: PkiContext, _req: Request, fields: IssueWrite) -> Response:
@@ -147,7 +161,7 @@ async def sign_cert(ctx: PkiContext, _req: Request, fields: SignWrite) -> Respon
     checked_key(role, keys.supported(request.public_key()))
     issuer = await ctx.issuer(fields.issuer_ref or role.issuer_ref)
     issued = await issue(ctx, role, issuer, fields, keys.supported(request.public_key()), request)
-    return _answer(issued, fields.format)
+    return _answer(_chain_for(issued, fields.remove_roots_from_chain), fields.format)
 
 
 def _required_csr(text: str) -> str:
@@ -193,7 +207,7 @@ async def sign_verbatim(ctx: PkiContext, _req: Request, fields: VerbatimWrite) -
         request,
         verbatim_subject=request.subject,
     )
-    return _answer(issued, fields.format)
+    return _answer(_chain_for(issued, fields.remove_roots_from_chain), fields.format)
 
 
 async def sign_intermediate(ctx: PkiContext, _req: Request, fields: IntermediateSign) -> Response:

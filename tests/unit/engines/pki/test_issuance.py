@@ -258,3 +258,10 @@ async def test_sign_intermediate_takes_a_subject_key_id(api: Api) -> None:
         )
         == "skid must be hex bytes (e.g. 0a:1b:...)"
     )
+
+
+async def test_remove_roots_from_chain(api: Api) -> None:
+    _, intermediate = await root_and_intermediate(api)
+    await api.post("roles/web", {"allow_any_name": True, "key_type": "ec"})
+    body = {"common_name": "a.example.com", "remove_roots_from_chain": True}
+    assert (await api.data("issue/web", body))["ca_chain"] == [intermediate]
