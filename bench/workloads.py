@@ -1,4 +1,4 @@
-"""The eleven workloads: a wrk Lua script each, and a setup step per server that creates what it
+"""The twelve workloads: a wrk Lua script each, and a setup step per server that creates what it
 needs (mount, key, secret, role) and sends one request of the workload to prove it works.
 
 Request bodies follow Vault's documented API (transit, KV v2, token, AppRole), so a Strongroom
@@ -152,6 +152,26 @@ def _approle_login(prepared: Prepared) -> dict[str, str]:
     return {"BENCH_ROLE_ID": credentials["role_id"], "BENCH_SECRET_ID": credentials["secret_id"]}
 
 
+def _pki_issue(prepared: Prepared) -> dict[str, str]:
+    """An ECDSA P-256 leaf from an EC root (Vault's api-docs/secret/pki: generate root, role,
+    issue); each request generates its key pair, signs and stores the certificate."""
+    prepared.once("sys/mounts/pki", {"type": "pki", "config": {"max_lease_ttl": "87600h"}})
+    prepared.once(
+        "pki/root/generate/internal",
+        {"common_name": "Bench Root", "key_type": "ec", "ttl": "8760h"},
+    )
+    role = {
+        "allowed_domains": "bench.example",
+        "allow_subdomains": True,
+        "key_type": "ec",
+        "key_bits": 256,
+        "ttl": "1h",
+    }
+    prepared.once("pki/roles/bench", role)
+    prepared.api.call("POST", "pki/issue/bench", {"common_name": "svc.bench.example"})
+    return {}
+
+
 WORKLOADS = (
     Workload("noop", _noop),
     Workload("transit-encrypt", _transit_encrypt),
@@ -164,6 +184,7 @@ WORKLOADS = (
     Workload("token-lookup-self", _token_lookup_self),
     Workload("token-create", _token_create),
     Workload("approle-login", _approle_login),
+    Workload("pki-issue", _pki_issue),
 )
 
 

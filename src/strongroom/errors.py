@@ -2,6 +2,7 @@
 
     StrongroomError                 base; `public` is the only text a client ever sees
     ├── BadRequest                  400  malformed or invalid input
+    │   └── RawRefusal              4xx  a refusal sent as a non-JSON body (an OCSP error)
     │   └── CheckAndSetMismatch     400  an expected-version check failed
     ├── PermissionDenied            403  "permission denied", identical whether or not a path exists
     ├── NotFound                    404  nothing there (bodies may carry data, as KV v2 does)
@@ -42,6 +43,18 @@ class StrongroomError(Exception):
 class BadRequest(StrongroomError):
     status = 400
     default_message = "invalid request"
+
+
+class RawRefusal(BadRequest):
+    """A refusal whose protocol answers with its own body rather than Vault's JSON (an OCSP
+    error response, RFC 6960 §2.3): `body` is sent as it is, with `content_type`. Like any
+    error of a path needing no token, it is masked as the missing namespace's 403 for a caller
+    who may not enter the namespace."""
+
+    def __init__(self, public: str, body: bytes, content_type: str) -> None:
+        super().__init__(public)
+        self.body = body
+        self.content_type = content_type
 
 
 class CheckAndSetMismatch(BadRequest):

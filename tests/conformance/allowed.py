@@ -141,6 +141,10 @@ ALLOWED: dict[str, Allowed] = {
         "OpenBao answers a login without role_id with a 500"
     ),
     # -- others -----------------------------------------------------------------------------
+    "pki-issuer-missing": _stricter(
+        "OpenBao answers an unknown issuer reference on a mount with no issuers with a 500; "
+        "Strongroom answers the same 400 it gives when issuers exist"
+    ),
     "transit-key-hmac": _stricter(
         "OpenBao answers an `hmac` key without key_size with a 500; Strongroom uses 32 bytes"
     ),

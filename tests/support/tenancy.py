@@ -47,6 +47,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
     "strongroom.engines.ssh.paths.TABLE": ("ssh/", "ssh", {}),
+    "strongroom.engines.pki.paths.TABLE": ("pki/", "pki", {}),
 }
 
 # Fields the sweep adds to its requests on routes whose defaults would make it slow, not

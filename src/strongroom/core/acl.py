@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 
-
 # Vault lists these among the system backend's unauthenticated paths: any valid token may ask,
 # and the handler answers only about mounts the token has some access to (hasMountAccess).
 _CHECKED_BY_HANDLER = "sys/internal/ui/mounts"
+
 
 def needs_sudo(backend: LogicalBackend | None, rest: str) -> bool:
     """Whether the path `rest` below `backend`'s mount is root-protected: its declarative

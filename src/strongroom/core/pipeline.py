@@ -147,5 +147,24 @@ async def _complete_login(core: Core, response: Response, mounted: Mounted) -> R
 
 
 def _open_path(patterns: frozenset[str], path: str) -> bool:
-    """Whether `path` is one of a backend's unauthenticated paths (trailing `*` = prefix)."""
-    return any(path.startswith(p[:-1]) if p.endswith("*") else path == p for p in patterns)
+    """Whether `path` is one of a backend's unauthenticated paths (trailing `*` = prefix,
+    a `+` segment = any one segment, as Vault's PathsSpecial)."""
+    return any(_open_match(p, path) for p in patterns)
+
+
+def _open_match(pattern: str, path: str) -> bool:
+    if "+" not in pattern:
+        return path.startswith(pattern[:-1]) if pattern.endswith("*") else path == pattern
+    want, have = pattern.split("/"), path.split("/")
+    if want[-1].endswith("*"):
+        head = want[:-1]
+        return (
+            len(have) >= len(want)
+            and _segments(head, have[: len(head)])
+            and have[len(head)].startswith(want[-1][:-1])
+        )
+    return len(want) == len(have) and _segments(want, have)
+
+
+def _segments(want: list[str], have: list[str]) -> bool:
+    return all(w in ("+", h) for w, h in zip(want, have, strict=True))

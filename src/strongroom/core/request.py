@@ -95,7 +95,7 @@ class Response:
     auth: Mapping[str, Any] | None = None
     mount_type: str = ""
     top_level: bool = False  # also copy `data` to the top level (Vault's legacy sys/mounts shape)
-    text: str | None = None  # a non-JSON body (Prometheus metrics), sent with `content_type`
+    text: str | bytes | None = None  # a non-JSON body (metrics, a DER certificate), as it is
     content_type: str = "application/json"
     login: Login | None = None  # set by auth methods' log-in handlers; the core mints the token
     wrap_info: Mapping[str, Any] | None = None  # set when the response was wrapped

@@ -7,6 +7,7 @@ from strongroom.auth.approle import AppRoleBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
+from strongroom.engines.pki import PkiBackend
 from strongroom.engines.rabbitmq import RabbitMqBackend
 from strongroom.engines.ssh import SshBackend
 from strongroom.engines.transit import TransitBackend
@@ -21,5 +22,6 @@ def catalogue() -> dict[str, BackendType]:
         "database": BackendType("mounts", DatabaseBackend),
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
         "ssh": BackendType("mounts", SshBackend),
+        "pki": BackendType("mounts", PkiBackend),
         "approle": BackendType("auth", AppRoleBackend),
     }

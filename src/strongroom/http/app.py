@@ -17,7 +17,7 @@ import msgspec
 from strongroom.core.core import Core
 from strongroom.core.quotas import QuotaExceeded
 from strongroom.core.request import Operation, Request, Response
-from strongroom.errors import PayloadTooLarge
+from strongroom.errors import PayloadTooLarge, RawRefusal
 from strongroom.http import parse
 from strongroom.http.errors import envelope, error_body
 
@@ -93,6 +93,9 @@ class App:
             assert self.core is not None  # noqa: S101 - set at lifespan startup
             response = await self.core.handle(request)
             status, payload, content_type = _render(response, request_id)
+        except RawRefusal as refused:  # its protocol's own error body (OCSP)
+            status, payload = refused.status, refused.body
+            content_type = refused.content_type.encode()
         except Exception as exc:  # noqa: BLE001 - every failure is mapped in one place
             status, body = error_body(exc, request_id)
             payload, content_type = _encode(body), _JSON
@@ -155,8 +158,10 @@ async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
 
 
 def _render(response: Response, request_id: str) -> tuple[int, bytes, bytes]:
-    if response.text is not None:
-        return response.status, response.text.encode(), response.content_type.encode()
+    text = response.text
+    if text is not None:
+        payload = text if isinstance(text, bytes) else text.encode()
+        return response.status, payload, response.content_type.encode()
     if response.raw:
         return response.status, _encode(response.data), _JSON
     if response.empty:

@@ -7,6 +7,7 @@
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
+    duration_text                                            a duration sent as a string field
 
 Engines depend on this package (and on their own modules), never on `strongroom.core`
 directly, so the core can change shape behind it.
@@ -17,7 +18,14 @@ from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
 from strongroom.core.view import DELETE, UNCHANGED, View, Write
-from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
+from strongroom.logical.fields import (
+    UNSET,
+    Duration,
+    NoFields,
+    StringSlice,
+    UnsetType,
+    duration_text,
+)
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
 __all__ = [
@@ -43,5 +51,6 @@ __all__ = [
     "UnsetType",
     "View",
     "Write",
+    "duration_text",
     "named",
 ]

@@ -32,6 +32,7 @@ __all__ = [
     "Schema",
     "StringSlice",
     "UnsetType",
+    "duration_text",
     "sent",
 ]
 
@@ -71,6 +72,13 @@ class Field:
     description: str
     required: bool
     nullable: bool = False
+
+
+def duration_text(name: str, text: str) -> int:
+    """Seconds from a Go duration string a field declares as a string (OpenBao's PKI CRL
+    settings are TypeString durations). Raises BadRequest naming the field."""
+    seconds: int = convert({name: text}, name, FieldType.DURATION, 0)
+    return seconds
 
 
 def sent(fields: msgspec.Struct) -> dict[str, Any]:

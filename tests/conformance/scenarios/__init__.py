@@ -9,6 +9,7 @@ from conformance.scenarios import (
     cubbyhole,
     kv,
     mounts,
+    pki,
     policies,
     ssh,
     sys_misc,
@@ -20,6 +21,18 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, ssh, sys_misc, cli)
+    for module in (
+        mounts,
+        cubbyhole,
+        policies,
+        tokens,
+        kv,
+        transit,
+        approle,
+        ssh,
+        pki,
+        sys_misc,
+        cli,
+    )
     for scenario in module.SCENARIOS
 )
