@@ -186,6 +186,12 @@ async def _run(probes: list[Probe]) -> None:
         await client.aclose()
 
 
+# The two sweeps' size is fixed by their case counts, not by time: about 30 s each on an idle
+# machine, up to a few minutes on a loaded one, so their limit is the run's, not the default.
+SWEEP_TIMEOUT = 600
+
+
+@pytest.mark.timeout(SWEEP_TIMEOUT)
 @settings(
     max_examples=100,
     deadline=None,
@@ -371,6 +377,7 @@ async def _sweep(count: int) -> tuple[set[RouteOp], list[str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SWEEP_TIMEOUT)
 def test_every_route_answers_a_foreign_identifier_as_a_missing_one() -> None:
     covered, failures = asyncio.run(_sweep(CASES))
     assert not failures, "\n".join(failures)

@@ -34,6 +34,7 @@ ROOT = "hvs.root-token-for-schemathesis"
 PREFIXES = ("/secret/", "/auth/approle/", "/transit/")
 Case = AnyCase[APIOperation[Any, Any, Any, Any]]
 CASES = 2500
+FUZZ_TIMEOUT = 600  # a fixed number of cases: about 35 s idle, minutes on a loaded machine
 # Operations left out of the run over our own document because they end the target's use, not
 # because they might fail: sealing, revoking the root token or every lease, throttling all
 # requests with a quota, and audit devices writing files wherever a case says.
@@ -152,6 +153,7 @@ def _run_without_server_errors(target: Target, strategies: list[st.SearchStrateg
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(FUZZ_TIMEOUT)
 def test_openbao_openapi_operations_never_answer_a_server_error(target: Target) -> None:
     document = json.loads(SPEC.read_text())
     _run_without_server_errors(
@@ -160,6 +162,7 @@ def test_openbao_openapi_operations_never_answer_a_server_error(target: Target) 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(FUZZ_TIMEOUT)
 def test_own_openapi_operations_never_answer_a_server_error(target: Target) -> None:
     def chosen(op: APIOperation[Any, Any, Any, Any]) -> bool:
         return (op.method.upper(), op.path) not in ENDS_THE_RUN
