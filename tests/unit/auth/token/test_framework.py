@@ -1,7 +1,7 @@
 """The declarative path table over the token store: declared fields against OpenBao's OpenAPI
 document, Vault's unknown-parameter warning, conversion before the handler, the sudo paths
-(`accessors/`, and
-`revoke-orphan`'s own check), the role existence check, `?help=1` and the OpenAPI document.
+(`accessors/`, and `revoke-orphan`'s own check), the role existence check, `?help=1` and the
+OpenAPI document.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import ast
 import asyncio
 import json
 from pathlib import Path as FilePath
+from typing import Any
 
 import pytest
 
@@ -18,9 +19,15 @@ from strongroom.auth.token import TokenBackend
 from strongroom.auth.token.paths import TABLE
 from strongroom.logical.openapi import SCHEMA_TYPES
 from support.api import YieldingBackend, running
+from support.framework import (
+    OPENBAO,
+    VECTORS,
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from support.inproc import Server
 
-VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2.json"
 # OpenBao's request schema of each write we serve (a sample name fills `{role_name}`).
 SCHEMAS = {
     "create": "TokenCreateRequest",
@@ -37,50 +44,36 @@ SCHEMAS = {
     "revoke-orphan": "TokenRevokeOrphanRequest",
     "roles/r": "TokenWriteRoleRequest",
 }
-# Where our type differs from OpenBao's, and why.
-OTHER_TYPE = {
-    # OpenBao declares the creation durations as strings and parses them in its handler
-    # (mapstructure, then ParseDurationSecond); the table converts them as durations before
-    # the handler, so they read as Vault's TypeDurationSecond does (3600, "3600", "1h").
-    ("create", "ttl"),
-    ("create", "explicit_max_ttl"),
-    ("create", "period"),
-    ("create", "lease"),
-}
-
+# OpenBao declares the creation durations as strings and parses them in its handler
+# (mapstructure, then ParseDurationSecond); the table converts them as durations before the
+# handler, so they read as Vault's TypeDurationSecond does (3600, "3600", "1h").
+CREATION_DURATIONS = frozenset({"ttl", "explicit_max_ttl", "period", "lease"})
 
 SUDO_ORPHAN = "root or sudo privileges required to revoke and orphan"
 REVOKE_ORPHAN = "auth/token/revoke-orphan"
 
 
-def _vector() -> dict[str, object]:
-    loaded: dict[str, object] = json.loads(VECTOR.read_text())
+def _vector() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((VECTORS / OPENBAO).read_text())
     return loaded
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 @pytest.mark.parametrize(("path", "schema"), sorted(SCHEMAS.items()))
 def test_openbao_token_fields_are_declared_with_the_same_type(path: str, schema: str) -> None:
-    """Each field OpenBao declares for a write we serve is in our Struct, with its type except
-    where OTHER_TYPE says why not; and we declare none OpenBao lacks."""
-    schemas = _vector()["components"]
-    assert isinstance(schemas, dict)
-    theirs = schemas["schemas"][schema]["properties"]
+    """Each field OpenBao declares for a write we serve is in our Struct, with its type (the
+    creation durations aside, see CREATION_DURATIONS); and we declare none OpenBao lacks."""
+    theirs = openbao_schemas()[schema]["properties"]
     route, _ = TABLE.match(path)
-    fields = route.fields()
-    assert set(fields) - set(route.captures()) == set(theirs), path
-    group = path.split("/", maxsplit=1)[0].removesuffix("-orphan")
-    for name, prop in theirs.items():
-        ours = SCHEMA_TYPES[fields[name].kind]
-        if (group, name) in OTHER_TYPE:
-            assert (prop["type"], ours["format"]) == ("string", "seconds"), name
-            continue
-        assert ours["type"] == prop["type"], (path, name)
+    assert set(route.fields()) - set(route.captures()) == set(theirs), path
+    durations = CREATION_DURATIONS if path.startswith("create") else frozenset()
+    assert_openbao_fields_declared(TABLE, path, theirs, not_implemented=durations)
+    for name in durations:
+        ours = SCHEMA_TYPES[route.fields()[name].kind]
+        assert (theirs[name]["type"], ours["format"]) == ("string", "seconds"), name
 
 
 def test_sudo_paths_come_from_the_table() -> None:
@@ -190,7 +183,6 @@ async def test_openapi_document_lists_the_token_stores_fields(server: Server) ->
     assert fields["renewable"]["type"] == "boolean"
     assert fields["meta"]["format"] == "kvpairs"
     documented = _vector()["paths"]
-    assert isinstance(documented, dict)
     assert {p for p in paths if p.startswith("/auth/token/")} == {
         p for p in documented if p.startswith("/auth/token/")
     }
