@@ -19,22 +19,9 @@ from strongroom.logical.paths import PathTable
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
-# Vault's root-protected paths (PathsSpecial.Root of the system backend and the token store):
-# an entry ending in "/" or "*" protects everything below it.
+# Vault's root-protected paths of the token store (PathsSpecial.Root): an entry ending in "/"
+# or "*" protects everything below it. The system backend's are `sudo=True` in its table.
 SUDO_PATHS = (
-    "sys/auth/*",
-    "sys/remount",
-    "sys/audit",
-    "sys/audit/*",
-    "sys/raw/*",
-    "sys/rotate",
-    "sys/seal",
-    "sys/step-down",
-    "sys/leases/revoke-prefix/*",
-    "sys/leases/revoke-force/*",
-    "sys/leases/lookup/*",
-    "sys/revoke-prefix/*",
-    "sys/revoke-force/*",
     "auth/token/accessors/",
     "auth/token/revoke-orphan",
 )

@@ -13,6 +13,7 @@ one converter per field type, so that a declarative field schema can reuse them:
 - key/value pairs: a map whose values are coerced to strings, or a list of "k=v" strings
 - map: a JSON object, taken as it is (Vault's TypeMap: free-form, such as KV v2's `data`)
 - comma-int list: a list of ints (each as above) or "1,2" (Vault's TypeCommaIntSlice)
+- document: a text (HCL or JSON) or the JSON object itself, as it is (Strongroom's blueprints)
 
 Messages name the field and the expected type, never the submitted value (it may be a secret).
 """
@@ -55,6 +56,7 @@ class FieldType(StrEnum):
     COMMA_INT_LIST = "list of int"
     STRING_SLICE = "slice of strings"
     SLICE = "slice"
+    DOCUMENT = "string or object"
 
 
 class Mismatch(ValueError):
@@ -190,6 +192,12 @@ def _to_slice(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
+def _to_document(value: object) -> str | dict[str, object]:
+    if isinstance(value, str | dict):
+        return value
+    raise Mismatch
+
+
 CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.STRING: _to_str,
     FieldType.INT: _to_int,
@@ -201,6 +209,7 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.COMMA_INT_LIST: _to_int_list,
     FieldType.STRING_SLICE: _to_str_slice,
     FieldType.SLICE: _to_slice,
+    FieldType.DOCUMENT: _to_document,
 }
 _LISTS = frozenset(
     {

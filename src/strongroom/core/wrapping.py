@@ -16,8 +16,7 @@ import msgspec
 
 from strongroom.clock import rfc3339
 from strongroom.config.durations import parse_duration
-from strongroom.core.fields import get_str
-from strongroom.core.request import Request, Response
+from strongroom.core.request import Response
 from strongroom.core.token import scoped
 from strongroom.core.token.issue import TokenRequest, issue
 from strongroom.core.view import View
@@ -103,8 +102,7 @@ async def wrap(core: Core, response: Response, ttl: int, path: str) -> Response:
     return Response(wrap_info=info)
 
 
-async def _wrapping_entry(core: Core, req: Request) -> tuple[str, Wrapped, int]:
-    token = get_str(req.data, "token") or req.token or ""
+async def _wrapping_entry(core: Core, token: str) -> tuple[str, Wrapped, int]:
     entry = await scoped.resolve(core, token)  # another namespace's: as if it did not exist
     if entry is None or WRAPPING_POLICY not in entry.policies:
         raise BadRequest(INVALID)
@@ -114,9 +112,15 @@ async def _wrapping_entry(core: Core, req: Request) -> tuple[str, Wrapped, int]:
     return entry.key, msgspec.json.decode(stored.value, type=Wrapped), stored.version
 
 
-async def _claim(core: Core, req: Request) -> Response:
-    """Take the wrapped response out (exactly once) and retire its wrapping token."""
-    key, wrapped, version = await _wrapping_entry(core, req)
+async def lookup(core: Core, token: str) -> Wrapped:
+    """What `token` wraps, left in place. Raises BadRequest for an invalid token."""
+    return (await _wrapping_entry(core, token))[1]
+
+
+async def unwrap(core: Core, token: str) -> Response:
+    """Take the wrapped response out (exactly once) and retire its wrapping token. Raises
+    BadRequest for an invalid token, or one that a concurrent unwrap claimed first."""
+    key, wrapped, version = await _wrapping_entry(core, token)
     try:
         await _view(core).transact([Check(f"responses/{key}", version), Delete(f"responses/{key}")])
     except StorageConflict:
@@ -135,32 +139,10 @@ async def _claim(core: Core, req: Request) -> Response:
     )
 
 
-async def unwrap(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    return await _claim(core, req)
-
-
-async def lookup(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    _key, wrapped, _version = await _wrapping_entry(core, req)
-    return Response(
-        {
-            "creation_path": wrapped.creation_path,
-            "creation_time": rfc3339(wrapped.creation_time),
-            "creation_ttl": wrapped.creation_ttl,
-        }
-    )
-
-
-async def wrap_data(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    """sys/wrapping/wrap: the request body itself is the response to wrap."""
-    del core
-    if requested_ttl(req.headers) is None:
-        raise BadRequest("no wrap TTL specified")
-    return Response(dict(req.data))
-
-
-async def rewrap(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    _key, wrapped, _version = await _wrapping_entry(core, req)
-    return await wrap(core, await _claim(core, req), wrapped.creation_ttl, wrapped.creation_path)
+async def rewrap(core: Core, token: str) -> Response:
+    """The response `token` wraps, wrapped again under a new token with the same TTL."""
+    wrapped = await lookup(core, token)
+    return await wrap(core, await unwrap(core, token), wrapped.creation_ttl, wrapped.creation_path)
 
 
 async def tidy(core: Core) -> None:

@@ -112,11 +112,15 @@ class Schema:
         self.struct = struct
         hints = typing.get_type_hints(struct, include_extras=True)
         self.fields: dict[str, Field] = {}
+        # A field's wire name may differ from its attribute (`from`, a Python keyword).
+        self._attributes: dict[str, str] = {}
         for info in msgspec.structs.fields(struct):
             hint = hints[info.name]
             kind, description = _kind(hint)
             name = info.encode_name
             self.fields[name] = Field(name, kind, description, info.required, _nullable(hint))
+            self._attributes[name] = info.name
+        self._renamed = any(name != attr for name, attr in self._attributes.items())
 
     def decode(self, data: Mapping[str, Any], captures: Mapping[str, str]) -> Any:  # noqa: ANN401
         """The Struct for `data` plus the pattern's `captures` (which win, as Vault's do).
@@ -141,4 +145,6 @@ class Schema:
         for name in missing:
             if name not in values:
                 raise BadRequest(f'missing required field "{name}"')
+        if self._renamed:
+            values = {self._attributes[name]: value for name, value in values.items()}
         return self.struct(**values)

@@ -34,6 +34,7 @@ SCHEMA_TYPES: Mapping[FieldType, dict[str, Any]] = {
     FieldType.MAP: {"type": "object", "format": "map"},
     FieldType.STRING_SLICE: {"type": "array", "items": {"type": "string"}},
     FieldType.SLICE: {"type": "array", "items": {"type": "object"}},
+    FieldType.DOCUMENT: {"oneOf": [{"type": "string"}, {"type": "object"}]},
 }
 # The type names of Vault's help text (`field_type.go` String()).
 _HELP_TYPE: Mapping[FieldType, str] = {
@@ -47,6 +48,7 @@ _HELP_TYPE: Mapping[FieldType, str] = {
     FieldType.MAP: "map",
     FieldType.STRING_SLICE: "slice",
     FieldType.SLICE: "slice",
+    FieldType.DOCUMENT: "string or object",
 }
 _METHODS = (
     (Operation.READ, "get", "read"),
@@ -57,7 +59,7 @@ _METHODS = (
     (Operation.DELETE, "delete", "delete"),
 )
 _GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
-_LITERALS = re.compile(r"\(\?P<\w+>([\w/-]+(?:\|[\w/-]+)+)\)")
+_LITERALS = re.compile(r"\(\?P<\w+>([\w/-]+(?:\|[\w/-]+)*)\)")
 _OK = {"200": {"description": "OK"}}
 _EMPTY = {"204": {"description": "empty body"}}
 
@@ -66,7 +68,8 @@ def paths_of(pattern: str) -> list[str]:
     """The OpenAPI paths a pattern stands for: named groups become `{name}`, `(?:a|b)`
     alternatives and `x?` optional parts expand; anything still a regex is left out (Vault
     lists a catch-all such as `.*` as `^.*$`, which no client can call)."""
-    text = _LITERALS.sub(r"(?:\1)", pattern)  # `(?P<table>mounts|auth)`: two literal paths
+    # `(?P<table>mounts|auth)`: two literal paths; `(?P<table>auth)`: one
+    text = _LITERALS.sub(r"(?:\1)", pattern)
     text = _GROUP.sub(lambda m: "{" + m.group(1) + "}", text).replace("/?", "")
     expanded = _expand(text)
     return [p for p in expanded if not re.search(r"[\\()|?*+.\[\]^$]", p.replace("{", ""))]

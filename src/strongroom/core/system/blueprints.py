@@ -1,4 +1,4 @@
-"""sys/blueprints: tenant blueprints stored behind the barrier, and the one that ships.
+"""Tenant blueprints stored behind the barrier, and the one that ships (sys/blueprints).
 
 A blueprint is stored under `core/blueprints/<name>` as written (`source`) and in its canonical
 JSON form (`blueprint`), after `parse_blueprint` has accepted it, so a stored blueprint always
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
@@ -23,14 +23,10 @@ from strongroom.blueprints import (
     parse_blueprint,
     to_document,
 )
-from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.view import Store, View
-from strongroom.errors import BadRequest, NotFound
+from strongroom.errors import BadRequest
 
-if TYPE_CHECKING:
-    from strongroom.core.core import Core
-
-__all__ = ["BlueprintStore", "StoredBlueprint", "delete", "list_blueprints", "read", "write"]
+__all__ = ["BlueprintStore", "StoredBlueprint"]
 
 PREFIX = "core/blueprints/"
 
@@ -97,33 +93,3 @@ class BlueprintStore:
         if name == DEFAULT_NAME:
             raise BadRequest("cannot delete the default blueprint")
         await self._view.delete(name)
-
-
-def _source(data: Mapping[str, Any]) -> str | Mapping[str, Any]:
-    value = data.get("blueprint")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise BadRequest("'blueprint' parameter not supplied or empty")
-    if isinstance(value, str | dict):
-        return value
-    raise BadRequest('error converting input for field "blueprint": expected string or object')
-
-
-async def list_blueprints(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    return Response({"keys": await BlueprintStore(core.barrier).names()})
-
-
-async def read(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    stored = await BlueprintStore(core.barrier).get(params["name"])
-    if stored is None:
-        raise NotFound
-    return Response({"name": stored.name, "blueprint": stored.blueprint, "source": stored.source})
-
-
-async def write(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    await BlueprintStore(core.barrier).write(params["name"], _source(req.data))
-    return NO_CONTENT
-
-
-async def delete(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    await BlueprintStore(core.barrier).delete(params["name"])
-    return NO_CONTENT

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 import msgspec
 
-from strongroom.core.fields import get_str
-from strongroom.core.namespaces.registry import storage_prefix
-from strongroom.core.request import NO_CONTENT, Request, Response
 from strongroom.core.view import Store, View
 from strongroom.errors import BadRequest, InternalError, NotFound
 from strongroom.passwords import PasswordPolicyError, default_password, generate, parse_policy
-
-if TYPE_CHECKING:
-    from strongroom.core.core import Core
 
 RECORDS = "sys/password_policy/"
 
@@ -94,35 +87,3 @@ def _maybe_base64(text: str) -> str:
         return base64.b64decode(text, validate=True).decode()
     except (binascii.Error, ValueError):
         return text
-
-
-def _policies(core: Core) -> PasswordPolicies:
-    return PasswordPolicies(core.store, storage_prefix(core.namespace))
-
-
-async def list_policies(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
-    names = await _policies(core).names()
-    if not names:
-        raise NotFound
-    return Response({"keys": names})
-
-
-async def read_policy(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    return Response({"policy": await _policies(core).read(params["name"])})
-
-
-async def write_policy(core: Core, req: Request, params: Mapping[str, str]) -> Response:
-    text = get_str(req.data, "policy")
-    if not text:
-        raise BadRequest("missing policy")
-    await _policies(core).write(params["name"], text)
-    return NO_CONTENT
-
-
-async def delete_policy(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    await _policies(core).delete(params["name"])
-    return NO_CONTENT
-
-
-async def generate_password(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
-    return Response({"password": await _policies(core).generate(params["name"])})

@@ -3,18 +3,19 @@ to onboard a service of it (a least-privilege AppRole, its secret ID handed over
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
 
 from strongroom.blueprints import Blueprint, check_name, plan, render
 from strongroom.core import wrapping
-from strongroom.core.fields import get_duration, get_str, get_str_map
 from strongroom.core.namespaces import lifecycle
 from strongroom.core.namespaces.provision import converge, current_state, internal
 from strongroom.core.namespaces.registry import NamespaceEntry
 from strongroom.core.request import Operation, Request, Response
 from strongroom.core.system.blueprints import BlueprintStore
 from strongroom.errors import BadRequest, NotFound
+from strongroom.logical.fields import Duration
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
@@ -23,20 +24,47 @@ BLUEPRINT_KEY = "strongroom.blueprint"  # the namespace metadata naming the tena
 SECRET_ID_WRAP_TTL = 300  # seconds: long enough to hand over, short enough to be worthless later
 MAX_WRAP_TTL = 3600
 
+TENANT_SYNOPSIS = "Provision a tenant (its namespace, converged to its blueprint), or show it."
+SERVICE_SYNOPSIS = "Onboard a service of a tenant: an AppRole and a wrapped secret ID."
 
-async def provision(core: Core, req: Request, params: Mapping[str, str]) -> Response:
+_Name = Annotated[str, msgspec.Meta(description="The name of the tenant (its namespace).")]
+
+
+class TenantName(msgspec.Struct, frozen=True, kw_only=True):
+    name: _Name
+
+
+class TenantProvision(msgspec.Struct, frozen=True, kw_only=True):
+    name: _Name
+    blueprint: Annotated[
+        str, msgspec.Meta(description="The blueprint to apply (the tenant's own, else default).")
+    ] = ""
+    custom_metadata: Annotated[
+        dict[str, str], msgspec.Meta(description="Metadata of a namespace this call creates.")
+    ] = msgspec.field(default_factory=dict)
+
+
+class ServiceAdd(msgspec.Struct, frozen=True, kw_only=True):
+    name: _Name
+    service: Annotated[str, msgspec.Meta(description="The name of the service.")]
+    wrap_ttl: Annotated[
+        Duration, msgspec.Meta(description="The TTL of the wrapped secret ID (default 5m).")
+    ] = SECRET_ID_WRAP_TTL
+
+
+async def provision(core: Core, req: Request, fields: TenantProvision) -> Response:
     """Create the tenant's namespace if needed and converge it to its blueprint."""
-    name = check_name(params["name"], "tenant")
+    name = check_name(fields.name, "tenant")
     found = core.namespaces.by_path(name + "/")
     if found is not None and found.deleting:
         raise BadRequest(f'tenant "{name}" is being deleted')
-    chosen = get_str(req.data, "blueprint") or (
+    chosen = fields.blueprint or (
         found.custom_metadata.get(BLUEPRINT_KEY, "default") if found else "default"
     )
     blueprint = await BlueprintStore(core.barrier).blueprint(chosen)
     created = found is None
     if found is None:
-        metadata = {**get_str_map(req.data, "custom_metadata"), BLUEPRINT_KEY: chosen}
+        metadata = {**fields.custom_metadata, BLUEPRINT_KEY: chosen}
         found = await lifecycle.create(core, name + "/", metadata)
     scoped = await core.scope(found)
     applied = await converge(scoped, render(blueprint, tenant=name), req.caller)
@@ -56,9 +84,9 @@ async def provision(core: Core, req: Request, params: Mapping[str, str]) -> Resp
     return Response(body, warnings=warnings)
 
 
-async def show(core: Core, _req: Request, params: Mapping[str, str]) -> Response:
+async def show(core: Core, _req: Request, fields: TenantName) -> Response:
     """What the tenant has, and what differs from its blueprint (nothing is changed)."""
-    name, found, blueprint = await _tenant(core, params)
+    name, found, blueprint = await _tenant(core, fields.name)
     scoped = await core.scope(found)
     rendered = render(blueprint, tenant=name)
     pending = plan(rendered, await current_state(scoped, rendered))
@@ -77,12 +105,12 @@ async def show(core: Core, _req: Request, params: Mapping[str, str]) -> Response
     )
 
 
-async def add_service(core: Core, req: Request, params: Mapping[str, str]) -> Response:
+async def add_service(core: Core, req: Request, fields: ServiceAdd) -> Response:
     """A least-privilege AppRole for one service: its role ID, and a response-wrapped,
     single-use secret ID that only the onboarding workflow's recipient can unwrap."""
-    name, found, blueprint = await _tenant(core, params)
-    service = check_name(params["service"], "service")
-    wrap_ttl = get_duration(req.data, "wrap_ttl", SECRET_ID_WRAP_TTL)
+    name, found, blueprint = await _tenant(core, fields.name)
+    service = check_name(fields.service, "service")
+    wrap_ttl = fields.wrap_ttl
     if not 0 < wrap_ttl <= MAX_WRAP_TTL:
         raise BadRequest(f"wrap_ttl must be between 1s and {MAX_WRAP_TTL}s")
     scoped = await core.scope(found)
@@ -107,8 +135,8 @@ async def add_service(core: Core, req: Request, params: Mapping[str, str]) -> Re
     return Response(data)
 
 
-async def _tenant(core: Core, params: Mapping[str, str]) -> tuple[str, NamespaceEntry, Blueprint]:
-    name = check_name(params["name"], "tenant")
+async def _tenant(core: Core, raw_name: str) -> tuple[str, NamespaceEntry, Blueprint]:
+    name = check_name(raw_name, "tenant")
     found = core.namespaces.live(name + "/")
     if found is None:
         raise NotFound(f'no tenant "{name}"')

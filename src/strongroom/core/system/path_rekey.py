@@ -15,18 +15,23 @@ would, and the seal then stores that wrap.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
 from strongroom.barrier import InvalidCiphertext
-from strongroom.core.fields import get_bool, get_int, get_str_list
 from strongroom.core.keeper import QuorumAttempt
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.core.system.quorum import add_share, collect_share, combine, seal_config
-from strongroom.core.system.unseal import encode_keys
+from strongroom.core.system.path_quorum import (
+    ShareUpdate,
+    add_share,
+    collect_share,
+    combine,
+    seal_config,
+)
+from strongroom.core.system.path_unseal import encode_keys
 from strongroom.errors import BadRequest
+from strongroom.logical.fields import NoFields
 from strongroom.seal import PendingRekey, SealConfig, pgp
 
 if TYPE_CHECKING:
@@ -35,6 +40,33 @@ if TYPE_CHECKING:
 REKEY, VERIFY = "rekey", "rekey-verify"
 # Vault keeps the backup at this path outside its barrier; ours is behind it (invariant 1).
 BACKUP_PATH = "core/unseal-keys-backup"
+
+INIT_SYNOPSIS = "Initializes or returns the status of a rotation of the unseal keys (rekey)."
+UPDATE_SYNOPSIS = "Progresses the rotation of the unseal keys with one current share."
+VERIFY_SYNOPSIS = "Verifies the new unseal keys of a rotation with one new share."
+BACKUP_SYNOPSIS = "Reads or deletes the PGP-encrypted backup of the new unseal keys."
+
+
+class RekeyStart(msgspec.Struct, frozen=True, kw_only=True):
+    secret_shares: Annotated[
+        int,
+        msgspec.Meta(description="Specifies the number of shares to split the unseal key into."),
+    ] = 0
+    secret_threshold: Annotated[
+        int,
+        msgspec.Meta(description="The number of shares that reconstruct the unseal key."),
+    ] = 0
+    pgp_keys: Annotated[
+        list[str],
+        msgspec.Meta(description="PGP public keys to encrypt the new unseal key shares to."),
+    ] = msgspec.field(default_factory=list)
+    backup: Annotated[
+        bool,
+        msgspec.Meta(description="Whether to back up the PGP-encrypted new shares."),
+    ] = False
+    require_verification: Annotated[
+        bool, msgspec.Meta(description="Turns on verification functionality")
+    ] = False
 
 
 class _Backup(msgspec.Struct, frozen=True):
@@ -68,25 +100,23 @@ def _status(
     return body
 
 
-async def read_rekey(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def read_rekey(core: Core, _req: Request, _f: NoFields) -> Response:
     config = await seal_config(core)
     return Response(_status(config, *await _attempts(core)), raw=True)
 
 
-async def start_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def start_rekey(core: Core, _req: Request, fields: RekeyStart) -> Response:
     config = await seal_config(core)
     if await core.keeper.attempt(VERIFY):
         raise BadRequest("rekey already in progress")
-    attempt = await core.keeper.start(REKEY, _rekey_params(req))
+    attempt = await core.keeper.start(REKEY, _rekey_params(fields))
     return Response(_status(config, attempt, None), raw=True)
 
 
-def _rekey_params(req: Request) -> dict[str, Any]:
+def _rekey_params(fields: RekeyStart) -> dict[str, Any]:
     """The checked parameters of sys/rekey/init, in the order Vault checks them."""
-    shares = get_int(req.data, "secret_shares")
-    threshold = get_int(req.data, "secret_threshold")
-    encoded = get_str_list(req.data, "pgp_keys")
-    backup = get_bool(req.data, "backup")
+    shares, threshold = fields.secret_shares, fields.secret_threshold
+    encoded, backup = fields.pgp_keys, fields.backup
     if backup and not encoded:
         raise BadRequest(
             "cannot request a backup of the new keys without providing PGP keys for encryption"
@@ -101,25 +131,25 @@ def _rekey_params(req: Request) -> dict[str, Any]:
         "pgp_keys": encoded,
         "pgp_fingerprints": fingerprints or None,
         "backup": backup,
-        "require_verification": get_bool(req.data, "require_verification"),
+        "require_verification": fields.require_verification,
     }
 
 
-async def cancel_rekey(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def cancel_rekey(core: Core, _req: Request, _f: NoFields) -> Response:
     """Ends the rekey and any verification; the current shares stay in force."""
     await core.keeper.cancel(VERIFY)
     await core.keeper.cancel(REKEY)
     return NO_CONTENT
 
 
-async def update_rekey(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def update_rekey(core: Core, _req: Request, fields: ShareUpdate) -> Response:
     verify = await core.keeper.attempt(VERIFY)
     if verify:
         raise BadRequest(
             "rekey operation already finished; verification must be performed; "
             f'nonce for the verification operation is "{verify.nonce}"'
         )
-    config, attempt, root_key = await add_share(core, REKEY, req)
+    config, attempt, root_key = await add_share(core, REKEY, fields)
     if root_key is None:
         return Response(_status(config, attempt, None), raw=True)
     params = attempt.params
@@ -163,12 +193,12 @@ def _verify_status(rekey: QuorumAttempt | None, verify: QuorumAttempt | None) ->
     }
 
 
-async def read_verify(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def read_verify(core: Core, _req: Request, _f: NoFields) -> Response:
     await seal_config(core)
     return Response(_verify_status(*await _attempts(core)), raw=True)
 
 
-async def restart_verify(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def restart_verify(core: Core, _req: Request, _f: NoFields) -> Response:
     """Vault's DELETE sys/rekey/verify: forget the verification's progress, under a new nonce."""
     await seal_config(core)
     rekey, verify = await _attempts(core)
@@ -182,12 +212,12 @@ async def _restart(core: Core, verify: QuorumAttempt) -> QuorumAttempt:
     return await core.keeper.start(VERIFY, verify.params)
 
 
-async def update_verify(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def update_verify(core: Core, _req: Request, fields: ShareUpdate) -> Response:
     await seal_config(core)
     rekey, verify = await _attempts(core)
     if verify is None:
         raise BadRequest("no rekey verification in progress" if rekey else "no rekey in progress")
-    verify = await collect_share(core, VERIFY, req)
+    verify = await collect_share(core, VERIFY, fields)
     pending = PendingRekey.decode(verify.params["pending"])
     if len(verify.shares) < pending.config.secret_threshold:
         return Response(_verify_status(None, verify), raw=True)
@@ -213,7 +243,7 @@ async def _store_backup(
     await core.barrier.put(BACKUP_PATH, msgspec.json.encode(_Backup(nonce, keys)))
 
 
-async def read_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def read_backup(core: Core, _req: Request, _f: NoFields) -> Response:
     stored = await core.barrier.get(BACKUP_PATH)
     if stored is None:
         raise BadRequest("no backed-up keys found")
@@ -226,7 +256,7 @@ async def read_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Respo
     return Response(body, top_level=True)  # OpenBao repeats the data at the top level
 
 
-async def delete_backup(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def delete_backup(core: Core, _req: Request, _f: NoFields) -> Response:
     await core.barrier.delete(BACKUP_PATH)
     return NO_CONTENT
 
@@ -241,12 +271,12 @@ def _enveloped(response: Response) -> Response:
     return response if response.empty else Response(response.data)
 
 
-async def read_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _rotation_status(await read_rekey(core, req, p))
+async def read_rotation(core: Core, req: Request, fields: NoFields) -> Response:
+    return _rotation_status(await read_rekey(core, req, fields))
 
 
-async def start_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _rotation_status(await start_rekey(core, req, p))
+async def start_rotation(core: Core, req: Request, fields: RekeyStart) -> Response:
+    return _rotation_status(await start_rekey(core, req, fields))
 
 
 def _rotation_status(response: Response) -> Response:
@@ -257,20 +287,20 @@ def _rotation_status(response: Response) -> Response:
     return Response({"verification_nonce": "", **body})
 
 
-async def update_rotation(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    response = await update_rekey(core, req, p)
+async def update_rotation(core: Core, req: Request, fields: ShareUpdate) -> Response:
+    response = await update_rekey(core, req, fields)
     if (response.data or {}).get("complete"):
         return _enveloped(response)
     return _rotation_status(response)
 
 
-async def read_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _enveloped(await read_verify(core, req, p))
+async def read_rotation_verify(core: Core, req: Request, fields: NoFields) -> Response:
+    return _enveloped(await read_verify(core, req, fields))
 
 
-async def restart_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _enveloped(await restart_verify(core, req, p))
+async def restart_rotation_verify(core: Core, req: Request, fields: NoFields) -> Response:
+    return _enveloped(await restart_verify(core, req, fields))
 
 
-async def update_rotation_verify(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _enveloped(await update_verify(core, req, p))
+async def update_rotation_verify(core: Core, req: Request, fields: ShareUpdate) -> Response:
+    return _enveloped(await update_verify(core, req, fields))

@@ -9,14 +9,16 @@ import base64
 import secrets
 import string
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
 
 from strongroom.barrier import InvalidCiphertext
-from strongroom.core.fields import get_str
 from strongroom.core.keeper import QuorumAttempt
 from strongroom.core.request import NO_CONTENT, Request, Response
-from strongroom.core.system.unseal import decode_key, token_recipient
+from strongroom.core.system.path_unseal import decode_key, token_recipient
 from strongroom.errors import BadRequest, NotInitialized, Sealed
+from strongroom.logical.fields import NoFields
 from strongroom.seal import SealConfig, pgp, shamir
 from strongroom.secret import SecretBytes
 
@@ -26,6 +28,33 @@ if TYPE_CHECKING:
 _OTP_ALPHABET = string.ascii_letters + string.digits
 OTP_LENGTH = 28  # len("hvs.") + 24: the OTP covers the whole root token
 GENERATE_ROOT = "generate-root"
+
+ATTEMPT_SYNOPSIS = "Reads, generates, or deletes a root token regeneration process."
+UPDATE_SYNOPSIS = "Reads, generates, or deletes a root token regeneration process."
+DECODE_SYNOPSIS = "Decodes the encoded token with the otp."
+
+
+class ShareUpdate(msgspec.Struct, frozen=True, kw_only=True):
+    """One unseal key share for a quorum (generate-root, rekey, rekey verification)."""
+
+    key: Annotated[str, msgspec.Meta(description="Specifies a single unseal key share.")] = ""
+    nonce: Annotated[str, msgspec.Meta(description="Specifies the nonce of the attempt.")] = ""
+
+
+class GenerateRootStart(msgspec.Struct, frozen=True, kw_only=True):
+    otp: Annotated[
+        str, msgspec.Meta(description="Specifies a base64-encoded one-time-password.")
+    ] = ""
+    pgp_key: Annotated[
+        str, msgspec.Meta(description="Specifies a base64-encoded PGP public key.")
+    ] = ""
+
+
+class DecodeToken(msgspec.Struct, frozen=True, kw_only=True):
+    encoded_token: Annotated[
+        str, msgspec.Meta(description="Specifies the encoded token (result from generate-root).")
+    ] = ""
+    otp: Annotated[str, msgspec.Meta(description="Specifies the otp code for decode.")] = ""
 
 
 async def seal_config(core: Core) -> SealConfig:
@@ -44,17 +73,16 @@ def combine(shares: Sequence[bytes]) -> bytes:
     return shares[0] if len(shares) == 1 else shamir.combine(shares)
 
 
-async def collect_share(core: Core, kind: str, req: Request) -> QuorumAttempt:
+async def collect_share(core: Core, kind: str, share: ShareUpdate) -> QuorumAttempt:
     """Record the request's `key` for the attempt of `kind` whose nonce it names."""
-    key = decode_key(get_str(req.data, "key"))
-    nonce = get_str(req.data, "nonce")
-    if not nonce:
+    key = decode_key(share.key)
+    if not share.nonce:
         raise BadRequest("missing nonce")
-    return await core.keeper.add_share(kind, key, nonce)
+    return await core.keeper.add_share(kind, key, share.nonce)
 
 
 async def add_share(
-    core: Core, kind: str, req: Request
+    core: Core, kind: str, share: ShareUpdate
 ) -> tuple[SealConfig, QuorumAttempt, SecretBytes | None]:
     """Record one current share for a rekey or generate-root attempt.
 
@@ -62,7 +90,7 @@ async def add_share(
     key the shares unlocked.
     """
     config = await seal_config(core)
-    attempt = await collect_share(core, kind, req)
+    attempt = await collect_share(core, kind, share)
     if len(attempt.shares) < config.secret_threshold:
         return config, attempt, None
     await core.keeper.cancel(kind)
@@ -90,19 +118,19 @@ def _root_status(config: SealConfig, attempt: QuorumAttempt | None) -> dict[str,
     }
 
 
-async def read_generate_root(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def read_generate_root(core: Core, _req: Request, _f: NoFields) -> Response:
     config = await seal_config(core)
     return Response(_root_status(config, await core.keeper.attempt(GENERATE_ROOT)), raw=True)
 
 
-async def start_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def start_generate_root(core: Core, _req: Request, fields: GenerateRootStart) -> Response:
     config = await seal_config(core)
-    supplied = get_str(req.data, "otp")
-    recipient = None if supplied else token_recipient(req, "pgp_key")
+    supplied = fields.otp
+    recipient = None if supplied else token_recipient(fields.pgp_key)
     if supplied and len(supplied) != OTP_LENGTH:
         raise BadRequest("OTP string has incorrect length")
     if recipient is not None:  # the token is encrypted to this key instead of XORed
-        params = {"pgp_key": get_str(req.data, "pgp_key"), "pgp_fingerprint": recipient.fingerprint}
+        params = {"pgp_key": fields.pgp_key, "pgp_fingerprint": recipient.fingerprint}
     else:
         otp = supplied or "".join(secrets.choice(_OTP_ALPHABET) for _ in range(OTP_LENGTH))
         params = {"otp": otp}
@@ -113,13 +141,13 @@ async def start_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -
     return Response(body, raw=True)
 
 
-async def cancel_generate_root(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def cancel_generate_root(core: Core, _req: Request, _f: NoFields) -> Response:
     await core.keeper.cancel(GENERATE_ROOT)
     return NO_CONTENT
 
 
-async def update_generate_root(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
-    config, attempt, root_key = await add_share(core, GENERATE_ROOT, req)
+async def update_generate_root(core: Core, _req: Request, fields: ShareUpdate) -> Response:
+    config, attempt, root_key = await add_share(core, GENERATE_ROOT, fields)
     body = _root_status(config, attempt)
     if root_key is None:
         return Response(body, raw=True)
@@ -144,21 +172,21 @@ def _token_shape(response: Response, fields: tuple[str, ...]) -> Response:
     return Response(shaped)
 
 
-async def read_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _token_shape(await read_generate_root(core, req, p), _TOKEN_STATUS)
+async def read_root_token(core: Core, req: Request, fields: NoFields) -> Response:
+    return _token_shape(await read_generate_root(core, req, fields), _TOKEN_STATUS)
 
 
-async def start_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _token_shape(await start_generate_root(core, req, p), _TOKEN_STATUS)
+async def start_root_token(core: Core, req: Request, fields: GenerateRootStart) -> Response:
+    return _token_shape(await start_generate_root(core, req, fields), _TOKEN_STATUS)
 
 
-async def update_root_token(core: Core, req: Request, p: Mapping[str, str]) -> Response:
-    return _token_shape(await update_generate_root(core, req, p), _TOKEN_UPDATE)
+async def update_root_token(core: Core, req: Request, fields: ShareUpdate) -> Response:
+    return _token_shape(await update_generate_root(core, req, fields), _TOKEN_UPDATE)
 
 
-async def decode_token(_core: Core, req: Request, _p: Mapping[str, str]) -> Response:
+async def decode_token(_core: Core, _req: Request, fields: DecodeToken) -> Response:
     """sys/decode-token: the inverse of `encode_token`, for `bao operator generate-root -decode`."""
-    encoded, otp = get_str(req.data, "encoded_token"), get_str(req.data, "otp").encode()
+    encoded, otp = fields.encoded_token, fields.otp.encode()
     if not encoded or not otp:
         raise BadRequest("provided 'encoded_token' or 'otp' is empty")
     try:

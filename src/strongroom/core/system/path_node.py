@@ -11,21 +11,23 @@ import os
 import platform
 import shutil
 import socket
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strongroom import __version__
 from strongroom.clock import rfc3339
 from strongroom.core.request import Request, Response
+from strongroom.logical.fields import NoFields
 
 if TYPE_CHECKING:
     from strongroom.core.core import Core
 
 _PROC = Path("/proc")
+HA_STATUS_SYNOPSIS = "Check the HA status of the cluster."
+HOST_INFO_SYNOPSIS = "Information about the host instance that this node is running on."
 
 
-async def ha_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def ha_status(core: Core, _req: Request, _f: NoFields) -> Response:
     node = {
         "hostname": socket.gethostname(),
         "api_address": core.defaults.api_address,
@@ -37,7 +39,7 @@ async def ha_status(core: Core, _req: Request, _p: Mapping[str, str]) -> Respons
     return Response({"nodes": [node]}, top_level=True)
 
 
-async def host_info(core: Core, _req: Request, _p: Mapping[str, str]) -> Response:
+async def host_info(core: Core, _req: Request, _f: NoFields) -> Response:
     body = {
         "cpu": _cpus(),
         "cpu_times": _cpu_times(),
