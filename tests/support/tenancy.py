@@ -37,9 +37,7 @@ LEASE_SLOT = "LEASESLOT"
 ADMIN = 'path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }'
 # Where each route table is mounted in every namespace (the test fails on a table not listed).
 MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "strongroom.core.system.backend.UNAUTHENTICATED": ("sys/", "", {}),
-    "strongroom.core.system.backend.WRAPPING": ("sys/", "", {}),
-    "strongroom.core.system.backend.AUTHENTICATED": ("sys/", "", {}),
+    "strongroom.core.system.paths.TABLE": ("sys/", "", {}),
     "strongroom.core.token.paths.ROUTES": ("auth/token/", "", {}),
     "strongroom.engines.cubbyhole.paths.TABLE": ("cubbyhole/", "", {}),
     "strongroom.auth.approle.paths.TABLE": ("auth/approle/", "approle", {}),

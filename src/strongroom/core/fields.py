@@ -211,6 +211,8 @@ CONVERSIONS: Mapping[FieldType, Callable[[object], object]] = {
     FieldType.SLICE: _to_slice,
     FieldType.DOCUMENT: _to_document,
 }
+# Kinds whose list values are never unwrapped: lists, and a document (a body field only, so a
+# list is a wrong type, not a query parameter's one value).
 _LISTS = frozenset(
     {
         FieldType.COMMA_STRING_LIST,
@@ -218,6 +220,7 @@ _LISTS = frozenset(
         FieldType.COMMA_INT_LIST,
         FieldType.STRING_SLICE,
         FieldType.SLICE,
+        FieldType.DOCUMENT,
     }
 )
 

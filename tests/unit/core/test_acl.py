@@ -1,8 +1,9 @@
-"""Root-protected paths: the core's own list, and a declarative table's `sudo` routes."""
+"""Root-protected paths: a declarative table's `sudo` routes (the system backend's too)."""
 
 from __future__ import annotations
 
 from strongroom.core.acl import needs_sudo
+from strongroom.core.system.backend import SystemBackend
 from strongroom.logical import (
     NO_CONTENT,
     NoFields,
@@ -39,7 +40,9 @@ def test_a_table_route_marked_sudo_needs_sudo() -> None:
     assert not needs_sudo("db/nothing", backend, "nothing")
 
 
-def test_the_core_paths_need_sudo_whatever_the_backend() -> None:
-    assert needs_sudo("sys/seal")
-    assert needs_sudo("sys/audit/file", None, "")
-    assert not needs_sudo("sys/health")
+def test_the_system_paths_need_sudo_from_their_table() -> None:
+    system = SystemBackend
+    assert needs_sudo("sys/seal", system, "seal")
+    assert needs_sudo("sys/audit/file", system, "audit/file")
+    assert not needs_sudo("sys/health", system, "health")
+    assert not needs_sudo("sys/seal", None, "")  # no core list of sys paths any more

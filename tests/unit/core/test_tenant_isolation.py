@@ -395,9 +395,8 @@ async def _open_paths(world: tenancy.World) -> list[tuple[str, str]]:
     """(method, path) of every route that answers without a token, in a namespace: the
     system's open routers and each mounted backend's `unauthenticated` patterns."""
     found: list[tuple[str, str]] = []
-    for name in ("UNAUTHENTICATED", "WRAPPING"):
-        router = tenancy.routes()[f"strongroom.core.system.backend.{name}"]
-        for route in router.routes:
+    for route in tenancy.routes()["strongroom.core.system.paths.TABLE"].routes:
+        if route.unauthenticated:
             path = "sys/" + concrete(route.pattern, FIXED, keep=True)
             found.extend((_method(op), path) for op in route.handlers)
     team_b = world.core.namespaces.by_path("team-b/")
