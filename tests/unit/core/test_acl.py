@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from strongroom.core.acl import needs_sudo
-from strongroom.core.system.backend import SystemBackend
 from strongroom.logical import (
     NO_CONTENT,
     NoFields,
@@ -14,6 +13,7 @@ from strongroom.logical import (
     Request,
     Response,
 )
+from support.inproc import make_core
 
 
 async def _noop(_ctx: None, _req: Request, _fields: NoFields) -> Response:
@@ -41,7 +41,7 @@ def test_a_table_route_marked_sudo_needs_sudo() -> None:
 
 
 def test_the_system_paths_need_sudo_from_their_table() -> None:
-    system = SystemBackend
+    system = make_core().system
     assert needs_sudo("sys/seal", system, "seal")
     assert needs_sudo("sys/audit/file", system, "audit/file")
     assert not needs_sudo("sys/health", system, "health")

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from strongroom.core.request import Operation
 from strongroom.http.app import App
+from strongroom.logical import PathTable
 from support import tenancy
 from support.inproc import make_core
 from support.route_cases import concrete
@@ -395,7 +396,9 @@ async def _open_paths(world: tenancy.World) -> list[tuple[str, str]]:
     """(method, path) of every route that answers without a token, in a namespace: the
     system's open routers and each mounted backend's `unauthenticated` patterns."""
     found: list[tuple[str, str]] = []
-    for route in tenancy.routes()["strongroom.core.system.paths.TABLE"].routes:
+    system = tenancy.routes()["strongroom.core.system.paths.TABLE"]
+    assert isinstance(system, PathTable)
+    for route in system.routes:
         if route.unauthenticated:
             path = "sys/" + concrete(route.pattern, FIXED, keep=True)
             found.extend((_method(op), path) for op in route.handlers)
