@@ -224,7 +224,7 @@ async def test_help_of_a_node_path_needs_no_token(server: Server) -> None:
     assert resp.json()["help"].startswith("Request:        health\nMatching Route: ^health$")
 
 
-def _document_paths(route: Any) -> list[str]:  # noqa: ANN401 - a route of the table
+def _document_paths(route: Any) -> list[str]:
     return ["/sys/" + p for p in paths_of(route.pattern)]
 
 
