@@ -42,6 +42,9 @@ def _atom(pattern: str, i: int, fill: Mapping[str, str], keep: bool) -> tuple[st
         inner = pattern[i + 1 : end]
         named = re.match(r"\?P<(\w+)>", inner)
         if named:
+            body = inner[named.end() :]
+            if named[1] not in fill and re.fullmatch(r"[\w/-]+(?:\|[\w/-]+)*", body):
+                return body.split("|")[0], end + 1  # `(?P<table>auth)`: the literal itself
             return fill.get(named[1], "x"), end + 1
         return concrete(inner.removeprefix("?:"), fill, keep=keep), end + 1
     if ch == "[":

@@ -203,7 +203,6 @@ CASES = 100_000 if os.environ.get("STRONGROOM_ISOLATION") == "nightly" else 10_0
 TOKEN_KINDS = ("token", "admin_token", "wrapping_token")
 ACCESSOR_KINDS = ("accessor", "admin_accessor", "wrapping_accessor")
 FIXED = {
-    "table": "mounts",
     "algorithm": "sha2-256",
     "bytes": "32",
     "source": "platform",
@@ -212,8 +211,9 @@ FIXED = {
     "version": "1",
     "role": "app",
     "role_name": "app",
-    "id": tenancy.MIGRATION_SLOT,
+    "migration_id": tenancy.MIGRATION_SLOT,
     "lease_id": tenancy.LEASE_SLOT,
+    "url_lease_id": tenancy.LEASE_SLOT,
     "prefix": tenancy.LEASE_SLOT,
 }
 # What differs between any two answers (random tokens, ids, ciphertexts), masked before comparing.
