@@ -18,7 +18,7 @@ from strongroom.core.system import backend as system_backend
 from strongroom.core.system.paths import TABLE
 from strongroom.core.system.reach import Reach, SysPath
 from strongroom.errors import NotFound
-from strongroom.logical.openapi import SCHEMA_TYPES, paths_of
+from strongroom.logical.openapi import SCHEMA_TYPES, Document, paths_of
 from strongroom.logical.paths import Operation
 from support.inproc import Server, make_core
 
@@ -144,6 +144,38 @@ def test_handlers_read_nothing_outside_their_struct() -> None:
     hand_parsing = re.compile(r"\bget_(str|int|bool|duration|list|map|strings|str_list|str_map)\(")
     for module in SYSTEM.glob("*.py"):
         assert not hand_parsing.search(module.read_text()), module.name
+
+
+# Where a path both documents differs in its flags or methods from OpenBao's, and why.
+FLAG_DIFFERENCES = {
+    ("/sys/decode-token", "x-vault-unauthenticated"): "needs a token here (it always has)",
+    ("/sys/internal/ui/mounts/{path}", "x-vault-unauthenticated"): (
+        "the CLI's preflight answers from the token's ACL, so a token is needed"
+    ),
+    ("/sys/seal", "x-vault-sudo"): "in Vault's PathsSpecial.Root (OpenBao's handler checks)",
+    ("/sys/step-down", "x-vault-sudo"): "in Vault's PathsSpecial.Root",
+    ("/sys/wrapping/unwrap", "x-vault-unauthenticated"): (
+        "OpenBao takes the wrapping token before its ACL; the table says so"
+    ),
+    ("/sys/wrapping/rewrap", "x-vault-unauthenticated"): (
+        "OpenBao takes the wrapping token before its ACL; the table says so"
+    ),
+    ("/sys/internal/specs/openapi", "post"): "not built: the POST with a `context`",
+    ("/sys/policies/acl/{name}", "patch"): "not built: PATCH of a policy (CAS)",
+}
+
+
+def test_flags_and_methods_are_openbaos_but_the_listed() -> None:
+    ours = Document()
+    ours.add_table("/sys/", "system", "system", TABLE.routes)
+    mine = ours.render()["paths"]
+    theirs = json.loads(VECTOR.read_text())["paths"]
+    found = set()
+    for path in set(mine) & set(theirs):
+        for key in ("x-vault-sudo", "x-vault-unauthenticated", "get", "post", "patch", "delete"):
+            if (key in mine[path]) != (key in theirs[path]):
+                found.add((path, key))
+    assert found == set(FLAG_DIFFERENCES)
 
 
 SUDO = (
