@@ -20,9 +20,10 @@ from strongroom.core.system.reach import Reach, SysPath
 from strongroom.errors import NotFound
 from strongroom.logical.openapi import SCHEMA_TYPES, Document, paths_of
 from strongroom.logical.paths import Operation
+from support.framework import VECTORS, assert_captures_declared
 from support.inproc import Server, make_core
 
-VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2.json"
+VECTOR = VECTORS / "openbao-2.7.2.json"
 SYSTEM = FilePath(system_backend.__file__).parent
 # OpenBao's request fields of paths we serve that we do not declare, and why.
 NOT_BUILT = {
@@ -93,9 +94,7 @@ def _concrete(path: str) -> str:
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 def test_every_route_is_a_sys_path_with_a_synopsis() -> None:
