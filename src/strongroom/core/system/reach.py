@@ -49,4 +49,6 @@ class SysPath(Path["Core"]):
     reach: Reach = Reach.NAMESPACE
 
     def __post_init__(self) -> None:
+        if self.unauthenticated and not self.reach.unauthenticated:
+            raise TypeError("a system route says how it is reached with `reach`")
         object.__setattr__(self, "unauthenticated", self.reach.unauthenticated)

@@ -216,6 +216,12 @@ def test_the_unauthenticated_paths_come_from_the_table() -> None:
     assert {p for p, r in reach.items() if r is Reach.WRAPPING} == wrapping
 
 
+def test_reach_alone_makes_a_route_unauthenticated() -> None:
+    assert SysPath("x", {}, reach=Reach.WRAPPING).unauthenticated
+    with pytest.raises(TypeError, match="reach"):
+        SysPath("x", {}, unauthenticated=True)
+
+
 async def test_unknown_parameters_are_warned_sorted_bytewise(server: Server) -> None:
     resp = await server.call("GET", "sys/mounts", params={"zz": "1", "B": "2"})
     expected = "Endpoint ignored these unrecognized parameters: [B zz]"
