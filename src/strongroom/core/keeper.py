@@ -94,7 +94,8 @@ class LocalKeeper:
             if kind != "unseal":
                 raise BadRequest(f"no {kind} in progress")
             current = await self.start(kind, {})
-        elif nonce is not None and not hmac.compare_digest(nonce, current.nonce):
+        elif nonce is not None and not hmac.compare_digest(nonce.encode(), current.nonce.encode()):
+            # bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, a 500)
             raise BadRequest("incorrect nonce supplied")
         if not any(hmac.compare_digest(share, seen) for seen in current.shares):
             current = replace(current, shares=(*current.shares, share))

@@ -312,3 +312,13 @@ async def test_namespace_paths_answer_inside_a_namespace(server: Server) -> None
     for path in ("sys/key-status", "sys/mounts", "sys/policies/acl?list=true"):
         resp = await server.call("GET", path, headers=_in("team-a"))
         assert resp.status_code == 200, (path, resp.text)
+
+
+async def test_a_non_ascii_nonce_is_a_wrong_nonce(server: Server) -> None:
+    """Schemathesis over our own document found this 500 once the fields were declared."""
+    started = await server.call("POST", "sys/generate-root-token/attempt", {})
+    assert started.status_code == 200, started.text
+    body = {"key": "00" * 32, "nonce": "n\u00f6nce"}
+    resp = await server.call("POST", "sys/generate-root-token/update", body)
+    assert resp.status_code == 400, resp.text
+    assert resp.json() == {"errors": ["incorrect nonce supplied"]}
