@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from strongroom.clock import rfc3339
+from strongroom.core import identity
 from strongroom.core.fields import (
     get_bool,
     get_duration,
@@ -65,6 +66,17 @@ def lookup_data(entry: TokenEntry, token: str, now: float) -> dict[str, Any]:
     return data
 
 
+async def _looked_up(core: Core, entry: TokenEntry, token: str) -> Response:
+    """`lookup_data` with the policies the token's entity adds, as OpenBao shows them (only
+    when there are some)."""
+    data = lookup_data(entry, token, core.clock.now())
+    added = await identity.identity_policies(core, entry)
+    if added:
+        data["identity_policies"] = list(added)
+        data["external_namespace_policies"] = {}
+    return Response(data)
+
+
 async def _resolve(core: Core, token: str) -> TokenEntry:
     entry = await scoped.resolve(core, token)
     if entry is None:
@@ -74,7 +86,7 @@ async def _resolve(core: Core, token: str) -> TokenEntry:
 
 async def lookup_self(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     caller = _caller(req)
-    return Response(lookup_data(caller, req.token or "", core.clock.now()))
+    return await _looked_up(core, caller, req.token or "")
 
 
 async def lookup(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
@@ -82,7 +94,7 @@ async def lookup(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     if not token:
         raise BadRequest("missing token to look up")
     entry = await _resolve(core, token)
-    return Response(lookup_data(entry, token, core.clock.now()))
+    return await _looked_up(core, entry, token)
 
 
 async def _by_accessor(core: Core, req: Request) -> TokenEntry:
@@ -97,7 +109,7 @@ async def _by_accessor(core: Core, req: Request) -> TokenEntry:
 
 async def lookup_accessor(core: Core, req: Request, _p: Mapping[str, str]) -> Response:
     entry = await _by_accessor(core, req)
-    return Response(lookup_data(entry, "", core.clock.now()))
+    return await _looked_up(core, entry, "")
 
 
 async def _renew(core: Core, entry: TokenEntry, token: str, req: Request) -> Response:
