@@ -55,7 +55,7 @@ class IdentityContext:
         """What the entity means for a token on this request; None if it does not exist."""
         if entity_id in self._resolved:
             return self._resolved[entity_id]
-        found = await self.store.entity(entity_id)
+        found = await self.store.entity_or_merged(entity_id)
         resolved = None if found is None else await self._resolution(found[0])
         self._resolved[entity_id] = resolved
         return resolved

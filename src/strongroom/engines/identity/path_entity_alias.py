@@ -29,6 +29,9 @@ CanonicalId = Annotated[str, Meta(description="Entity ID to which this alias bel
 MountAccessor = Annotated[
     str, Meta(description="Mount accessor to which this alias belongs to; unused for a modify")
 ]
+EntityId = Annotated[
+    str, Meta(description="Entity ID to which this alias belongs to (deprecated: canonical_id)")
+]
 CustomMetadata = Annotated[dict[str, str], Meta(description="User provided key-value pairs")]
 
 
@@ -36,16 +39,17 @@ class AliasWrite(msgspec.Struct, frozen=True, kw_only=True):
     id: Annotated[str, Meta(description="ID of the entity alias. If set, updates the alias.")] = ""
     name: AliasName = ""
     canonical_id: CanonicalId = ""
+    entity_id: EntityId = ""
     mount_accessor: MountAccessor = ""
     custom_metadata: CustomMetadata | UnsetType = UNSET
 
+    @property
+    def owner_id(self) -> str:
+        return self.canonical_id or self.entity_id
 
-class AliasById(msgspec.Struct, frozen=True, kw_only=True):
+
+class AliasById(AliasWrite, frozen=True, kw_only=True):
     id: Annotated[str, Meta(description="ID of the alias")]
-    name: AliasName = ""
-    canonical_id: CanonicalId = ""
-    mount_accessor: MountAccessor = ""
-    custom_metadata: CustomMetadata | UnsetType = UNSET
 
 
 class AliasId(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,7 +65,7 @@ async def create(ctx: IdentityContext, req: Request, f: AliasWrite) -> Response:
     """Vault's `entity-alias` write: an `id` updates that alias; otherwise `name` and
     `mount_accessor` name it, and a missing `canonical_id` makes a new entity for it."""
     if f.id:
-        return await update(ctx, req, AliasById(**msgspec.structs.asdict(f)))
+        return await update(ctx, req, f)
     if not f.name or not f.mount_accessor:
         raise BadRequest("'id' or 'mount_accessor' and 'name' must be provided")
     ctx.mount(f.mount_accessor)
@@ -72,14 +76,14 @@ async def create(ctx: IdentityContext, req: Request, f: AliasWrite) -> Response:
         existing = await store.entity_by_alias(f.mount_accessor, f.name)
         if existing is not None:
             current = existing[0].alias_on(f.mount_accessor)
-            if current is None or (f.canonical_id and f.canonical_id != existing[0].id):
+            if current is None or (f.owner_id and f.owner_id != existing[0].id):
                 raise BadRequest("alias already exists for the mount accessor and name")
             custom = None if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata
             changed = msgspec.structs.replace(current, custom_metadata=custom, last_update_time=now)
             await store.save_entity(_with_alias(existing[0], changed), existing)
             return Response({"canonical_id": existing[0].id, "id": current.id})
-        owner = await store.entity(f.canonical_id) if f.canonical_id else None
-        if f.canonical_id and owner is None:
+        owner = await store.entity(f.owner_id) if f.owner_id else None
+        if f.owner_id and owner is None:
             raise BadRequest("invalid canonical ID")
         if owner is not None and owner[0].alias_on(f.mount_accessor) is not None:
             raise BadRequest("Alias already exists for requested entity and mount accessor")
@@ -103,7 +107,7 @@ async def create(ctx: IdentityContext, req: Request, f: AliasWrite) -> Response:
     return await retrying(attempt)
 
 
-async def update(ctx: IdentityContext, _req: Request, f: AliasById) -> Response:
+async def update(ctx: IdentityContext, _req: Request, f: AliasWrite) -> Response:
     """Change the fields sent of alias `id`. Raises BadRequest for an unknown alias, mount
     or entity, or a name already used on that mount."""
     if f.mount_accessor:
@@ -124,8 +128,8 @@ async def update(ctx: IdentityContext, _req: Request, f: AliasById) -> Response:
         if not isinstance(f.custom_metadata, UnsetType):
             changed = msgspec.structs.replace(changed, custom_metadata=f.custom_metadata)
         target: tuple[Entity, int] | None = owner
-        if f.canonical_id and f.canonical_id != owner[0].id:
-            target = await store.entity(f.canonical_id)
+        if f.owner_id and f.owner_id != owner[0].id:
+            target = await store.entity(f.owner_id)
         if target is None:
             raise BadRequest("invalid canonical ID")
         taken = target[0].alias_on(changed.mount_accessor)

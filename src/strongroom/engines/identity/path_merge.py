@@ -15,6 +15,7 @@ from strongroom.engines.identity.models import Alias, Entity, GroupTable
 from strongroom.engines.identity.store import (
     ALIAS_ID,
     ENTITY,
+    ENTITY_MERGED,
     ENTITY_NAME,
     alias_key,
     name_key,
@@ -111,12 +112,15 @@ def _ops(
     """One transaction: each entity guarded by the version read, the merged ones and their
     names gone, every alias index pointing at the entity merged into."""
     ops: list[Op] = [Check(ENTITY + merged.id, version)]
+    target = merged.id.encode()
     for source, source_version in sources:
         ops += [Check(ENTITY + source.id, source_version), Delete(ENTITY + source.id)]
         ops.append(Delete(name_key(ENTITY_NAME, source.name)))
+        # The merged entity's tokens (and those of entities merged into it) act as `merged`.
+        for gone in (source.id, *(source.merged_entity_ids or ())):
+            ops.append(Put(ENTITY_MERGED + gone, target))
     for alias in dropped:
         ops += [Delete(alias_key(alias.mount_accessor, alias.name)), Delete(ALIAS_ID + alias.id)]
-    target = merged.id.encode()
     for alias in merged.aliases:
         ops += [Put(alias_key(alias.mount_accessor, alias.name), target)]
         ops += [Put(ALIAS_ID + alias.id, target)]

@@ -7,6 +7,8 @@ hex-encoded, so a `/` in a name is never a folder):
     entity-name/<hex(name)>            the entity id          (names are unique)
     alias-id/<alias id>                the entity id
     alias-key/<accessor>/<hex(name)>   the entity id          (one entity per mount + name)
+    entity-merged/<id>                 the id of the entity it was merged into (its tokens
+                                       act as that entity, as Vault's MemDBEntityByMergedEntityID)
     groups                             GroupTable: every group of the namespace
 
 Each change is one transaction: the record guarded by the version it was read at, each index
@@ -35,6 +37,7 @@ ENTITY = "entity/"
 ENTITY_NAME = "entity-name/"
 ALIAS_ID = "alias-id/"
 ALIAS_KEY = "alias-key/"
+ENTITY_MERGED = "entity-merged/"
 GROUPS = "groups"
 _RETRIES = 100  # each lost race means another writer committed: contenders settle quickly
 _ENTITY = msgspec.json.Decoder(Entity)
@@ -102,6 +105,13 @@ class IdentityStore:
         if not alias_id or "/" in alias_id:
             return None
         return await self._pointer(ALIAS_ID + alias_id)
+
+    async def entity_or_merged(self, entity_id: str) -> tuple[Entity, int] | None:
+        """The entity, or the one it was merged into (what a token's entity id names)."""
+        found = await self.entity(entity_id)
+        if found is None and entity_id and "/" not in entity_id:
+            found = await self._pointer(ENTITY_MERGED + entity_id)
+        return found
 
     async def entity_ids(self) -> list[str]:
         return await self.view.list(ENTITY)
