@@ -7,6 +7,7 @@ from conformance.scenarios import (
     approle,
     cli,
     cubbyhole,
+    identity,
     kv,
     mounts,
     policies,
@@ -19,6 +20,17 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for module in (
+        mounts,
+        cubbyhole,
+        identity,
+        policies,
+        tokens,
+        kv,
+        transit,
+        approle,
+        sys_misc,
+        cli,
+    )
     for scenario in module.SCENARIOS
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from strongroom.core.mounts import MountEntry, new_entry
+from strongroom.core.mounts import MountConfig, MountEntry, new_entry
 from strongroom.engines.identity.context import AuthMount, IdentityContext
 from strongroom.engines.identity.login import entity_for
 from strongroom.engines.identity.models import Entity, Resolved
@@ -70,5 +70,12 @@ class IdentityBackend:
 
 
 def identity_entry(now: float) -> MountEntry:
-    """The `identity/` mount entry every namespace has, as Vault describes it."""
-    return new_entry(path="identity/", type_="identity", description="identity store", now=now)
+    """The `identity/` mount entry every namespace has, as Vault describes it (the OIDC
+    provider's token endpoint reads the `Authorization` header, so Vault passes it through)."""
+    return new_entry(
+        path="identity/",
+        type_="identity",
+        description="identity store",
+        config=MountConfig(passthrough_request_headers=("Authorization",)),
+        now=now,
+    )

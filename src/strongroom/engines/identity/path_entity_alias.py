@@ -78,7 +78,7 @@ async def create(ctx: IdentityContext, req: Request, f: AliasWrite) -> Response:
             current = existing[0].alias_on(f.mount_accessor)
             if current is None or (f.owner_id and f.owner_id != existing[0].id):
                 raise BadRequest("alias already exists for the mount accessor and name")
-            custom = None if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata
+            custom = {} if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata
             changed = msgspec.structs.replace(current, custom_metadata=custom, last_update_time=now)
             await store.save_entity(_with_alias(existing[0], changed), existing)
             return Response({"canonical_id": existing[0].id, "id": current.id})
@@ -97,7 +97,8 @@ async def create(ctx: IdentityContext, req: Request, f: AliasWrite) -> Response:
             canonical_id=entity.id,
             mount_accessor=f.mount_accessor,
             name=f.name,
-            custom_metadata=None if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata,
+            # ({}, not None, as OpenBao's for an alias made here rather than by a log-in)
+            custom_metadata={} if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata,
             creation_time=now,
             last_update_time=now,
         )
@@ -125,8 +126,9 @@ async def update(ctx: IdentityContext, _req: Request, f: AliasWrite) -> Response
             mount_accessor=f.mount_accessor or current.mount_accessor,
             last_update_time=store.now(),
         )
-        if not isinstance(f.custom_metadata, UnsetType):
-            changed = msgspec.structs.replace(changed, custom_metadata=f.custom_metadata)
+        # OpenBao replaces custom_metadata on every update by id: not sent clears it.
+        custom = None if isinstance(f.custom_metadata, UnsetType) else f.custom_metadata
+        changed = msgspec.structs.replace(changed, custom_metadata=custom)
         target: tuple[Entity, int] | None = owner
         if f.owner_id and f.owner_id != owner[0].id:
             target = await store.entity(f.owner_id)

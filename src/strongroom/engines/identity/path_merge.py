@@ -77,6 +77,7 @@ async def _merge_once(ctx: IdentityContext, f: Merge) -> None:
             moved = msgspec.structs.replace(
                 alias,
                 canonical_id=target[0].id,
+                custom_metadata=None,  # as OpenBao's merge leaves it
                 merged_from_canonical_ids=(*(alias.merged_from_canonical_ids or ()), source.id),
             )
             clash = next((a for a in aliases if a.mount_accessor == alias.mount_accessor), None)
