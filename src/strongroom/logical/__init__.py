@@ -2,7 +2,7 @@
 
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
-    View, MountContext                                       the mount's storage and context
+    View, MountContext, retrying                             the mount's storage and context
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
@@ -15,7 +15,7 @@ from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import View
+from strongroom.core.view import View, retrying
 from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
@@ -40,4 +40,5 @@ __all__ = [
     "UnsetType",
     "View",
     "named",
+    "retrying",
 ]

@@ -17,8 +17,9 @@ import msgspec
 from strongroom.engines.identity.context import IdentityContext
 from strongroom.engines.identity.models import Alias, Entity, GroupTable
 from strongroom.engines.identity.path_entity import auto_name
-from strongroom.engines.identity.store import new_id, retrying
+from strongroom.engines.identity.store import new_id
 from strongroom.errors import PermissionDenied
+from strongroom.logical import retrying
 
 
 async def entity_for(

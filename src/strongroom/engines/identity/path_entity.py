@@ -13,9 +13,9 @@ from msgspec import Meta
 from strongroom.engines.identity import render
 from strongroom.engines.identity.context import IdentityContext
 from strongroom.engines.identity.models import Entity
-from strongroom.engines.identity.store import new_id, retrying
+from strongroom.engines.identity.store import new_id
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType
+from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType, retrying
 
 SYNOPSIS = "Create a new entity"
 ID_SYNOPSIS = "Update, read or delete an entity using entity ID"
@@ -46,20 +46,12 @@ class EntityWrite(msgspec.Struct, frozen=True, kw_only=True):
     disabled: Disabled | UnsetType = UNSET
 
 
-class EntityById(msgspec.Struct, frozen=True, kw_only=True):
+class EntityById(EntityWrite, frozen=True, kw_only=True):
     id: Annotated[str, Meta(description="ID of the entity.")]
-    name: EntityName | UnsetType = UNSET
-    metadata: Metadata | UnsetType = UNSET
-    policies: Policies | UnsetType = UNSET
-    disabled: Disabled | UnsetType = UNSET
 
 
-class EntityByName(msgspec.Struct, frozen=True, kw_only=True):
+class EntityByName(EntityWrite, frozen=True, kw_only=True):
     name: EntityName
-    id: Annotated[str, Meta(description="ID of the entity. If set, updates the entity.")] = ""
-    metadata: Metadata | UnsetType = UNSET
-    policies: Policies | UnsetType = UNSET
-    disabled: Disabled | UnsetType = UNSET
 
 
 class IdOnly(msgspec.Struct, frozen=True, kw_only=True):
@@ -126,14 +118,7 @@ async def upsert(
 
 
 async def write(ctx: IdentityContext, _req: Request, f: EntityWrite) -> Response:
-    return await upsert(ctx, f.id, f.name, f.metadata, f.policies, f.disabled)
-
-
-async def write_by_id(ctx: IdentityContext, _req: Request, f: EntityById) -> Response:
-    return await upsert(ctx, f.id, f.name, f.metadata, f.policies, f.disabled)
-
-
-async def write_by_name(ctx: IdentityContext, _req: Request, f: EntityByName) -> Response:
+    """`entity`, `entity/id/:id` and `entity/name/:name` (each with its own Struct)."""
     return await upsert(ctx, f.id, f.name, f.metadata, f.policies, f.disabled)
 
 

@@ -16,9 +16,9 @@ from strongroom.engines.identity import render
 from strongroom.engines.identity.context import IdentityContext
 from strongroom.engines.identity.models import Alias, Entity
 from strongroom.engines.identity.path_entity import auto_name
-from strongroom.engines.identity.store import entity_ops, new_id, retrying
+from strongroom.engines.identity.store import entity_ops, new_id
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType
+from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType, retrying
 
 SYNOPSIS = "Create a new alias."
 ID_SYNOPSIS = "Update, read or delete an alias ID."

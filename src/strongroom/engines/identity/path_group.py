@@ -52,14 +52,8 @@ class GroupById(GroupWrite, frozen=True, kw_only=True):
     id: Annotated[str, Meta(description="ID of the group.")]
 
 
-class GroupByName(msgspec.Struct, frozen=True, kw_only=True):
+class GroupByName(GroupWrite, frozen=True, kw_only=True):
     name: GroupName
-    id: Annotated[str, Meta(description="ID of the group. If set, updates the group.")] = ""
-    type: Type | UnsetType = UNSET
-    metadata: Metadata | UnsetType = UNSET
-    policies: Policies | UnsetType = UNSET
-    member_group_ids: MemberGroups | UnsetType = UNSET
-    member_entity_ids: MemberEntities | UnsetType = UNSET
 
 
 class GroupId(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,8 +104,9 @@ def _values(sent: list[str] | UnsetType, current: tuple[str, ...]) -> tuple[str,
     return tuple(dict.fromkeys(v.strip() for v in sent if v.strip()))
 
 
-async def upsert(ctx: IdentityContext, f: GroupWrite | GroupByName) -> Response:
-    """Create the group, or change the fields sent of the one `id` or `name` names."""
+async def write(ctx: IdentityContext, _req: Request, f: GroupWrite) -> Response:
+    """`group`, `group/id/:id` and `group/name/:name` (each with its own Struct): create the
+    group, or change the fields sent of the one `id` or `name` names."""
     members = () if isinstance(f.member_entity_ids, UnsetType) else f.member_entity_ids
     for entity_id in members:
         if await ctx.store.entity(entity_id) is None:
@@ -140,7 +135,7 @@ async def upsert(ctx: IdentityContext, f: GroupWrite | GroupByName) -> Response:
     return Response({"id": created[0].id, "name": created[0].name})
 
 
-def _changed(ctx: IdentityContext, f: GroupWrite | GroupByName, current: Group | None) -> Group:
+def _changed(ctx: IdentityContext, f: GroupWrite, current: Group | None) -> Group:
     now = ctx.store.now()
     kind = _type(f.type, current)
     if (
@@ -166,18 +161,6 @@ def _changed(ctx: IdentityContext, f: GroupWrite | GroupByName, current: Group |
         last_update_time=now,
         modify_index=base.modify_index + 1,
     )
-
-
-async def write(ctx: IdentityContext, _req: Request, f: GroupWrite) -> Response:
-    return await upsert(ctx, f)
-
-
-async def write_by_id(ctx: IdentityContext, _req: Request, f: GroupById) -> Response:
-    return await upsert(ctx, f)
-
-
-async def write_by_name(ctx: IdentityContext, _req: Request, f: GroupByName) -> Response:
-    return await upsert(ctx, f)
 
 
 async def _answer(ctx: IdentityContext, table: GroupTable, found: Group | None) -> Response:

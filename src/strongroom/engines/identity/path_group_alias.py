@@ -96,10 +96,6 @@ def _target(table: GroupTable, group_id: str, now: float) -> Group:
     return group
 
 
-async def write_by_id(ctx: IdentityContext, req: Request, f: GroupAliasById) -> Response:
-    return await write(ctx, req, f)
-
-
 async def read(ctx: IdentityContext, _req: Request, f: GroupAliasId) -> Response:
     group = (await ctx.store.groups()).alias_by_id(f.id)
     if group is None or group.alias is None:

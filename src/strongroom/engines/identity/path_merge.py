@@ -19,10 +19,9 @@ from strongroom.engines.identity.store import (
     ENTITY_NAME,
     alias_key,
     name_key,
-    retrying,
 )
 from strongroom.errors import BadRequest
-from strongroom.logical import NO_CONTENT, Request, Response
+from strongroom.logical import NO_CONTENT, Request, Response, retrying
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 SYNOPSIS = "Merge two or more entities together"

@@ -4,6 +4,8 @@ adds it)."""
 
 from __future__ import annotations
 
+import msgspec
+
 from strongroom.engines.identity import (
     path_entity,
     path_entity_alias,
@@ -14,106 +16,112 @@ from strongroom.engines.identity import (
 )
 from strongroom.engines.identity.context import IdentityContext
 from strongroom.logical import Operation, OperationSpec, Path, PathTable
+from strongroom.logical.paths import FieldsHandler
 
 Op = Operation
 S = OperationSpec
 ID = "(?P<id>.+)"
 NAME = "(?P<name>.+)"
 ent, alias, grp, galias = path_entity, path_entity_alias, path_group, path_group_alias
+Handler = FieldsHandler[IdentityContext]
+
+
+def _one(
+    pattern: str,
+    read: Handler,
+    write: Handler,
+    delete: Handler,
+    key: type[msgspec.Struct],
+    fields: type[msgspec.Struct],
+    synopsis: str,
+) -> Path[IdentityContext]:
+    """The route of one record by its id or name: read, write (its fields) and delete."""
+    return Path(
+        pattern,
+        {Op.READ: S(read, key), Op.UPDATE: S(write, fields), Op.DELETE: S(delete, key)},
+        synopsis=synopsis,
+    )
+
+
+def _write(
+    pattern: str, handler: Handler, fields: type[msgspec.Struct], synopsis: str
+) -> Path[IdentityContext]:
+    return Path(pattern, {Op.UPDATE: S(handler, fields)}, synopsis=synopsis)
+
+
+def _list(pattern: str, handler: Handler, synopsis: str) -> Path[IdentityContext]:
+    return Path(pattern, {Op.LIST: S(handler)}, synopsis=synopsis)
+
 
 TABLE: PathTable[IdentityContext] = PathTable(
     [
-        Path("entity/?", {Op.UPDATE: S(ent.write, ent.EntityWrite)}, synopsis=ent.SYNOPSIS),
-        Path("entity/id/?", {Op.LIST: S(ent.list_ids)}, synopsis=ent.LIST_SYNOPSIS),
-        Path(
+        _write("entity/?", ent.write, ent.EntityWrite, ent.SYNOPSIS),
+        _list("entity/id/?", ent.list_ids, ent.LIST_SYNOPSIS),
+        _one(
             "entity/id/" + ID,
-            {
-                Op.READ: S(ent.read_by_id, ent.IdOnly),
-                Op.UPDATE: S(ent.write_by_id, ent.EntityById),
-                Op.DELETE: S(ent.delete_by_id, ent.IdOnly),
-            },
-            synopsis=ent.ID_SYNOPSIS,
+            ent.read_by_id,
+            ent.write,
+            ent.delete_by_id,
+            ent.IdOnly,
+            ent.EntityById,
+            ent.ID_SYNOPSIS,
         ),
-        Path("entity/name/?", {Op.LIST: S(ent.list_names)}, synopsis=ent.LIST_NAME_SYNOPSIS),
-        Path(
+        _list("entity/name/?", ent.list_names, ent.LIST_NAME_SYNOPSIS),
+        _one(
             "entity/name/" + NAME,
-            {
-                Op.READ: S(ent.read_by_name, ent.NameOnly),
-                Op.UPDATE: S(ent.write_by_name, ent.EntityByName),
-                Op.DELETE: S(ent.delete_by_name, ent.NameOnly),
-            },
-            synopsis=ent.NAME_SYNOPSIS,
+            ent.read_by_name,
+            ent.write,
+            ent.delete_by_name,
+            ent.NameOnly,
+            ent.EntityByName,
+            ent.NAME_SYNOPSIS,
         ),
-        Path(
-            "entity/batch-delete",
-            {Op.UPDATE: S(ent.batch_delete, ent.BatchDelete)},
-            synopsis=ent.BATCH_SYNOPSIS,
-        ),
-        Path(
-            "entity/merge/?",
-            {Op.UPDATE: S(path_merge.merge, path_merge.Merge)},
-            synopsis=path_merge.SYNOPSIS,
-        ),
-        Path(
-            "entity-alias/?",
-            {Op.UPDATE: S(alias.create, alias.AliasWrite)},
-            synopsis=alias.SYNOPSIS,
-        ),
-        Path("entity-alias/id/?", {Op.LIST: S(alias.list_ids)}, synopsis=alias.LIST_SYNOPSIS),
-        Path(
+        _write("entity/batch-delete", ent.batch_delete, ent.BatchDelete, ent.BATCH_SYNOPSIS),
+        _write("entity/merge/?", path_merge.merge, path_merge.Merge, path_merge.SYNOPSIS),
+        _write("entity-alias/?", alias.create, alias.AliasWrite, alias.SYNOPSIS),
+        _list("entity-alias/id/?", alias.list_ids, alias.LIST_SYNOPSIS),
+        _one(
             "entity-alias/id/" + ID,
-            {
-                Op.READ: S(alias.read, alias.AliasId),
-                Op.UPDATE: S(alias.update, alias.AliasById),
-                Op.DELETE: S(alias.delete, alias.AliasId),
-            },
-            synopsis=alias.ID_SYNOPSIS,
+            alias.read,
+            alias.update,
+            alias.delete,
+            alias.AliasId,
+            alias.AliasById,
+            alias.ID_SYNOPSIS,
         ),
-        Path("group/?", {Op.UPDATE: S(grp.write, grp.GroupWrite)}, synopsis=grp.SYNOPSIS),
-        Path("group/id/?", {Op.LIST: S(grp.list_ids)}, synopsis=grp.LIST_SYNOPSIS),
-        Path(
+        _write("group/?", grp.write, grp.GroupWrite, grp.SYNOPSIS),
+        _list("group/id/?", grp.list_ids, grp.LIST_SYNOPSIS),
+        _one(
             "group/id/" + ID,
-            {
-                Op.READ: S(grp.read_by_id, grp.GroupId),
-                Op.UPDATE: S(grp.write_by_id, grp.GroupById),
-                Op.DELETE: S(grp.delete_by_id, grp.GroupId),
-            },
-            synopsis=grp.ID_SYNOPSIS,
+            grp.read_by_id,
+            grp.write,
+            grp.delete_by_id,
+            grp.GroupId,
+            grp.GroupById,
+            grp.ID_SYNOPSIS,
         ),
-        Path("group/name/?", {Op.LIST: S(grp.list_names)}, synopsis=grp.LIST_NAME_SYNOPSIS),
-        Path(
+        _list("group/name/?", grp.list_names, grp.LIST_NAME_SYNOPSIS),
+        _one(
             "group/name/" + NAME,
-            {
-                Op.READ: S(grp.read_by_name, grp.GroupNameOnly),
-                Op.UPDATE: S(grp.write_by_name, grp.GroupByName),
-                Op.DELETE: S(grp.delete_by_name, grp.GroupNameOnly),
-            },
-            synopsis=grp.NAME_SYNOPSIS,
+            grp.read_by_name,
+            grp.write,
+            grp.delete_by_name,
+            grp.GroupNameOnly,
+            grp.GroupByName,
+            grp.NAME_SYNOPSIS,
         ),
-        Path(
-            "group-alias/?",
-            {Op.UPDATE: S(galias.write, galias.GroupAliasWrite)},
-            synopsis=galias.SYNOPSIS,
-        ),
-        Path("group-alias/id/?", {Op.LIST: S(galias.list_ids)}, synopsis=galias.LIST_SYNOPSIS),
-        Path(
+        _write("group-alias/?", galias.write, galias.GroupAliasWrite, galias.SYNOPSIS),
+        _list("group-alias/id/?", galias.list_ids, galias.LIST_SYNOPSIS),
+        _one(
             "group-alias/id/" + ID,
-            {
-                Op.READ: S(galias.read, galias.GroupAliasId),
-                Op.UPDATE: S(galias.write_by_id, galias.GroupAliasById),
-                Op.DELETE: S(galias.delete, galias.GroupAliasId),
-            },
-            synopsis=galias.ID_SYNOPSIS,
+            galias.read,
+            galias.write,
+            galias.delete,
+            galias.GroupAliasId,
+            galias.GroupAliasById,
+            galias.ID_SYNOPSIS,
         ),
-        Path(
-            "lookup/entity",
-            {Op.UPDATE: S(path_lookup.entity, path_lookup.Query)},
-            synopsis=path_lookup.ENTITY_SYNOPSIS,
-        ),
-        Path(
-            "lookup/group",
-            {Op.UPDATE: S(path_lookup.group, path_lookup.Query)},
-            synopsis=path_lookup.GROUP_SYNOPSIS,
-        ),
+        _write("lookup/entity", path_lookup.entity, path_lookup.Query, path_lookup.ENTITY_SYNOPSIS),
+        _write("lookup/group", path_lookup.group, path_lookup.Query, path_lookup.GROUP_SYNOPSIS),
     ]
 )

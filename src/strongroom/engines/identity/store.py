@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -32,7 +31,6 @@ from strongroom.errors import InternalError, StorageConflict
 from strongroom.logical import View
 from strongroom.storage.interface import Check, Delete, Op, Put
 
-T = TypeVar("T")
 ENTITY = "entity/"
 ENTITY_NAME = "entity-name/"
 ALIAS_ID = "alias-id/"
@@ -55,16 +53,6 @@ def name_key(prefix: str, name: str) -> str:
 
 def alias_key(accessor: str, name: str) -> str:
     return name_key(f"{ALIAS_KEY}{accessor.encode().hex()}/", name)
-
-
-async def retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run `attempt` until it commits without a StorageConflict."""
-    for _ in range(_RETRIES):
-        try:
-            return await attempt()
-        except StorageConflict:
-            continue
-    raise InternalError(detail="identity: storage contention did not settle")
 
 
 class IdentityStore:
