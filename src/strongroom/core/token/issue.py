@@ -176,7 +176,8 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         renewable=req.renewable and req.type == "service" and life.expire_time is not None,
         bound_cidrs=req.bound_cidrs,
         role=req.role,
-        entity_id=req.entity_id,
+        # A child acts for its parent's entity; an orphan for none (as OpenBao does).
+        entity_id=req.entity_id or ("" if req.orphan or parent is None else parent.entity_id),
         internal=dict(req.internal),
     )
     warnings = () if life.warning is None else (life.warning,)

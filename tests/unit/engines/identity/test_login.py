@@ -176,3 +176,19 @@ async def test_concurrent_first_log_ins_make_one_entity(server: Server, accessor
     assert len(set(ids)) == 1
     listed = (await _ok(server, "LIST", "identity/entity/id"))["data"]["keys"]
     assert listed == [ids[0]]
+
+
+async def test_a_child_token_inherits_the_entity_an_orphan_does_not(server: Server) -> None:
+    policy = 'path "auth/token/create*" { capabilities = ["create", "update", "sudo"] }'
+    await _ok(server, "PUT", "sys/policy/tc", {"policy": policy})
+    await _ok(server, "POST", "sys/auth/approle", {"type": "approle"})
+    await _ok(server, "POST", "auth/approle/role/r1", {"token_policies": "default,tc"})
+    auth = await _login(server)
+    child = await server.call(
+        "POST", "auth/token/create", {"policies": ["default"]}, token=auth["client_token"]
+    )
+    assert child.json()["auth"]["entity_id"] == auth["entity_id"]
+    orphan = await server.call(
+        "POST", "auth/token/create-orphan", {"policies": ["default"]}, token=auth["client_token"]
+    )
+    assert orphan.json()["auth"]["entity_id"] == ""
