@@ -82,6 +82,12 @@ EVERYWHERE = (
 )
 
 ALLOWED: dict[str, Allowed] = {
+    # -- identity -----------------------------------------------------------------------
+    "identity-entity-alias-errors#unknown-mount": Allowed(
+        "design: OpenBao quotes the unknown mount accessor back; an error never echoes a "
+        "submitted value (DESIGN.md invariant 11)",
+        ("body.errors *",),
+    ),
     # -- mounts ---------------------------------------------------------------------------
     "mounts-enable-options-float-version": Allowed(
         "laxer: a JSON 2.0 reaches Python as a float, so Strongroom cannot keep Go's "

@@ -40,6 +40,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.core.system.paths.TABLE": ("sys/", "", {}),
     "strongroom.auth.token.paths.TABLE": ("auth/token/", "", {}),
     "strongroom.engines.cubbyhole.paths.TABLE": ("cubbyhole/", "", {}),
+    "strongroom.engines.identity.paths.TABLE": ("identity/", "", {}),
     "strongroom.auth.approle.paths.TABLE": ("auth/approle/", "approle", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
@@ -108,6 +109,11 @@ class Tenant:
     secret_id: str = ""
     secret_id_accessor: str = ""
     migration_id: str = ""
+    mount_accessor: str = ""  # the approle/ mount's, as entity and group aliases name it
+    entity_id: str = ""
+    entity_alias_id: str = ""
+    group_id: str = ""
+    group_alias_id: str = ""
     # Look-alikes that name nothing, the same all run: what a probe stores from an identifier
     # (a custom secret ID, say) it stores from the real one and from its look-alike alike.
     absent: dict[str, str] = field(default_factory=dict)
@@ -126,6 +132,11 @@ class Tenant:
             "secret_id": self.secret_id,
             "secret_id_accessor": self.secret_id_accessor,
             "migration_id": self.migration_id,
+            "mount_accessor": self.mount_accessor,
+            "entity_id": self.entity_id,
+            "entity_alias_id": self.entity_alias_id,
+            "group_id": self.group_id,
+            "group_alias_id": self.group_alias_id,
         }
 
 
@@ -136,7 +147,9 @@ def missing_like(kind: str) -> str:
         return f"hvs.{stamp}ZZZZZZ"
     if kind == "lease_id":
         return f"ledger/creds/app/{stamp}ZZZZZZ"
-    if kind in ("role_id", "secret_id", "migration_id"):
+    if kind == "mount_accessor":
+        return f"auth_approle_{stamp[:8]}"
+    if kind in ("role_id", "secret_id", "migration_id") or kind.endswith("_id"):
         return f"{stamp[:8]}-{stamp[8:12]}-{stamp[12:16]}-{stamp[16:20]}-000000000000"
     return f"{stamp}ZZZZZZ"
 
@@ -224,8 +237,30 @@ class World:
         tenant.secret_id_accessor = secret["data"]["secret_id_accessor"]
         moved = await self._ok("POST", "sys/remount", {"from": "moving", "to": "moved"}, ns)
         tenant.migration_id = moved["migration_id"]
+        await self._identities(tenant, ns)
         tenant.absent = {kind: missing_like(kind) for kind in tenant.identifiers()}
         return tenant
+
+    async def _identities(self, tenant: Tenant, ns: str) -> None:
+        """An entity with an alias on approle/, an internal group holding it, and an
+        external group with a group alias."""
+        mounts = await self._ok("GET", "sys/auth", None, ns)
+        tenant.mount_accessor = mounts["data"]["approle/"]["accessor"]
+        entity = await self._ok(
+            "POST", "identity/entity", {"name": "ent", "policies": ["admin"]}, ns
+        )
+        tenant.entity_id = entity["data"]["id"]
+        alias = {"name": "ent-alias", "canonical_id": tenant.entity_id}
+        alias["mount_accessor"] = tenant.mount_accessor
+        made = await self._ok("POST", "identity/entity-alias", alias, ns)
+        tenant.entity_alias_id = made["data"]["id"]
+        group = {"name": "grp", "member_entity_ids": [tenant.entity_id]}
+        tenant.group_id = (await self._ok("POST", "identity/group", group, ns))["data"]["id"]
+        external = await self._ok("POST", "identity/group", {"name": "ext", "type": "external"}, ns)
+        group_alias = {"name": "ext-alias", "mount_accessor": tenant.mount_accessor}
+        group_alias["canonical_id"] = external["data"]["id"]
+        made = await self._ok("POST", "identity/group-alias", group_alias, ns)
+        tenant.group_alias_id = made["data"]["id"]
 
     async def still_there(self, label: str) -> list[str]:
         """What of tenant `label`'s identifiers no longer works for its own admin (root)."""
@@ -244,6 +279,10 @@ class World:
             "migration_id": ("GET", f"sys/remount/status/{tenant.migration_id}", None),
             "token_role": ("GET", "auth/token/roles/app", None),
             "canary": ("GET", "secret/data/db", None),
+            "entity_id": ("GET", f"identity/entity/id/{tenant.entity_id}", None),
+            "entity_alias_id": ("GET", f"identity/entity-alias/id/{tenant.entity_alias_id}", None),
+            "group_id": ("GET", f"identity/group/id/{tenant.group_id}", None),
+            "group_alias_id": ("GET", f"identity/group-alias/id/{tenant.group_alias_id}", None),
         }
         gone = []
         for kind, (method, path, body) in checks.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from strongroom.core import identity
 from strongroom.core.mounts import LogicalBackend
 from strongroom.core.request import Operation, Request
 from strongroom.core.token.entry import TokenEntry
@@ -57,6 +58,7 @@ async def authorize(
     below it, so a policy of a parent namespace names a child's paths as `child/secret/...`."""
     if request.path == _CHECKED_BY_HANDLER or request.path.startswith(_CHECKED_BY_HANDLER + "/"):
         return False
+    await identity.check(core, caller)  # a deleted or disabled entity's tokens are refused
     acl = await core.policies.acl(caller)
     if request.operation is Operation.HELP:
         # Vault answers help to a token with any capability on the path (even only `list`).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from strongroom.core import identity
 from strongroom.core.epoch import EPOCH_RECORD
 
 if TYPE_CHECKING:
@@ -34,4 +35,5 @@ async def sync_caches(core: Core) -> None:
         for scoped in node.loaded():
             scoped.policies.clear_cache()
             await scoped.mounts.sync()
+            identity.clear_caches(scoped)  # entities, groups: every identity write moves it
         node.epoch = epoch

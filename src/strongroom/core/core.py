@@ -15,7 +15,8 @@ from functools import partial
 
 from strongroom.auth.token import TokenBackend
 from strongroom.clock import Clock
-from strongroom.core import coherence, mounting, pipeline, sealing
+from strongroom.core import coherence, identity, mounting, pipeline, sealing
+from strongroom.core.epoch import epoch_bump
 from strongroom.core.keeper import Keeper
 from strongroom.core.mount_manager import MountManager
 from strongroom.core.mounts import BackendType, TableKind
@@ -30,6 +31,7 @@ from strongroom.core.token.entry import TokenEntry
 from strongroom.core.token.scoped import ScopedTokens
 from strongroom.core.view import Store
 from strongroom.engines.cubbyhole import CubbyholeBackend
+from strongroom.engines.identity import IdentityBackend
 from strongroom.errors import BadRequest
 from strongroom.policy import ACL
 from strongroom.storage.interface import Backend
@@ -84,7 +86,7 @@ class Core:
         self.namespace = namespace
         self.store = store  # a namespace's: its own keyring's TenantStore
         prefix = storage_prefix(namespace)
-        self.policies = PolicyStore(store, prefix)
+        self.policies = PolicyStore(store, prefix, partial(identity.resolve_entity, self))
         self.system = SystemBackend(self)
         self.mounts = _mount_manager(self, prefix)
 
@@ -158,6 +160,15 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
     builtins = {
         "system": BackendType("mounts", lambda _ctx: core.system),
         "cubbyhole": BackendType("mounts", CubbyholeBackend),
+        "identity": BackendType(
+            "mounts",
+            lambda ctx: IdentityBackend(
+                ctx,
+                namespace_id=core.namespace_id or "root",
+                auth_mount=partial(identity.auth_mount, core),
+                invalidation=epoch_bump,
+            ),
+        ),
         "token": BackendType("auth", lambda _ctx: TokenBackend(ScopedTokens(core))),
     }
     return MountManager(

@@ -12,6 +12,7 @@ from strongroom.core.mounts import MountConfig, MountEntry, TableKind, new_entry
 from strongroom.core.namespaces.registry import storage_prefix
 from strongroom.core.view import View, purge
 from strongroom.engines.cubbyhole import cubbyhole_entry
+from strongroom.engines.identity import identity_entry
 from strongroom.errors import BadRequest
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ async def remount(core: Core, source: str, target: str) -> None:
 
 
 async def install_default_mounts(core: Core) -> None:
-    """The `sys/`, `cubbyhole/` and `auth/token/` mounts every namespace starts with."""
+    """The `sys/`, `cubbyhole/`, `identity/` and `auth/token/` mounts every namespace
+    starts with."""
     now = core.clock.now()
     sys_entry = new_entry(
         path="sys/",
@@ -102,6 +104,7 @@ async def install_default_mounts(core: Core) -> None:
     )
     await core.mounts.change("mounts", lambda t: (*t, sys_entry))
     await core.mounts.ensure_builtin(cubbyhole_entry(now))
+    await core.mounts.ensure_builtin(identity_entry(now))
     await core.mounts.change("auth", lambda t: (*t, token_entry))
 
 

@@ -13,7 +13,7 @@ import contextlib
 import time
 from typing import TYPE_CHECKING
 
-from strongroom.core import wrapping
+from strongroom.core import identity, wrapping
 from strongroom.core.acl import authorize
 from strongroom.core.coherence import sync_caches
 from strongroom.core.mounts import LeaseHolder, Mounted
@@ -140,8 +140,11 @@ async def _complete_login(core: Core, response: Response, mounted: Mounted) -> R
     """Mint the token an auth method's log-in earned and render Vault's `auth` block."""
     assert response.login is not None  # noqa: S101 - checked by the caller
     ttls = core.mount_ttls("auth", mounted.entry.path)
-    issued = await core.tokens.from_login(core, response.login, mounted.entry.path, ttls)
-    response.auth = auth_block(issued)
+    entity_id = await identity.login_entity(core, response.login, mounted)
+    issued = await core.tokens.from_login(
+        core, response.login, mounted.entry.path, ttls, entity_id=entity_id
+    )
+    response.auth = auth_block(issued, await identity.identity_policies(core, issued.entry))
     response.login = None
     return response
 

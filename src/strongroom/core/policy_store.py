@@ -8,13 +8,14 @@ request (DESIGN.md invariant 10).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import msgspec
 
 from strongroom.core.epoch import epoch_bump
 from strongroom.core.token.entry import TokenEntry
 from strongroom.core.view import Store, View
+from strongroom.engines.identity import Resolved
 from strongroom.errors import BadRequest, NotFound
 from strongroom.policy import ACL, DEFAULT_POLICY, Policy, parse_policy, resolve_templates
 from strongroom.storage.interface import Delete, Put
@@ -37,19 +38,20 @@ class StoredPolicy(msgspec.Struct, frozen=True):
 _DECODER = msgspec.json.Decoder(StoredPolicy)
 
 
-def _identity(token: TokenEntry) -> dict[str, str]:
-    """What templated policies may refer to: Vault's entity fields, from the token."""
-    identity = {"identity.entity.id": token.entity_id, "identity.entity.name": token.display_name}
-    for key, value in (token.meta or {}).items():
-        identity[f"identity.entity.metadata.{key}"] = value
-    for key, value in token.internal.items():
-        identity[f"identity.entity.metadata.{key}"] = value
-    return identity
+EntityResolver = Callable[[str], Awaitable[Resolved | None]]
+"""A token's entity by id: the policies it adds and the values its templates fill."""
+
+
+async def _no_entities(_entity_id: str) -> Resolved | None:
+    return None
 
 
 class PolicyStore:
-    def __init__(self, store: Store, prefix: str = "") -> None:
+    def __init__(
+        self, store: Store, prefix: str = "", entities: EntityResolver = _no_entities
+    ) -> None:
         self._store = store
+        self._entities = entities
         self._prefix = prefix + "sys/policy/"
         self._view = View(store, self._prefix)
         self._acls: dict[tuple[object, ...], ACL] = {}
@@ -100,26 +102,33 @@ class PolicyStore:
             raise NotFound
         return text
 
+    async def _effective(self, token: TokenEntry) -> tuple[tuple[str, ...], Mapping[str, str]]:
+        """The token's policies with its entity's and groups' (Vault's identity_policies),
+        and the values templated policies fill in (none without an entity: such paths are
+        dropped, as in Vault)."""
+        resolved = await self._entities(token.entity_id) if token.entity_id else None
+        if resolved is None:
+            return token.policies, {}
+        return tuple(dict.fromkeys((*token.policies, *resolved.policies))), resolved.templates
+
     async def acl(self, token: TokenEntry) -> ACL:
-        """The compiled ACL of `token`'s policies (cached per policy set and identity)."""
+        """The compiled ACL of `token`'s policies and its entity's (cached per policy set
+        and entity: both caches are dropped whenever the configuration epoch moves)."""
         if token.is_root:
             return _ROOT
-        identity = _identity(token)
-        key = (token.policies, tuple(sorted(identity.items())))
+        key = (token.policies, token.entity_id)
         acl = self._acls.get(key)
         if acl is None:
-            acl = await self._compile(token.policies, identity)
+            names, identity = await self._effective(token)
+            acl = ACL.compile(await self._policies(names, identity))
             if len(self._acls) >= _MAX_CACHE:
                 self._acls.clear()
             self._acls[key] = acl
         return acl
 
-    async def _compile(self, names: tuple[str, ...], identity: Mapping[str, str]) -> ACL:
-        return ACL.compile(await self._policies(names, identity))
-
     async def policies_of(self, token: TokenEntry) -> list[Policy]:
         """The token's policies as parsed, templates resolved (for the resultant-acl view)."""
-        return await self._policies(token.policies, _identity(token))
+        return await self._policies(*await self._effective(token))
 
     async def _policies(self, names: tuple[str, ...], identity: Mapping[str, str]) -> list[Policy]:
         policies = []

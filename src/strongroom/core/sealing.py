@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from strongroom.core.coherence import sync_caches
 from strongroom.core.mounting import install_default_mounts
 from strongroom.engines.cubbyhole import cubbyhole_entry
+from strongroom.engines.identity import identity_entry
 from strongroom.errors import BadRequest
 
 if TYPE_CHECKING:
@@ -56,10 +57,12 @@ async def apply_root_key(core: Core, root_key: bytes | None) -> None:
     node.cluster_id = "" if cluster is None else cluster.decode()
     await _declare_audit_devices(core)
     await sync_caches(core)
-    # A store made before cubbyhole existed gains it (every namespace has one in Vault).
+    # A store made before cubbyhole or identity existed gains them (every namespace has
+    # both in Vault).
     live = [ns for ns in core.namespaces.all() if not ns.deleting]  # deleted: keyless
     for scoped in [core, *[await core.scope(ns) for ns in live]]:
         await scoped.mounts.ensure_builtin(cubbyhole_entry(core.clock.now()))
+        await scoped.mounts.ensure_builtin(identity_entry(core.clock.now()))
 
 
 async def _declare_audit_devices(core: Core) -> None:

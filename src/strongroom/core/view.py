@@ -155,6 +155,21 @@ class View:
         return Check(self.prefix + op.path, op.version)
 
 
+RETRY_ROUNDS = 1000  # each lost race means another writer committed: contenders settle fast
+
+
+async def retrying(attempt: Callable[[], Awaitable[T]], what: str = "storage") -> T:
+    """Run `attempt` (a whole read-decide-write) until it commits without a StorageConflict,
+    for writes `update` cannot express (several records guarded at once). Raises
+    InternalError, naming `what` in the operator log, if contention never settles."""
+    for _ in range(RETRY_ROUNDS):
+        try:
+            return await attempt()
+        except StorageConflict:
+            await asyncio.sleep(0)  # let the winner's caller run before we re-read
+    raise InternalError(detail=f"{what}: storage contention did not settle")
+
+
 PURGE_PAGE = 1000  # keys listed per round: a mount (or a cubbyhole) may hold millions
 
 

@@ -2,7 +2,7 @@
 
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
-    View, MountContext                                       the mount's storage and context
+    View, MountContext, retrying                             the mount's storage and context
     DELETE, UNCHANGED, Write                                 what a `View.update` mutation answers
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
@@ -17,7 +17,7 @@ from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import DELETE, UNCHANGED, View, Write
+from strongroom.core.view import DELETE, UNCHANGED, View, Write, retrying
 from strongroom.logical.fields import (
     UNSET,
     Duration,
@@ -53,4 +53,5 @@ __all__ = [
     "Write",
     "duration_text",
     "named",
+    "retrying",
 ]

@@ -7,6 +7,7 @@ from conformance.scenarios import (
     approle,
     cli,
     cubbyhole,
+    identity,
     kv,
     mounts,
     pki,
@@ -24,6 +25,7 @@ SCENARIOS: tuple[Scenario, ...] = tuple(
     for module in (
         mounts,
         cubbyhole,
+        identity,
         policies,
         tokens,
         kv,

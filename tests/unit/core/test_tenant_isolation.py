@@ -224,8 +224,17 @@ FIXED = {
 }
 # What differs between any two answers (random tokens, ids, ciphertexts), masked before comparing.
 VOLATILE = re.compile(
-    r'[A-Za-z0-9+/=._:-]{20,}|(?<="id": ")[A-Za-z0-9]{5}(?=")|(?<="accessor": ")[a-z]+_[0-9a-f]{8}'
+    r'[A-Za-z0-9+/=._:-]{20,}|(?<="id": ")[A-Za-z0-9]{5}(?=")|(?<=accessor": ")[a-z]+_[0-9a-f]{8}'
+    r"|(?:entity|group)_[0-9a-f]{8}"  # the identity store's generated names
 )
+# The identifier a route's `id` capture names, by the identity path it is below (the migration
+# id elsewhere).
+IDENTITY_IDS = {
+    "entity/": "entity_id",
+    "entity-alias/": "entity_alias_id",
+    "group/": "group_id",
+    "group-alias/": "group_alias_id",
+}
 
 
 @dataclass(frozen=True)
@@ -306,6 +315,15 @@ def _identifiers(world: tenancy.World, case: Case, *, missing: bool) -> dict[str
     return real
 
 
+def _slot(case: Case) -> str:
+    """Which identifier fills the `id` capture of `case`'s path."""
+    if case.route.prefix != "identity/":
+        return "migration_id"
+    below = case.path.removeprefix("identity/")
+    starts = (kind for start, kind in IDENTITY_IDS.items() if below.startswith(start))
+    return next(starts, "migration_id")
+
+
 async def _ask(
     world: tenancy.World, case: Case, ids: dict[str, str], attacker: str
 ) -> tuple[int, Any]:
@@ -318,13 +336,22 @@ async def _ask(
         "secret_id": ids["secret_id"],
         "secret_id_accessor": ids["secret_id_accessor"],
         "role_id": ids["role_id"],
+        "mount_accessor": ids["mount_accessor"],
+        "alias_mount_accessor": ids["mount_accessor"],
+        "canonical_id": ids["entity_id"],
+        "to_entity_id": ids["entity_id"],
+        "from_entity_ids": [ids["entity_id"]],
+        "entity_ids": [ids["entity_id"]],
+        "member_entity_ids": [ids["entity_id"]],
+        "member_group_ids": [ids["group_id"]],
+        "alias_name": "ent-alias",
         "paths": ["secret/data/db"],
         "increment": 60,
         **tenancy.CHEAP.get((case.route.table, case.route.pattern), {}),
     }
     fresh = f"probe{case.serial}"  # for the generic parts of the path (names of new things)
     path = re.sub(r"(?<=/)x(?=/|$)", fresh, case.path)
-    path = path.replace(tenancy.MIGRATION_SLOT, ids["migration_id"])
+    path = path.replace(tenancy.MIGRATION_SLOT, ids[_slot(case)])
     path = path.replace(tenancy.LEASE_SLOT, ids["lease_id"])
     own = world.tenants[attacker].admin_token
     # (as the caller, a token of team-b's that is not single-use: a use is spent on any path)
@@ -349,7 +376,20 @@ async def _ask(
         parsed = text
     if isinstance(parsed, dict):
         parsed.pop("request_id", None)
-    return resp.status_code, VOLATILE.sub("<random>", json.dumps(parsed, sort_keys=True))
+    return resp.status_code, _unordered(
+        VOLATILE.sub("<random>", json.dumps(parsed, sort_keys=True))
+    )
+
+
+def _unordered(masked: str) -> str:
+    """`masked` with each object's members in an order of their masked text: objects keyed by
+    random ids (the identity store's `key_info`) list in an order the masking cannot show."""
+    try:
+        return json.dumps(
+            json.loads(masked, object_pairs_hook=lambda pairs: sorted(pairs, key=repr))
+        )
+    except ValueError:
+        return masked
 
 
 async def _sweep(count: int) -> tuple[set[RouteOp], list[str]]:

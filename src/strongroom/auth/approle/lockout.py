@@ -46,10 +46,11 @@ import msgspec
 
 from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import LOCKOUT, Lockout, encode
-from strongroom.auth.approle.store import PAGE, Store, new_uuid, retrying
+from strongroom.auth.approle.store import PAGE, Store, new_uuid
 from strongroom.config.durations import parse_duration
 from strongroom.core.attempts import AttemptTable
 from strongroom.errors import StorageConflict
+from strongroom.logical import retrying
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 DEFAULT_THRESHOLD = 5

@@ -130,5 +130,6 @@ def _grant(role: Role, record: SecretId | None) -> Login:
         renewable=True,
         no_default_policy=role.token_no_default_policy,
         alias_name=role.role_id,
+        alias_metadata=metadata,  # Vault's approle: the entity alias carries the same metadata
         internal={"role_name": role.name},
     )

@@ -26,40 +26,25 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable
 
 from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdIndex, encode
 from strongroom.clock import Clock
 from strongroom.core.view import DELETE, UNCHANGED, Updated, Verdict, View, Write
-from strongroom.errors import BadRequest, InternalError, StorageConflict
+from strongroom.errors import BadRequest, InternalError
 from strongroom.secret import SecretBytes, salted_hmac
 from strongroom.storage.interface import Check, Delete, Op, Put
 
-T = TypeVar("T")
 SALT = "salt"
 DECOY = "decoy"
 ROLES = "role/"
 ROLE_IDS = "role_id/"
 PAGE = 100
-# Each lost race means another writer committed, so contenders settle in fewer rounds than
-# there are of them; the cap only stops a pathological livelock from spinning forever.
-_RETRIES = 1000
 
 
 def new_uuid() -> str:
     """A random UUID-format identifier from `secrets` (Vault's role and secret IDs look so)."""
     return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
-
-
-async def retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run `attempt` until it commits without a StorageConflict."""
-    for _ in range(_RETRIES):
-        try:
-            return await attempt()
-        except StorageConflict:
-            continue
-    raise InternalError(detail="approle: storage contention did not settle")
 
 
 class Store:

@@ -38,6 +38,10 @@ class TokenContext(Protocol):
         """The accessors of this namespace's tokens and those of the namespaces below."""
         ...
 
+    async def identity_policies(self, entry: TokenEntry) -> tuple[str, ...]:
+        """The policies `entry`'s entity and its groups add (Vault's identity_policies)."""
+        ...
+
     async def issue(self, request: TokenRequest, parent: TokenEntry) -> IssuedToken:
         """Mint a child of `parent` in this namespace. Raises BadRequest (the core's rules)."""
         ...

@@ -13,6 +13,7 @@ from strongroom.auth.token import render
 from strongroom.auth.token.context import TokenContext, by_accessor, caller, resolved
 from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import NoFields, Request, Response
+from strongroom.logical.tokens import TokenEntry
 
 LOOKUP_SYNOPSIS = "This endpoint will lookup a token and its properties."
 ACCESSOR_SYNOPSIS = (
@@ -42,20 +43,29 @@ class AccessorField(msgspec.Struct, frozen=True, kw_only=True):
     ] = ""
 
 
+async def _looked_up(ctx: TokenContext, entry: TokenEntry, token: str) -> Response:
+    """A token's lookup, with the policies its entity adds as OpenBao shows them (only when
+    there are some)."""
+    data = render.lookup(entry, token, ctx.now())
+    added = await ctx.identity_policies(entry)
+    if added:
+        data["identity_policies"] = list(added)
+        data["external_namespace_policies"] = {}
+    return Response(data)
+
+
 async def lookup_self(ctx: TokenContext, req: Request, _fields: SelfField) -> Response:
-    return Response(render.lookup(caller(req), req.token or "", ctx.now()))
+    return await _looked_up(ctx, caller(req), req.token or "")
 
 
 async def lookup(ctx: TokenContext, _req: Request, fields: TokenField) -> Response:
     if not fields.token:
         raise BadRequest("missing token to look up")
-    entry = await resolved(ctx, fields.token)
-    return Response(render.lookup(entry, fields.token, ctx.now()))
+    return await _looked_up(ctx, await resolved(ctx, fields.token), fields.token)
 
 
 async def lookup_accessor(ctx: TokenContext, _req: Request, fields: AccessorField) -> Response:
-    entry = await by_accessor(ctx, fields.accessor)
-    return Response(render.lookup(entry, "", ctx.now()))
+    return await _looked_up(ctx, await by_accessor(ctx, fields.accessor), "")
 
 
 async def accessors(ctx: TokenContext, _req: Request, _fields: NoFields) -> Response:

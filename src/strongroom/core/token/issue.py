@@ -48,6 +48,7 @@ class TokenRequest:
     sudo: bool = False  # the caller holds root or sudo on the creating path (Vault's isSudo)
     max_ttl: int = 0  # a role's token_max_ttl: lowers the mount's maximum
     ttls: tuple[int, int] | None = None  # (default, max) of the issuing mount; None: auth/token
+    entity_id: str = ""  # the identity entity of a log-in
 
 
 def sanitise(policies: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -175,6 +176,8 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
         renewable=req.renewable and req.type == "service" and life.expire_time is not None,
         bound_cidrs=req.bound_cidrs,
         role=req.role,
+        # A child acts for its parent's entity; an orphan for none (as OpenBao does).
+        entity_id=req.entity_id or ("" if req.orphan or parent is None else parent.entity_id),
         internal=dict(req.internal),
     )
     warnings = () if life.warning is None else (life.warning,)
@@ -184,13 +187,14 @@ async def issue(core: Core, req: TokenRequest, parent: TokenEntry | None) -> Iss
     return dataclasses.replace(issued, warnings=warnings)
 
 
-def auth_block(issued: IssuedToken) -> dict[str, Any]:
-    """Vault's `auth` object for a new or renewed token."""
+def auth_block(issued: IssuedToken, identity_policies: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Vault's `auth` object for a new or renewed token. `policies` joins the token's own and
+    its entity's (`identity_policies`, present only when there are some, as OpenBao)."""
     entry = issued.entry
-    return {
+    block: dict[str, Any] = {
         "client_token": issued.token,
         "accessor": entry.accessor,
-        "policies": list(entry.policies),
+        "policies": sorted({*entry.policies, *identity_policies}),
         "token_policies": list(entry.policies),
         "metadata": entry.meta,
         "lease_duration": entry.granted_ttl(),
@@ -201,3 +205,6 @@ def auth_block(issued: IssuedToken) -> dict[str, Any]:
         "mfa_requirement": None,
         "num_uses": entry.num_uses,
     }
+    if identity_policies:
+        block["identity_policies"] = list(identity_policies)
+    return block

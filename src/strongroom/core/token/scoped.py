@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from strongroom.core import identity
 from strongroom.core.namespaces.registry import storage_prefix
 from strongroom.core.token.entry import IssuedToken, TokenEntry
 from strongroom.core.token.issue import TokenRequest, issue
@@ -72,6 +73,9 @@ class ScopedTokens:
 
     async def accessors(self) -> list[str]:
         return await accessors(self._core)
+
+    async def identity_policies(self, entry: TokenEntry) -> tuple[str, ...]:
+        return await identity.identity_policies(self._core, entry)
 
     async def issue(self, request: TokenRequest, parent: TokenEntry) -> IssuedToken:
         return await issue(self._core, request, parent)

@@ -162,9 +162,16 @@ class TokenService:
         return await self.store.create(entry, token_id)
 
     async def from_login(
-        self, core: Core, login: Login, mount_path: str, ttls: tuple[int, int]
+        self,
+        core: Core,
+        login: Login,
+        mount_path: str,
+        ttls: tuple[int, int],
+        *,
+        entity_id: str = "",
     ) -> IssuedToken:
-        """Mint the orphan token an auth method's successful log-in earned."""
+        """Mint the orphan token an auth method's successful log-in earned (for the entity
+        the identity store found or created for it)."""
         kind: Literal["service", "batch"] = (
             "batch" if login.token_type in ("batch", "default-batch") else "service"
         )
@@ -186,5 +193,6 @@ class TokenService:
             internal=login.internal,
             policies_vetted=True,
             ttls=ttls,
+            entity_id=entity_id,
         )
         return await issue(core, request, None)

@@ -38,6 +38,7 @@ async def test_login_hands_the_core_a_login_built_from_the_role(approle: Harness
         renewable=True,
         no_default_policy=True,
         alias_name=role_id,
+        alias_metadata={"team": "pay", "role_name": "web"},  # the entity alias's, as Vault's
         internal={"role_name": "web"},
     )
 
