@@ -32,6 +32,7 @@ __all__ = [
 
 RoleTokenType = Literal["default", "service", "batch"]
 BATCH: RoleTokenType = "batch"
+DEFAULT_TYPE: RoleTokenType = "default"
 _TOKEN_TYPES: dict[str, tuple[RoleTokenType, str | None]] = {
     "": ("default", None),
     "default": ("default", None),
