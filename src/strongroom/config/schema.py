@@ -66,6 +66,7 @@ _LISTENER_KEYS = frozenset(
         "tls_min_version",
         "tls_client_ca_file",
         "tls_require_and_verify_client_cert",
+        "tls_disable_client_certs",
     }
 )
 # Vault's log levels; it also reads "warning" as "warn" and "notice" as "info".
@@ -192,6 +193,7 @@ def _tcp_listener(body: _Body) -> ListenerSettings:
         tls_require_and_verify_client_cert=bool(
             body.get("tls_require_and_verify_client_cert", as_bool)
         ),
+        tls_disable_client_certs=bool(body.get("tls_disable_client_certs", as_bool)),
     )
     _check_tls(listener, body.source)
     return listener

@@ -39,6 +39,7 @@ _encode = msgspec.json.Encoder().encode
 # front that is the one way in (`client_chain_header`); dropped from every other request, so a
 # client that sends it is never believed and it never reaches the core or an audit entry.
 CLIENT_CHAIN_HEADER = "x-strongroom-client-chain"
+CLIENT_ADDR_HEADER = "x-strongroom-client-addr"  # the client's address, from the same front
 
 
 class App:
@@ -98,8 +99,12 @@ class App:
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
             }
             chain = _client_chain(headers.pop(CLIENT_CHAIN_HEADER, ""), trusted=self._chain_header)
+            addr = headers.pop(CLIENT_ADDR_HEADER, "")
+            client = scope.get("client")
+            if not self._chain_header:
+                addr = client[0] if client else ""
             raw = await _read_body(receive, headers)
-            request = _build(scope, method, headers, raw, request_id, chain)
+            request = _build(scope, method, headers, raw, request_id, (addr, chain))
             assert self.core is not None  # noqa: S101 - set at lifespan startup
             response = await self.core.handle(request)
             status, payload, content_type = _render(response, request_id)
@@ -139,14 +144,13 @@ def _build(
     headers: dict[str, str],
     raw: bytes,
     request_id: str,
-    client_chain: tuple[bytes, ...] = (),
+    peer: tuple[str, tuple[bytes, ...]],
 ) -> Request:
     query = parse.query(scope.get("query_string", b""))
     op = parse.operation(method, query)
     data = parse.body(raw, method, headers.get("content-type", ""))
     if method in ("GET", "HEAD", "LIST") and not data:
         data = query
-    client = scope.get("client")
     path = parse.logical_path(scope["path"])
     if op is Operation.LIST and not path.endswith("/"):
         path += "/"  # Vault's HTTP layer does the same, so list routes end in a slash
@@ -157,9 +161,9 @@ def _build(
         data=data,
         namespace=parse.namespace(headers),
         token=parse.token(headers),
-        remote_addr=client[0] if client else "",
+        remote_addr=peer[0],
         headers=headers,
-        client_chain=client_chain,
+        client_chain=peer[1],
     )
 
 
