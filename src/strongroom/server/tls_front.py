@@ -33,8 +33,13 @@ from strongroom.http.app import CLIENT_ADDR_HEADER, CLIENT_CHAIN_HEADER
 
 log = logging.getLogger("strongroom.server")
 HANDSHAKE_TIMEOUT = 10.0  # seconds; a client that stalls its handshake is dropped
+IDLE_TIMEOUT = 120.0  # seconds a connection may wait for its client's next bytes
+# AEAD suites only, as the listener promises for TLS 1.2 (TLS 1.3's are all AEAD).
+_CIPHERS = b"ECDHE+AESGCM:ECDHE+CHACHA20"
 _CHUNK = 65536
-_OURS = (CLIENT_CHAIN_HEADER.encode(), CLIENT_ADDR_HEADER.encode())
+# Dropped from what the client sent: our own headers, and `Expect` (the front answers a
+# "100-continue" itself, so granian never sends a second one).
+_DROPPED = (CLIENT_CHAIN_HEADER.encode(), CLIENT_ADDR_HEADER.encode(), b"expect")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +51,18 @@ class FrontSettings:
     tls13_only: bool = False
 
 
+def _http11(_conn: SSL.Connection, offered: list[bytes]) -> bytes:
+    """ALPN: HTTP/1.1, the one protocol the front relays (clients fall back from h2)."""
+    return b"http/1.1" if b"http/1.1" in offered else SSL.NO_OVERLAPPING_PROTOCOLS  # type: ignore[return-value]
+
+
 def tls_context(settings: FrontSettings) -> SSL.Context:
     ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
     ctx.set_min_proto_version(SSL.TLS1_3_VERSION if settings.tls13_only else SSL.TLS1_2_VERSION)
     ctx.use_certificate_chain_file(settings.cert_file)
     ctx.use_privatekey_file(settings.key_file)
-    ctx.set_alpn_select_callback(lambda _conn, _offered: b"http/1.1")
+    ctx.set_cipher_list(_CIPHERS)
+    ctx.set_alpn_select_callback(_http11)
     if settings.require_client_cert:
         ctx.load_verify_locations(settings.client_ca_file or None)
         mode = SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT
@@ -82,7 +93,7 @@ class _Tls:
 
     async def _feed(self) -> bool:
         await self._flush()
-        data = await self.reader.read(_CHUNK)
+        data = await asyncio.wait_for(self.reader.read(_CHUNK), IDLE_TIMEOUT)
         if not data:
             return False
         self.conn.bio_write(data)
@@ -127,7 +138,7 @@ class _Tls:
 def _front_headers(
     headers: list[tuple[bytes, bytes]], chain: tuple[bytes, ...], peer: str
 ) -> list[tuple[bytes, bytes]]:
-    kept = [(k, v) for k, v in headers if k.lower() not in _OURS]
+    kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
     kept.append((CLIENT_ADDR_HEADER.encode(), peer.encode()))
     if chain:
         kept.append((CLIENT_CHAIN_HEADER.encode(), b",".join(base64.b64encode(c) for c in chain)))
@@ -167,6 +178,9 @@ class TlsFront:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
+        raw = writer.get_extra_info("socket")
+        if raw is not None:  # each TLS flight is one write; never hold one back (Nagle)
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         tls = _Tls(self.ctx, reader, writer)
         try:
             await asyncio.wait_for(tls.handshake(), HANDSHAKE_TIMEOUT)
@@ -195,22 +209,43 @@ class TlsFront:
                     http_version=event.http_version,
                 )
                 up_writer.write(upstream.send(request) or b"")
+                if client.they_are_waiting_for_100_continue:
+                    go_on = h11.InformationalResponse(status_code=100, headers=[])
+                    await tls.send(client.send(go_on) or b"")
                 while not isinstance(event, h11.EndOfMessage):
                     event = await _next(client, tls.recv)
                     if isinstance(event, h11.ConnectionClosed):
                         return
                     up_writer.write(upstream.send(event) or b"")  # type: ignore[arg-type]
                 await up_writer.drain()
-                while True:
-                    answer = await _next(upstream, lambda: up_reader.read(_CHUNK))
-                    if isinstance(answer, h11.ConnectionClosed):
-                        return
-                    await tls.send(client.send(answer) or b"")  # type: ignore[arg-type]
-                    if isinstance(answer, h11.EndOfMessage):
-                        break
+                if not await self._answer(tls, client, upstream, up_reader):
+                    return
                 if client.our_state is h11.MUST_CLOSE or upstream.their_state is h11.MUST_CLOSE:
                     return
                 client.start_next_cycle()
                 upstream.start_next_cycle()
         finally:
             up_writer.close()
+
+    @staticmethod
+    async def _answer(
+        tls: _Tls, client: h11.Connection, upstream: h11.Connection, up: asyncio.StreamReader
+    ) -> bool:
+        """Relay one response; False if granian closed first. The response goes out in as few
+        TLS writes as it arrived in reads (a head and body sent apart met the client's delayed
+        ACK: 40 ms a request)."""
+        pending: list[bytes] = []
+        while True:
+            answer = upstream.next_event()
+            if answer is h11.NEED_DATA:
+                if pending:
+                    await tls.send(b"".join(pending))
+                    pending.clear()
+                upstream.receive_data(await up.read(_CHUNK))
+                continue
+            if isinstance(answer, h11.ConnectionClosed):
+                return False
+            pending.append(client.send(answer) or b"")  # type: ignore[arg-type]
+            if isinstance(answer, h11.EndOfMessage):
+                await tls.send(b"".join(pending))
+                return True
