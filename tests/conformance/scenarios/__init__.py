@@ -5,6 +5,7 @@ from __future__ import annotations
 from conformance.harness import Scenario
 from conformance.scenarios import (
     approle,
+    cert,
     cli,
     cubbyhole,
     kv,
@@ -19,6 +20,6 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, cert, sys_misc, cli)
     for scenario in module.SCENARIOS
 )

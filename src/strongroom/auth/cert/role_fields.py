@@ -114,29 +114,30 @@ def _checked_pem(pem: str, message: str) -> str:
     return pem
 
 
-def _legacy_ttls(data: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Vault's deprecated `lease`/`ttl`, `max_ttl` and `bound_cidrs`: each sets the token field
-    when the token field is not sent too, and is shown back while set."""
-    ttl = data.get("ttl", data.get("lease"))
-    if ttl is not None:
-        changes["ttl"] = ttl
-        if "token_ttl" not in data:
-            changes["token_ttl"] = ttl
-    if "max_ttl" in data:
-        changes["max_ttl"] = data["max_ttl"]
-        if "token_max_ttl" not in data:
-            changes["token_max_ttl"] = data["max_ttl"]
+_LEGACY = (("ttl", "token_ttl"), ("max_ttl", "token_max_ttl"), ("bound_cidrs", "token_bound_cidrs"))
+
+
+def _legacy_fields(data: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Vault's deprecated `ttl` (older still, `lease`), `max_ttl` and `bound_cidrs`, read as
+    tokenutil reads `policies`: alone, one sets its token field too; with the token field, the
+    token field wins and the deprecated one follows it if sent, else is cleared."""
+    data = dict(data)
+    if "lease" in data and "ttl" not in data and "token_ttl" not in data:
+        data["ttl"] = data["lease"]
     if "bound_cidrs" in data:
-        changes["bound_cidrs"] = validated_cidrs(data["bound_cidrs"], "bound_cidrs")
-        if "token_bound_cidrs" not in data:
-            changes["token_bound_cidrs"] = changes["bound_cidrs"]
+        data["bound_cidrs"] = validated_cidrs(data["bound_cidrs"], "bound_cidrs")
+    for legacy, token in _LEGACY:
+        if token in data:
+            changes[legacy] = changes[token] if legacy in data else type(changes[token])()
+        elif legacy in data:
+            changes[token] = changes[legacy] = data[legacy]
 
 
 def apply_cert(role: CertRole, fields: CertWrite) -> tuple[CertRole, list[str]]:
     """`role` with the fields sent applied, and Vault's warnings. Raises BadRequest."""
     data = sent(fields)
     changes: dict[str, Any] = token_changes(data)
-    _legacy_ttls(data, changes)
+    _legacy_fields(data, changes)
     for name in _LISTS:
         if name in data:
             changes[name] = tuple(v.strip() for v in data[name] if v.strip())
