@@ -98,13 +98,9 @@ class App:
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
             }
-            chain = _client_chain(headers.pop(CLIENT_CHAIN_HEADER, ""), trusted=self._chain_header)
-            addr = headers.pop(CLIENT_ADDR_HEADER, "")
-            client = scope.get("client")
-            if not self._chain_header:
-                addr = client[0] if client else ""
+            peer = _peer(scope, headers, behind_front=self._chain_header)
             raw = await _read_body(receive, headers)
-            request = _build(scope, method, headers, raw, request_id, (addr, chain))
+            request = _build(scope, method, headers, raw, request_id, peer)
             assert self.core is not None  # noqa: S101 - set at lifespan startup
             response = await self.core.handle(request)
             status, payload, content_type = _render(response, request_id)
@@ -128,9 +124,22 @@ def _request_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _client_chain(value: str, *, trusted: bool) -> tuple[bytes, ...]:
-    """The chain our TLS front passed on, or nothing when the front is not the way in."""
-    if not trusted or not value:
+def _peer(
+    scope: Scope, headers: dict[str, str], *, behind_front: bool
+) -> tuple[str, tuple[bytes, ...]]:
+    """The client's address and certificate chain: from our TLS front's headers when it is the
+    way in, else the connection's address and no chain. The headers leave `headers` either way."""
+    chain = headers.pop(CLIENT_CHAIN_HEADER, "")
+    address = headers.pop(CLIENT_ADDR_HEADER, "")
+    if behind_front:
+        return address, _client_chain(chain)
+    client = scope.get("client")
+    return (client[0] if client else ""), ()
+
+
+def _client_chain(value: str) -> tuple[bytes, ...]:
+    """The chain our TLS front passed on (none when it sent none)."""
+    if not value:
         return ()
     try:
         return tuple(base64.b64decode(part, validate=True) for part in value.split(","))
