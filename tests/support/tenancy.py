@@ -42,6 +42,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.cubbyhole.paths.TABLE": ("cubbyhole/", "", {}),
     "strongroom.engines.identity.paths.TABLE": ("identity/", "", {}),
     "strongroom.auth.approle.paths.TABLE": ("auth/approle/", "approle", {}),
+    "strongroom.auth.cert.paths.TABLE": ("auth/cert/", "cert", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),

@@ -66,6 +66,7 @@ _LISTENER_KEYS = frozenset(
         "tls_min_version",
         "tls_client_ca_file",
         "tls_require_and_verify_client_cert",
+        "tls_disable_client_certs",
     }
 )
 # Vault's log levels; it also reads "warning" as "warn" and "notice" as "info".
@@ -192,6 +193,9 @@ def _tcp_listener(body: _Body) -> ListenerSettings:
         tls_require_and_verify_client_cert=bool(
             body.get("tls_require_and_verify_client_cert", as_bool)
         ),
+        tls_disable_client_certs=_client_certs_disabled(
+            body.get("tls_disable_client_certs", as_bool)
+        ),
     )
     _check_tls(listener, body.source)
     return listener
@@ -235,6 +239,11 @@ def _option(value: object, key: str, source: Path) -> str:
 def _valid_address(address: str) -> bool:
     match = _HOST_PORT.fullmatch(address)
     return match is not None and int(match.group(2)) <= 65535
+
+
+def _client_certs_disabled(value: object) -> bool:
+    """Unset is true: asking for client certificates puts the TLS front in the path."""
+    return True if value is None else bool(value)
 
 
 def _check_tls(listener: ListenerSettings, source: Path) -> None:

@@ -39,6 +39,10 @@ class Request:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     caller: TokenEntry | None = field(default=None, repr=False)  # set once authenticated
     sudo: bool = False  # the caller holds root or sudo on this path (Vault's SudoPrivilege)
+    # The client's TLS certificate chain (DER, leaf first) as the connection presented it; set
+    # only by `http/` from the TLS layer, never from anything a client sends (Vault's
+    # req.Connection.ConnState.PeerCertificates). Empty over plain HTTP or without a cert.
+    client_chain: tuple[bytes, ...] = field(default=(), repr=False)
 
     def with_caller(self, caller: TokenEntry, *, sudo: bool = False) -> Request:
         """This request, authenticated."""
@@ -61,6 +65,7 @@ class Request:
             self.headers,
             caller,
             sudo,
+            self.client_chain,
         )
 
 

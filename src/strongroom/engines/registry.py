@@ -4,6 +4,7 @@ secrets engines and auth methods by the type name `sys/mounts` and `sys/auth` ac
 from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
+from strongroom.auth.cert import CertBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
@@ -24,4 +25,5 @@ def catalogue() -> dict[str, BackendType]:
         "ssh": BackendType("mounts", SshBackend),
         "pki": BackendType("mounts", PkiBackend),
         "approle": BackendType("auth", AppRoleBackend),
+        "cert": BackendType("auth", CertBackend),
     }

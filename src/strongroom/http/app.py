@@ -7,6 +7,8 @@ ASGI); JSON goes through msgspec. Every response carries `Cache-Control: no-stor
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -32,6 +34,12 @@ _JSON = b"application/json"
 # Vault and OpenBao send this on every API response, TLS or not.
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _encode = msgspec.json.Encoder().encode
+# The header by which our own TLS front (`server/tls_front.py`) hands on the certificate chain
+# the client presented: base64 DER certificates, leaf first, comma separated. Read only from a
+# front that is the one way in (`client_chain_header`); dropped from every other request, so a
+# client that sends it is never believed and it never reaches the core or an audit entry.
+CLIENT_CHAIN_HEADER = "x-strongroom-client-chain"
+CLIENT_ADDR_HEADER = "x-strongroom-client-addr"  # the client's address, from the same front
 
 
 class App:
@@ -43,8 +51,10 @@ class App:
         *,
         startup: Callable[[], Awaitable[Core]] | None = None,
         shutdown: Callable[[], Awaitable[None]] | None = None,
+        client_chain_header: bool = False,
     ) -> None:
         self.core = core
+        self._chain_header = client_chain_header
         self._startup = startup
         self._shutdown = shutdown
 
@@ -88,8 +98,9 @@ class App:
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
             }
+            peer = _peer(scope, headers, behind_front=self._chain_header)
             raw = await _read_body(receive, headers)
-            request = _build(scope, method, headers, raw, request_id)
+            request = _build(scope, method, headers, raw, request_id, peer)
             assert self.core is not None  # noqa: S101 - set at lifespan startup
             response = await self.core.handle(request)
             status, payload, content_type = _render(response, request_id)
@@ -116,15 +127,42 @@ def _request_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def _peer(
+    scope: Scope, headers: dict[str, str], *, behind_front: bool
+) -> tuple[str, tuple[bytes, ...]]:
+    """The client's address and certificate chain: from our TLS front's headers when it is the
+    way in, else the connection's address and no chain. The headers leave `headers` either way."""
+    chain = headers.pop(CLIENT_CHAIN_HEADER, "")
+    address = headers.pop(CLIENT_ADDR_HEADER, "")
+    if behind_front:
+        return address, _client_chain(chain)
+    client = scope.get("client")
+    return (client[0] if client else ""), ()
+
+
+def _client_chain(value: str) -> tuple[bytes, ...]:
+    """The chain our TLS front passed on (none when it sent none)."""
+    if not value:
+        return ()
+    try:
+        return tuple(base64.b64decode(part, validate=True) for part in value.split(","))
+    except binascii.Error:
+        return ()  # the front writes it; unreadable means no certificate, never a guess
+
+
 def _build(
-    scope: Scope, method: str, headers: dict[str, str], raw: bytes, request_id: str
+    scope: Scope,
+    method: str,
+    headers: dict[str, str],
+    raw: bytes,
+    request_id: str,
+    peer: tuple[str, tuple[bytes, ...]],
 ) -> Request:
     query = parse.query(scope.get("query_string", b""))
     op = parse.operation(method, query)
     data = parse.body(raw, method, headers.get("content-type", ""))
     if method in ("GET", "HEAD", "LIST") and not data:
         data = query
-    client = scope.get("client")
     path = parse.logical_path(scope["path"])
     if op is Operation.LIST and not path.endswith("/"):
         path += "/"  # Vault's HTTP layer does the same, so list routes end in a slash
@@ -135,8 +173,9 @@ def _build(
         data=data,
         namespace=parse.namespace(headers),
         token=parse.token(headers),
-        remote_addr=client[0] if client else "",
+        remote_addr=peer[0],
         headers=headers,
+        client_chain=peer[1],
     )
 
 

@@ -33,6 +33,7 @@ from strongroom.core.keeper import LocalKeeper
 from strongroom.core.keeper_ipc import KeeperServer
 from strongroom.server.hygiene import harden_process
 from strongroom.server.logs import GRANIAN_LOGGING
+from strongroom.server.tls_front import FrontSettings, TlsFront
 from strongroom.server.worker import ENV
 
 _BACKLOG = 1024  # granian's default
@@ -67,9 +68,12 @@ def _bind(host: str, port: int) -> socket.socket:
 class _Server(MPServer):
     """granian's process server serving the socket that the supervisor bound (`listener`)."""
 
-    listener: socket.socket
+    listener: socket.socket | None = None  # None: granian binds its Unix socket (`uds`)
 
     def _init_shared_socket(self) -> None:
+        if self.listener is None:
+            super()._init_shared_socket()  # type: ignore[no-untyped-call]
+            return
         # granian's path off Linux: one socket held by the parent and inherited by the workers.
         # Its stubs type these attributes None and lack SocketHolder's (fd, uds, backlog).
         self.listener.set_inheritable(True)
@@ -107,7 +111,7 @@ def serve(
     socket_path = str(private / "keeper.sock")
     secret = secrets.token_urlsafe(32)
     _start_keeper(socket_path, secret)
-    spec = {
+    spec: dict[str, Any] = {
         "config": [str(p) for p in config_paths or []],
         "dev": None
         if dev is None
@@ -115,13 +119,20 @@ def serve(
         "keeper": socket_path,
         "secret": secret,
     }
+    front = listener.requests_client_certs
+    spec["client_chain_header"] = front
     os.environ[ENV] = json.dumps(spec)
     scheme = "http" if listener.tls_disable else "https"
     sys.stderr.write(f"Strongroom server listening on {scheme}://{host}:{port}\n")
+    if front:
+        backend = private / "http.sock"
+        TlsFront(bound, str(backend), _front_settings(listener)).start()
+        placement: dict[str, Any] = {"uds": backend, "uds_permissions": 0o600}
+    else:
+        placement = {"address": host, "port": port, **_tls_options(listener)}
     server = _Server(
         "strongroom.server.worker:create_app",
-        address=host,
-        port=port,
+        **placement,
         interface=Interfaces.ASGI,
         workers=workers or os.cpu_count() or 1,
         factory=True,
@@ -130,14 +141,23 @@ def serve(
         # a worker whose startup failed (storage busy on a loaded machine) is started again
         respawn_failed_workers=True,
         backlog=_BACKLOG,
-        **_tls_options(listener),
     )
-    server.listener = bound
+    server.listener = None if front else bound
     try:
         server.serve()
     finally:
         shutil.rmtree(private, ignore_errors=True)
     return 0
+
+
+def _front_settings(listener: ListenerSettings) -> FrontSettings:
+    return FrontSettings(
+        cert_file=str(listener.tls_cert_file),
+        key_file=str(listener.tls_key_file),
+        client_ca_file=str(listener.tls_client_ca_file or ""),
+        require_client_cert=listener.tls_require_and_verify_client_cert,
+        tls13_only=listener.tls_min_version == "tls13",
+    )
 
 
 def _tls_options(listener: ListenerSettings) -> dict[str, Any]:

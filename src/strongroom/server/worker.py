@@ -57,7 +57,11 @@ def create_app() -> App:
         if core is not None:
             await core.physical.close()
 
-    return App(startup=startup, shutdown=shutdown)
+    return App(
+        startup=startup,
+        shutdown=shutdown,
+        client_chain_header=bool(spec.get("client_chain_header")),
+    )
 
 
 async def run_background(core: Core, interval: float = BACKGROUND_INTERVAL) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conformance.harness import Scenario
 from conformance.scenarios import (
     approle,
+    cert,
     cli,
     cubbyhole,
     identity,
@@ -31,6 +32,7 @@ SCENARIOS: tuple[Scenario, ...] = tuple(
         kv,
         transit,
         approle,
+        cert,
         ssh,
         pki,
         sys_misc,

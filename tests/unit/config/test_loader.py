@@ -148,6 +148,22 @@ listener "tcp" {{
         tls_require_and_verify_client_cert=True,
     )
     assert listener.tls_enabled
+    assert not listener.requests_client_certs  # granian's own TLS unless asked
+
+
+@pytest.mark.parametrize(("raw", "front"), [("false", True), ("0", True), ("true", False)])
+def test_client_certificates_are_asked_for_only_when_set(
+    write: Write, tls_files: tuple[Path, Path, Path], raw: str, front: bool
+) -> None:
+    """Vault asks by default; Strongroom only on `tls_disable_client_certs = false` (the TLS
+    front that asking needs costs about 4 ms a request)."""
+    cert, key, _ = tls_files
+    text = (
+        SQLITE
+        + f'listener "tcp" {{\n tls_cert_file = "{cert}"\n tls_key_file = "{key}"\n'
+        + f" tls_disable_client_certs = {raw}\n}}\n"
+    )
+    assert load_config([write("t.hcl", text)]).listener.requests_client_certs is front
 
 
 def test_directory_loads_hcl_and_json_in_sorted_order(write: Write, tmp_path: Path) -> None:

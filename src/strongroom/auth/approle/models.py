@@ -10,13 +10,11 @@ A secret ID itself is never stored: its record lives under the salted HMAC of it
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
 
-RoleTokenType = Literal["default", "service", "batch"]
+from strongroom.logical.token_fields import RoleTokenType
+
 DEFAULT_TYPE: RoleTokenType = "default"
-BATCH: RoleTokenType = "batch"
 
 
 class Role(msgspec.Struct, frozen=True, kw_only=True):
