@@ -3,31 +3,37 @@
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
     View, MountContext                                       the mount's storage and context
+    Mutation, UNCHANGED, DELETE                              a View.update decision
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
+    parse_duration                                           Vault's duration syntax, to seconds
 
 Engines depend on this package (and on their own modules), never on `strongroom.core`
 directly, so the core can change shape behind it.
 """
 
+from strongroom.config.durations import parse_duration
 from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import View
+from strongroom.core.view import DELETE, UNCHANGED, Mutation, View
 from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
 __all__ = [
+    "DELETE",
     "GENERIC_NAME",
     "NO_CONTENT",
+    "UNCHANGED",
     "UNSET",
     "Duration",
     "EventSink",
     "LeaseRequest",
     "Login",
     "MountContext",
+    "Mutation",
     "NoFields",
     "Operation",
     "OperationSpec",
@@ -40,4 +46,5 @@ __all__ = [
     "UnsetType",
     "View",
     "named",
+    "parse_duration",
 ]

@@ -1,0 +1,131 @@
+"""What every OIDC handler is handed: the store, the clock, the entity directory, the
+namespace's id and the server's API address (the default issuer); and the operations shared by
+handlers and the background round (the default key, issuing a token, the JWKS, `tick`).
+
+The lead's identity backend builds one per identity mount (one per namespace) and passes
+requests below `identity/oidc/` to `OIDC_TABLE.dispatch(context, request, rest)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
+
+from strongroom.clock import Clock
+from strongroom.engines.identity.oidc import keyring, signing
+from strongroom.engines.identity.oidc.directory import EntityDirectory, EntityFacts
+from strongroom.engines.identity.oidc.models import NamedKey, PublicKey, Role
+from strongroom.engines.identity.oidc.store import OidcStore
+from strongroom.engines.identity.oidc.template import claims
+from strongroom.errors import BadRequest, StrongroomError
+from strongroom.logical import GENERIC_NAME, UNCHANGED, Request
+
+NAME = GENERIC_NAME
+DEFAULT_KEY = "default"
+NO_ENTITY = "no entity associated with the request's token"
+
+
+class Named(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields of an operation that takes nothing but a name."""
+
+    name: Annotated[str, Meta(description="Name of the object")]
+
+
+@dataclass
+class OidcContext:
+    store: OidcStore
+    clock: Clock
+    directory: EntityDirectory
+    api_addr: str  # Vault's `api_addr`: the issuer unless oidc/config sets one
+    namespace_id: str = "root"
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    async def issuer(self, request: Request) -> str:
+        """Vault's issuer: `<issuer or api_addr>/v1/<namespace path>identity/oidc`."""
+        base = (await self.store.config()).issuer or self.api_addr
+        return f"{base}/v1/{request.namespace}identity/oidc"
+
+    async def ensure_default(self) -> None:
+        """Vault's `default` key exists in every namespace (RS256, any client): made on the
+        first use, once, under a storage Check."""
+
+        def create(found: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
+            if found is not None:
+                return UNCHANGED
+            blank = NamedKey(name=DEFAULT_KEY, allowed_client_ids=("*",))
+            return keyring.created(blank, self.now())
+
+        await self.store.update_key(DEFAULT_KEY, create)
+
+    async def entity(self, request: Request) -> EntityFacts:
+        """The caller's entity. Raises BadRequest (Vault's 400) if the token has none."""
+        entity_id = "" if request.caller is None else request.caller.entity_id
+        found = await self.directory.facts(entity_id) if entity_id else None
+        if found is None or found.disabled:
+            raise BadRequest(NO_ENTITY)
+        return found
+
+    async def signed(self, request: Request, role: Role, entity: EntityFacts) -> str:
+        """An ID token for `entity` from `role`, signed with the role's key.
+
+        Raises BadRequest if the key is gone or does not list the role's client ID.
+        """
+        key = await self.store.key(role.key)
+        if key is None or key.signing is None:
+            raise BadRequest("the role's key was not found")
+        if not key.allows(role.client_id):
+            raise BadRequest("the role's key does not list the role's client ID as allowed")
+        now = int(self.now())
+        payload = {
+            "iss": await self.issuer(request),
+            "sub": entity.id,
+            "aud": role.client_id,
+            "iat": now,
+            "exp": now + role.ttl,
+            "namespace": self.namespace_id,
+        }
+        payload = claims(role.template, entity, now) | payload
+        encoded = msgspec.json.encode(dict(sorted(payload.items())))
+        return signing.sign(key.signing, key.algorithm, encoded)
+
+    async def published_keys(self) -> list[PublicKey]:
+        """Every public key of every key a role signs with that is still published (Vault's
+        `.well-known/keys`: an unused key publishes nothing)."""
+        now, found = self.now(), []
+        for name in sorted({role.key for role in await self.store.roles()}):
+            key = await self.store.key(name)
+            if key is not None:
+                found += key.published(now)
+        return found
+
+    async def all_public_keys(self) -> list[PublicKey]:
+        """The published keys of every named key (what introspection may verify with)."""
+        now, found = self.now(), []
+        for name in await self.store.key_names():
+            key = await self.store.key(name)
+            if key is not None:
+                found += key.published(now)
+        return found
+
+    async def tick(self) -> None:
+        """Rotate every key whose rotation period has passed and drop public keys whose
+        verification time is over. Idempotent: each key re-checks under a storage Check."""
+        failures: list[StrongroomError] = []
+        for name in await self.store.key_names():
+            try:
+                await self.store.update_key(name, self._maintain)
+            except StrongroomError as exc:  # one bad key must not stop the others
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+
+    def _maintain(self, key: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
+        now = self.now()
+        if key is None or not keyring.due(key, now):
+            return UNCHANGED
+        return keyring.maintained(key, now)
