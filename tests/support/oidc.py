@@ -1,7 +1,7 @@
 """A harness serving the identity OIDC table before the identity engine exists around it: an
 in-memory `EntityDirectory` (a real implementation of the protocol, holding what tests put in
-it), a mount type `oidc-harness` whose backend answers `oidc/...` below its mount exactly as the
-identity backend hands requests to `OIDC_TABLE`, and tokens bound to an entity."""
+it), a mount type `oidc-harness` whose backend serves `OIDC_TABLE` at its mount, as the identity
+backend serves it at `identity/oidc/`, and tokens bound to an entity."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from strongroom.core.token.store import new_accessor
 from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
 from strongroom.engines.identity.oidc.directory import AliasFacts, EntityFacts
 from strongroom.engines.registry import catalogue
-from strongroom.errors import NotFound
 from support.inproc import Server
 
 HARNESS = "oidc-harness"
@@ -58,24 +57,22 @@ class InMemoryDirectory:
 
 
 class OidcHarnessBackend:
-    """Serves `oidc/<rest>` below its mount with `OIDC_TABLE`, as the identity backend does."""
+    """Serves `OIDC_TABLE` at its mount (a stand-in for `identity/oidc/`)."""
 
     paths = OIDC_TABLE
-    unauthenticated = OPEN_PATHS
+    unauthenticated = frozenset(p.removeprefix("oidc/") for p in OPEN_PATHS)
 
     def __init__(self, ctx: MountContext) -> None:
         self.directory = InMemoryDirectory()
         self.oidc = OidcContext(OidcStore(ctx.view), ctx.clock, self.directory, API_ADDR)
 
     async def handle(self, request: Request, path: str) -> Response:
-        if not path.startswith("oidc/"):
-            raise NotFound("unsupported path")
         # The namespace a mount lives in never changes: its id stands in for the registry's.
         self.oidc.namespace_id = request.namespace.rstrip("/") or "root"
-        return await OIDC_TABLE.dispatch(self.oidc, request, path.removeprefix("oidc/"))
+        return await OIDC_TABLE.dispatch(self.oidc, request, path)
 
     async def exists(self, path: str) -> bool:
-        return await OIDC_TABLE.exists(self.oidc, path.removeprefix("oidc/"))
+        return await OIDC_TABLE.exists(self.oidc, path)
 
     async def tick(self) -> None:
         await self.oidc.tick()

@@ -25,10 +25,10 @@ from strongroom.core.core import Core
 from strongroom.core.mounts import BackendType
 from strongroom.core.request import LeaseRequest, Request, Response
 from strongroom.core.routes import Router
-from strongroom.engines.registry import catalogue
 from strongroom.http.app import App
 from strongroom.logical import PathTable
 from support.inproc import make_core
+from support.oidc import HARNESS, harness_catalogue
 
 CANARY = "tenant-canary-4f1b"
 # Placeholders a probe path carries where a route names a migration or a lease id.
@@ -48,6 +48,8 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
+    # Until the identity backend serves it at identity/oidc/, the test harness's mount does.
+    "strongroom.engines.identity.oidc.paths.OIDC_TABLE": ("identity-oidc/", HARNESS, {}),
 }
 
 
@@ -143,7 +145,8 @@ class World:
 
     @classmethod
     async def build(cls) -> World:
-        backends = {**catalogue(), "ledger": BackendType("mounts", lambda _c: LedgerBackend())}
+        ledger = BackendType("mounts", lambda _c: LedgerBackend())
+        backends = {**harness_catalogue(), "ledger": ledger}
         core = make_core(backends=backends)
         app = App(core)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sr")

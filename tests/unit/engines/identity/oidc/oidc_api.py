@@ -1,5 +1,5 @@
 """Test helpers for the identity OIDC paths: a server with the OIDC harness mounted at
-`identity-oidc/` (requests to `identity-oidc/oidc/...` reach `OIDC_TABLE` as requests to
+`identity-oidc/` (requests to `identity-oidc/...` reach `OIDC_TABLE` as requests to
 `identity/oidc/...` will once the identity backend serves it), entities and their tokens, and
 offline verification of ID tokens from the JWKS alone with PyJWT (a library other than the
 one that signs)."""
@@ -27,28 +27,28 @@ class OidcApi(Api):
         return await entity_token(self.server, entity.id, policies)
 
     async def key(self, name: str, **fields: Any) -> None:
-        await self.expect("POST", f"oidc/key/{name}", fields, 204)
+        await self.expect("POST", f"key/{name}", fields, 204)
 
     async def role(self, name: str, **fields: Any) -> dict[str, Any]:
-        await self.expect("POST", f"oidc/role/{name}", fields, 204)
-        found: dict[str, Any] = (await self.get(f"oidc/role/{name}"))["data"]
+        await self.expect("POST", f"role/{name}", fields, 204)
+        found: dict[str, Any] = (await self.get(f"role/{name}"))["data"]
         return found
 
     async def token(self, role: str, token: str) -> dict[str, Any]:
-        found: dict[str, Any] = (await self.expect("GET", f"oidc/token/{role}", token=token))[
+        found: dict[str, Any] = (await self.expect("GET", f"token/{role}", token=token))[
             "data"
         ]
         return found
 
     async def jwks(self) -> dict[str, Any]:
-        resp = await self.server.call("GET", f"{self.mount}/oidc/.well-known/keys", token=None)
+        resp = await self.server.call("GET", f"{self.mount}/.well-known/keys", token=None)
         assert resp.status_code == 200, resp.text
         found: dict[str, Any] = resp.json()
         return found
 
     async def introspect(self, token: str, client_id: str = "") -> dict[str, Any]:
         body = {"token": token} | ({"client_id": client_id} if client_id else {})
-        return await self.post("oidc/introspect", body)
+        return await self.post("introspect", body)
 
 
 def verified(token: str, jwks: dict[str, Any], audience: str, now: float) -> dict[str, Any]:

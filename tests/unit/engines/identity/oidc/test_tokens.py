@@ -102,7 +102,7 @@ async def test_a_rotated_key_stays_published_for_its_verification_ttl(api: OidcA
     first = await api.token("r", bearer)
     published = {k["kid"] for k in (await api.jwks())["keys"]}
     assert len(published) == 2  # signing and next, as Vault publishes both
-    await api.expect("POST", "oidc/key/k/rotate", {}, 204)
+    await api.expect("POST", "key/k/rotate", {}, 204)
     second = await api.token("r", bearer)
     assert _kid(second) != _kid(first)
     assert _kid(second) in published  # the next key was published before it signed
@@ -138,21 +138,21 @@ async def test_the_tick_rotates_on_the_rotation_period(api: OidcApi) -> None:
 async def test_tokens_need_an_entity_an_allowed_client_and_a_role(api: OidcApi) -> None:
     await api.key("k")  # allowed_client_ids empty: no role may use it
     await api.role("r", key="k", ttl="1h")
-    assert await api.error("GET", "oidc/token/r") == "no entity associated with the request's token"
+    assert await api.error("GET", "token/r") == "no entity associated with the request's token"
     bearer = await api.add_entity(ALICE)
-    denied = await api.expect("GET", "oidc/token/r", status=400, token=bearer)
+    denied = await api.expect("GET", "token/r", status=400, token=bearer)
     assert denied["errors"] == ["the role's key does not list the role's client ID as allowed"]
-    missing = await api.expect("GET", "oidc/token/nope", status=400, token=bearer)
+    missing = await api.expect("GET", "token/nope", status=400, token=bearer)
     assert missing["errors"] == ["role not found"]
     disabled = await api.add_entity(Entity(id="e-off", name="off", disabled=True))
-    assert (await api.expect("GET", "oidc/token/r", status=400, token=disabled))["errors"] == [
+    assert (await api.expect("GET", "token/r", status=400, token=disabled))["errors"] == [
         "no entity associated with the request's token"
     ]
 
 
 async def test_discovery_and_jwks_answer_without_a_token(api: OidcApi) -> None:
     resp = await api.server.call(
-        "GET", "identity-oidc/oidc/.well-known/openid-configuration", token=None
+        "GET", "identity-oidc/.well-known/openid-configuration", token=None
     )
     assert resp.status_code == 200
     assert resp.json() == {
