@@ -82,8 +82,16 @@ def harness_catalogue() -> dict[str, BackendType]:
     return {**catalogue(), HARNESS: BackendType("mounts", OidcHarnessBackend)}
 
 
-def harness(server: Server, mount: str = "identity-oidc/") -> OidcHarnessBackend:
-    found = server.core.mounts.route(mount)
+async def harness(
+    server: Server, mount: str = "identity-oidc/", namespace: str = ""
+) -> OidcHarnessBackend:
+    """The harness backend mounted at `mount` in the namespace at path `namespace`."""
+    core = server.core
+    if namespace:
+        entry = core.namespaces.live(namespace)
+        assert entry is not None
+        core = await core.scope(entry)
+    found = core.mounts.route(mount)
     assert found is not None
     backend = found[0].backend
     assert isinstance(backend, OidcHarnessBackend)

@@ -23,7 +23,7 @@ class OidcApi(Api):
 
     async def add_entity(self, entity: Entity, policies: tuple[str, ...] = ("root",)) -> str:
         """Put `entity` in the directory; a token bound to it."""
-        harness(self.server, f"{self.mount}/").directory.add(entity)
+        (await harness(self.server, f"{self.mount}/")).directory.add(entity)
         return await entity_token(self.server, entity.id, policies)
 
     async def key(self, name: str, **fields: Any) -> None:

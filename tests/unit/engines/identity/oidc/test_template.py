@@ -4,7 +4,7 @@ JSON value it is, and the directives' errors are Vault's."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from strongroom.engines.identity.oidc.template import TemplateError, accepted, claims
@@ -57,8 +57,7 @@ def test_entity_values_render_as_json_values(
 
 @given(key=texts, value=texts)
 def test_one_metadata_key_renders_its_string_or_empty(key: str, value: str) -> None:
-    if "}}" in key or "{{" in key or key != key.strip():
-        return  # not a key a directive can name
+    assume("{" not in key and "}" not in key and key == key.strip())  # a key a directive names
     entity = Entity(id="e", name="n", metadata={key: value})
     template = '{"v": {{identity.entity.metadata.' + key + '}}}'
     assert claims(template, entity, 0) == {"v": value}

@@ -106,7 +106,7 @@ async def test_a_rotated_key_stays_published_for_its_verification_ttl(api: OidcA
     second = await api.token("r", bearer)
     assert _kid(second) != _kid(first)
     assert _kid(second) in published  # the next key was published before it signed
-    clock, backend = api.server.clock, harness(api.server)
+    clock, backend = api.server.clock, await harness(api.server)
     for minted in (first, second):
         verified(str(minted["token"]), await api.jwks(), str(minted["client_id"]), clock.now())
     clock.advance(2 * 3600 + 1)
@@ -122,7 +122,7 @@ async def test_the_tick_rotates_on_the_rotation_period(api: OidcApi) -> None:
     await api.role("r", key="k", ttl="1m")
     bearer = await api.add_entity(ALICE)
     before = _kid(await api.token("r", bearer))
-    backend = harness(api.server)
+    backend = await harness(api.server)
     await backend.tick()
     assert _kid(await api.token("r", bearer)) == before  # not due yet
     api.server.clock.advance(61)
