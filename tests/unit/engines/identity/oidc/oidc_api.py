@@ -35,9 +35,7 @@ class OidcApi(Api):
         return found
 
     async def token(self, role: str, token: str) -> dict[str, Any]:
-        found: dict[str, Any] = (await self.expect("GET", f"token/{role}", token=token))[
-            "data"
-        ]
+        found: dict[str, Any] = (await self.expect("GET", f"token/{role}", token=token))["data"]
         return found
 
     async def jwks(self) -> dict[str, Any]:

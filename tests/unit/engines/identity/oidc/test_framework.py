@@ -40,7 +40,7 @@ def test_openbao_fields_of_implemented_paths_are_declared_with_the_same_type() -
             assert name in fields, (path, name)
             assert SCHEMA_TYPES[fields[name].kind]["type"] == described["type"], (path, name)
             checked += 1
-    assert checked >= 12  # noqa: PLR2004 - config, key, rotate, role, introspect
+    assert checked >= 12
 
 
 async def test_unknown_parameters_are_warned(api: OidcApi) -> None:

@@ -80,8 +80,10 @@ async def test_roles_shape_defaults_and_updates(api: OidcApi) -> None:
         ({"key": "nokey"}, "cannot find key"),
         (
             {"key": "k", "ttl": "2h"},
-            "a role's token ttl cannot be longer than the verification_ttl of the key it "
-            "references",
+            (
+                "a role's token ttl cannot be longer than the verification_ttl of the key it "
+                "references"
+            ),
         ),
         ({"key": "k", "ttl": 60, "template": "[1,2]"}, "error parsing template JSON: "),
         ({"key": "k", "ttl": 60, "template": "{bad"}, "error parsing template JSON: "),
@@ -99,8 +101,10 @@ async def test_roles_shape_defaults_and_updates(api: OidcApi) -> None:
         ),
         (
             {"key": "k", "ttl": 60, "template": '{"iss": "x"}'},
-            'top level key "iss" not allowed. Restricted keys: iat, aud, exp, iss, sub, '
-            "namespace, nonce, auth_time, at_hash, c_hash",
+            (
+                'top level key "iss" not allowed. Restricted keys: iat, aud, exp, iss, sub, '
+                "namespace, nonce, auth_time, at_hash, c_hash"
+            ),
         ),
     ],
 )

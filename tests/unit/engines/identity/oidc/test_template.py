@@ -59,7 +59,7 @@ def test_entity_values_render_as_json_values(
 def test_one_metadata_key_renders_its_string_or_empty(key: str, value: str) -> None:
     assume("{" not in key and "}" not in key and key == key.strip())  # a key a directive names
     entity = Entity(id="e", name="n", metadata={key: value})
-    template = '{"v": {{identity.entity.metadata.' + key + '}}}'
+    template = '{"v": {{identity.entity.metadata.' + key + "}}}"
     assert claims(template, entity, 0) == {"v": value}
     assert claims(template, Entity(id="e", name="n"), 0) == {"v": ""}
 

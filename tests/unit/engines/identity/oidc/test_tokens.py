@@ -31,7 +31,9 @@ async def _minted(api: OidcApi, algorithm: str = "RS256", **role: object) -> dic
     return await api.token("r", await api.add_entity(ALICE))
 
 
-@pytest.mark.parametrize("algorithm", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"])
+@pytest.mark.parametrize(
+    "algorithm", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"]
+)
 async def test_a_token_verifies_offline_from_the_jwks_alone(api: OidcApi, algorithm: str) -> None:
     minted = await _minted(api, algorithm, template=TEMPLATE)
     now = api.server.clock.now()
@@ -161,7 +163,13 @@ async def test_discovery_and_jwks_answer_without_a_token(api: OidcApi) -> None:
         "response_types_supported": ["id_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": [
-            "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA",
+            "RS256",
+            "RS384",
+            "RS512",
+            "ES256",
+            "ES384",
+            "ES512",
+            "EdDSA",
         ],
     }
     assert await api.jwks() == {"keys": []}  # no role uses a key yet, as in OpenBao
