@@ -147,5 +147,27 @@ async def _complete_login(core: Core, response: Response, mounted: Mounted) -> R
 
 
 def _open_path(patterns: frozenset[str], path: str) -> bool:
-    """Whether `path` is one of a backend's unauthenticated paths (trailing `*` = prefix)."""
-    return any(path.startswith(p[:-1]) if p.endswith("*") else path == p for p in patterns)
+    """Whether `path` is one of a backend's unauthenticated paths: as Vault's PathsSpecial, a
+    trailing `*` makes a prefix and a `+` segment stands for any one segment."""
+    return any(_open_match(p, path) for p in patterns)
+
+
+def _open_match(pattern: str, path: str) -> bool:
+    prefix = pattern.endswith("*")
+    wanted = pattern[:-1] if prefix else pattern
+    if "+" not in wanted:
+        return path.startswith(wanted) if prefix else path == wanted
+    parts, got = wanted.split("/"), path.split("/")
+    if len(got) < len(parts) or (not prefix and len(got) != len(parts)):
+        return False
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if part == "+":
+            matched = bool(got[index])
+        elif prefix and index == last:
+            matched = got[index].startswith(part)
+        else:
+            matched = got[index] == part
+        if not matched:
+            return False
+    return True

@@ -17,7 +17,7 @@ from msgspec import Meta
 from strongroom.clock import Clock
 from strongroom.engines.identity.oidc import keyring, signing
 from strongroom.engines.identity.oidc.directory import EntityDirectory, EntityFacts
-from strongroom.engines.identity.oidc.models import NamedKey, PublicKey, Role
+from strongroom.engines.identity.oidc.models import Assignment, NamedKey, Provider, PublicKey, Role
 from strongroom.engines.identity.oidc.store import OidcStore
 from strongroom.engines.identity.oidc.template import claims
 from strongroom.errors import BadRequest, StrongroomError
@@ -25,6 +25,8 @@ from strongroom.logical import GENERIC_NAME, UNCHANGED, Request
 
 NAME = GENERIC_NAME
 DEFAULT_KEY = "default"
+DEFAULT_PROVIDER = "default"
+ALLOW_ALL = "allow_all"
 NO_ENTITY = "no entity associated with the request's token"
 
 
@@ -45,10 +47,14 @@ class OidcContext:
     def now(self) -> float:
         return self.clock.now()
 
-    async def issuer(self, request: Request) -> str:
-        """Vault's issuer: `<issuer or api_addr>/v1/<namespace path>identity/oidc`."""
-        base = (await self.store.config()).issuer or self.api_addr
+    async def issuer(self, request: Request, base: str = "") -> str:
+        """Vault's issuer: `<base, else oidc/config's issuer, else api_addr>/v1/<namespace
+        path>identity/oidc` (a provider's adds `/provider/<name>`)."""
+        base = base or (await self.store.config()).issuer or self.api_addr
         return f"{base}/v1/{request.namespace}identity/oidc"
+
+    async def provider_issuer(self, request: Request, provider: Provider) -> str:
+        return f"{await self.issuer(request, provider.issuer)}/provider/{provider.name}"
 
     async def ensure_default(self) -> None:
         """Vault's `default` key exists in every namespace (RS256, any client): made on the
@@ -60,7 +66,26 @@ class OidcContext:
             blank = NamedKey(name=DEFAULT_KEY, allowed_client_ids=("*",))
             return keyring.created(blank, self.now())
 
-        await self.store.update_key(DEFAULT_KEY, create)
+        await self.store.keys.update(DEFAULT_KEY, create)
+
+    async def ensure_provider_defaults(self) -> None:
+        """Vault's `default` provider (any client) and `allow_all` assignment (every entity
+        and group), made on first use like the default key."""
+        await self.ensure_default()
+        await self.store.assignments.update(
+            ALLOW_ALL,
+            lambda found: (
+                UNCHANGED
+                if found
+                else Assignment(name=ALLOW_ALL, entity_ids=("*",), group_ids=("*",))
+            ),
+        )
+        await self.store.providers.update(
+            DEFAULT_PROVIDER,
+            lambda found: (
+                UNCHANGED if found else Provider(name=DEFAULT_PROVIDER, allowed_client_ids=("*",))
+            ),
+        )
 
     async def entity(self, request: Request) -> EntityFacts:
         """The caller's entity. Raises BadRequest (Vault's 400) if the token has none."""
@@ -75,7 +100,7 @@ class OidcContext:
 
         Raises BadRequest if the key is gone or does not list the role's client ID.
         """
-        key = await self.store.key(role.key)
+        key = await self.store.keys.get(role.key)
         if key is None or key.signing is None:
             raise BadRequest("the role's key was not found")
         if not key.allows(role.client_id):
@@ -97,8 +122,8 @@ class OidcContext:
         """Every public key of every key a role signs with that is still published (Vault's
         `.well-known/keys`: an unused key publishes nothing)."""
         now, found = self.now(), []
-        for name in sorted({role.key for role in await self.store.roles()}):
-            key = await self.store.key(name)
+        for name in sorted({role.key for role in await self.store.roles.all()}):
+            key = await self.store.keys.get(name)
             if key is not None:
                 found += key.published(now)
         return found
@@ -106,8 +131,8 @@ class OidcContext:
     async def all_public_keys(self) -> list[PublicKey]:
         """The published keys of every named key (what introspection may verify with)."""
         now, found = self.now(), []
-        for name in await self.store.key_names():
-            key = await self.store.key(name)
+        for name in await self.store.keys.names():
+            key = await self.store.keys.get(name)
             if key is not None:
                 found += key.published(now)
         return found
@@ -116,9 +141,9 @@ class OidcContext:
         """Rotate every key whose rotation period has passed and drop public keys whose
         verification time is over. Idempotent: each key re-checks under a storage Check."""
         failures: list[StrongroomError] = []
-        for name in await self.store.key_names():
+        for name in await self.store.keys.names():
             try:
-                await self.store.update_key(name, self._maintain)
+                await self.store.keys.update(name, self._maintain)
             except StrongroomError as exc:  # one bad key must not stop the others
                 failures.append(exc)
         if failures:

@@ -8,6 +8,8 @@ only in `signing` and `next`; a rotated-out key keeps just its public half in `r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 
 DAY = 86400
@@ -58,3 +60,67 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
 NAMED_KEY = msgspec.json.Decoder(NamedKey)
 ROLE = msgspec.json.Decoder(Role)
 CONFIG = msgspec.json.Decoder(Config)
+
+
+class Scope(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    template: str = ""
+    description: str = ""
+
+
+class Assignment(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    entity_ids: tuple[str, ...] = ()
+    group_ids: tuple[str, ...] = ()
+
+    def admits(self, entity_id: str, group_ids: Sequence[str]) -> bool:
+        """Whether the entity (or one of its groups) is assigned; "*" admits every one."""
+        if "*" in self.entity_ids or entity_id in self.entity_ids:
+            return True
+        return "*" in self.group_ids or any(g in self.group_ids for g in group_ids)
+
+
+class Client(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    client_id: str
+    client_secret: str = ""  # confidential clients only (sealed by the barrier)
+    client_type: str = "confidential"
+    key: str = "default"
+    redirect_uris: tuple[str, ...] = ()
+    assignments: tuple[str, ...] = ()
+    id_token_ttl: int = DAY
+    access_token_ttl: int = DAY
+    authorization_code: bool = True  # OpenBao's per-client grant switches; the client
+    client_credentials: bool = False  # credentials grant itself is not served here
+
+
+class Provider(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    issuer: str = ""
+    allowed_client_ids: tuple[str, ...] = ()
+    scopes_supported: tuple[str, ...] = ()
+
+    def allows(self, client_id: str) -> bool:
+        return "*" in self.allowed_client_ids or client_id in self.allowed_client_ids
+
+
+class Grant(msgspec.Struct, frozen=True, kw_only=True):
+    """What an authorization code or an access token stands for (stored under its hash)."""
+
+    provider: str
+    client_id: str
+    entity_id: str
+    scopes: tuple[str, ...]
+    expires_at: float
+    redirect_uri: str = ""
+    nonce: str = ""
+    auth_time: int = 0
+    code_challenge: str = ""
+    code_challenge_method: str = ""
+
+
+SCOPE = msgspec.json.Decoder(Scope)
+ASSIGNMENT = msgspec.json.Decoder(Assignment)
+CLIENT = msgspec.json.Decoder(Client)
+PROVIDER = msgspec.json.Decoder(Provider)
+GRANT = msgspec.json.Decoder(Grant)

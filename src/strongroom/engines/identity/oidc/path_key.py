@@ -12,7 +12,6 @@ from strongroom.engines.identity.oidc import keyring, render
 from strongroom.engines.identity.oidc.context import DEFAULT_KEY, OidcContext
 from strongroom.engines.identity.oidc.models import NamedKey
 from strongroom.engines.identity.oidc.signing import ALGORITHMS
-from strongroom.engines.identity.oidc.store import referencing
 from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import (
     DELETE,
@@ -95,7 +94,7 @@ async def write_key(ctx: OidcContext, _request: Request, fields: KeyWrite) -> Re
     if algorithm is not UNSET and algorithm not in ALGORITHMS:
         raise BadRequest("unknown signing algorithm")
     await ctx.ensure_default()
-    roles = await ctx.store.roles()
+    roles = await ctx.store.roles.all()
 
     def mutate(found: NamedKey | None) -> NamedKey:
         now = ctx.now()
@@ -115,13 +114,13 @@ async def write_key(ctx: OidcContext, _request: Request, fields: KeyWrite) -> Re
             return keyring.realgorithmed(new, algorithm, now)
         return new
 
-    await ctx.store.update_key(fields.name, mutate)
+    await ctx.store.keys.update(fields.name, mutate)
     return NO_CONTENT
 
 
 async def read_key(ctx: OidcContext, _request: Request, fields: KeyName) -> Response:
     await ctx.ensure_default()
-    found = await ctx.store.key(fields.name)
+    found = await ctx.store.keys.get(fields.name)
     if found is None:
         raise NotFound
     return Response(data=render.key(found))
@@ -129,7 +128,7 @@ async def read_key(ctx: OidcContext, _request: Request, fields: KeyName) -> Resp
 
 async def list_keys(ctx: OidcContext, _request: Request, _fields: Any) -> Response:  # noqa: ANN401
     await ctx.ensure_default()
-    names = await ctx.store.key_names()
+    names = await ctx.store.keys.names()
     if not names:
         raise NotFound
     return Response(data={"keys": names})
@@ -138,13 +137,13 @@ async def list_keys(ctx: OidcContext, _request: Request, _fields: Any) -> Respon
 async def delete_key(ctx: OidcContext, _request: Request, fields: KeyName) -> Response:
     if fields.name == DEFAULT_KEY:
         raise BadRequest('deletion of key "default" not allowed')
-    users = referencing(await ctx.store.roles(), fields.name)
+    users = [r.name for r in await ctx.store.roles.all() if r.key == fields.name]
     if users:
         raise BadRequest(
             "unable to delete key because it is currently referenced by these roles: "
             + ", ".join(users)
         )
-    await ctx.store.update_key(fields.name, lambda _found: DELETE)
+    await ctx.store.keys.update(fields.name, lambda _found: DELETE)
     return NO_CONTENT
 
 
@@ -156,6 +155,6 @@ async def rotate_key(ctx: OidcContext, _request: Request, fields: KeyRotate) -> 
             return UNCHANGED
         return keyring.rotated(found, ctx.now(), ttl)
 
-    if (await ctx.store.update_key(fields.name, mutate)) is None:
+    if (await ctx.store.keys.update(fields.name, mutate)) is None:
         raise BadRequest("no named key found")
     return NO_CONTENT

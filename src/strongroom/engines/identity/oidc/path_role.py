@@ -80,31 +80,31 @@ async def write_role(ctx: OidcContext, _request: Request, fields: RoleWrite) -> 
 
     async def mutate(found: Role | None) -> Role:
         new = _changed(found, fields, template)
-        key = await ctx.store.key(new.key)
+        key = await ctx.store.keys.get(new.key)
         if key is None:
             raise BadRequest("cannot find key")
         if new.ttl > key.verification_ttl:
             raise BadRequest(TTL_OVER_KEY)
         return new
 
-    await ctx.store.update_role(fields.name, mutate)
+    await ctx.store.roles.update(fields.name, mutate)
     return NO_CONTENT
 
 
 async def read_role(ctx: OidcContext, _request: Request, fields: RoleName) -> Response:
-    found = await ctx.store.role(fields.name)
+    found = await ctx.store.roles.get(fields.name)
     if found is None:
         raise NotFound
     return Response(data=render.role(found))
 
 
 async def list_roles(ctx: OidcContext, _request: Request, _fields: Any) -> Response:  # noqa: ANN401
-    names = await ctx.store.role_names()
+    names = await ctx.store.roles.names()
     if not names:
         raise NotFound
     return Response(data={"keys": names})
 
 
 async def delete_role(ctx: OidcContext, _request: Request, fields: RoleName) -> Response:
-    await ctx.store.delete_role(fields.name)
+    await ctx.store.roles.delete(fields.name)
     return NO_CONTENT

@@ -31,7 +31,7 @@ class Introspect(msgspec.Struct, frozen=True, kw_only=True):
 
 async def generate(ctx: OidcContext, request: Request, fields: TokenRead) -> Response:
     entity = await ctx.entity(request)
-    role = await ctx.store.role(fields.name)
+    role = await ctx.store.roles.get(fields.name)
     if role is None:
         raise BadRequest("role not found")
     token = await ctx.signed(request, role, entity)

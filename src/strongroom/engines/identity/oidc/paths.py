@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from strongroom.engines.identity.oidc import (
     path_config,
+    path_flow,
     path_key,
+    path_provider,
+    path_provider_objects,
     path_role,
     path_token,
     path_wellknown,
@@ -19,9 +22,35 @@ from strongroom.logical import NoFields, Operation, OperationSpec, Path, PathTab
 
 Op = Operation
 S = OperationSpec
-OPEN_PATHS = frozenset({"oidc/.well-known/*"})
+OPEN_PATHS = frozenset(
+    {
+        "oidc/.well-known/*",
+        "oidc/provider/+/.well-known/*",
+        "oidc/provider/+/token",
+        "oidc/provider/+/userinfo",
+    }
+)
 KEY = f"key/(?P<name>{NAME})"
 ROLE = f"role/(?P<name>{NAME})"
+PROVIDER = f"provider/(?P<name>{NAME})"
+OBJECTS = path_provider_objects
+
+
+def _crud(
+    kind: str,
+    write: S[OidcContext],
+    read: S[OidcContext],
+    delete: S[OidcContext],
+    listed: S[OidcContext],
+    synopsis: str,
+) -> list[Path[OidcContext]]:
+    """`<kind>/:name` (read, write, delete) and its LIST `<kind>`."""
+    named = {Op.READ: read, Op.UPDATE: write, Op.DELETE: delete}
+    return [
+        Path(f"{kind}/(?P<name>{NAME})", named, synopsis=synopsis),
+        Path(f"{kind}/?", {Op.LIST: listed}, synopsis=synopsis),
+    ]
+
 
 OIDC_TABLE: PathTable[OidcContext] = PathTable(
     [
@@ -81,6 +110,75 @@ OIDC_TABLE: PathTable[OidcContext] = PathTable(
             {Op.READ: S(path_wellknown.keys, NoFields)},
             synopsis=path_wellknown.KEYS_SYNOPSIS,
             unauthenticated=True,
+        ),
+        *_crud(
+            "scope",
+            S(OBJECTS.write_scope, OBJECTS.ScopeWrite),
+            S(OBJECTS.read_scope, OBJECTS.Named),
+            S(OBJECTS.delete_scope, OBJECTS.Named),
+            S(OBJECTS.list_scopes, NoFields),
+            OBJECTS.SCOPE_SYNOPSIS,
+        ),
+        *_crud(
+            "assignment",
+            S(OBJECTS.write_assignment, OBJECTS.AssignmentWrite),
+            S(OBJECTS.read_assignment, OBJECTS.Named),
+            S(OBJECTS.delete_assignment, OBJECTS.Named),
+            S(OBJECTS.list_assignments, NoFields),
+            OBJECTS.ASSIGNMENT_SYNOPSIS,
+        ),
+        *_crud(
+            "client",
+            S(OBJECTS.write_client, OBJECTS.ClientWrite),
+            S(OBJECTS.read_client, OBJECTS.Named),
+            S(OBJECTS.delete_client, OBJECTS.Named),
+            S(OBJECTS.list_clients, NoFields),
+            OBJECTS.CLIENT_SYNOPSIS,
+        ),
+        Path(
+            rf"{PROVIDER}/\.well-known/openid-configuration/?",
+            {Op.READ: S(path_provider.discovery, OBJECTS.Named)},
+            synopsis=path_provider.DISCOVERY_SYNOPSIS,
+        ),
+        Path(
+            rf"{PROVIDER}/\.well-known/keys/?",
+            {Op.READ: S(path_provider.provider_keys, OBJECTS.Named)},
+            synopsis=path_provider.KEYS_SYNOPSIS,
+        ),
+        Path(
+            f"{PROVIDER}/authorize/?",
+            {
+                Op.READ: S(path_flow.authorize, path_flow.Authorize),
+                Op.UPDATE: S(path_flow.authorize, path_flow.Authorize),
+            },
+            synopsis=path_flow.AUTHORIZE_SYNOPSIS,
+        ),
+        Path(
+            f"{PROVIDER}/token/?",
+            {Op.UPDATE: S(path_flow.token, path_flow.TokenExchange)},
+            synopsis=path_flow.TOKEN_SYNOPSIS,
+        ),
+        Path(
+            f"{PROVIDER}/userinfo/?",
+            {
+                Op.READ: S(path_flow.userinfo, path_flow.UserInfo),
+                Op.UPDATE: S(path_flow.userinfo, path_flow.UserInfo),
+            },
+            synopsis=path_flow.USERINFO_SYNOPSIS,
+        ),
+        Path(
+            PROVIDER,
+            {
+                Op.READ: S(path_provider.read_provider, OBJECTS.Named),
+                Op.UPDATE: S(path_provider.write_provider, path_provider.ProviderWrite),
+                Op.DELETE: S(path_provider.delete_provider, OBJECTS.Named),
+            },
+            synopsis=path_provider.SYNOPSIS,
+        ),
+        Path(
+            "provider/?",
+            {Op.LIST: S(path_provider.list_providers, path_provider.ProviderList)},
+            synopsis=path_provider.LIST_SYNOPSIS,
         ),
     ]
 )
