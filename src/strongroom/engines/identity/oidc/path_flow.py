@@ -44,9 +44,17 @@ class OAuthError(BadRequest):
         super().__init__(description)
         self.code, self.http_status = code, status
 
-    def response(self) -> Response:
+    def response(self, state: str = "") -> Response:
+        """The raw answer; the authorization endpoint echoes the client's `state` (RFC 6749
+        §4.1.2.1), as Vault does."""
         body = {"error": self.code, "error_description": self.public}
+        if state:
+            body["state"] = state
         return Response(data=body, raw=True, status=self.http_status)
+
+
+# Vault's answer to a bearer token userinfo does not accept, whatever the reason.
+_INVALID_TOKEN = OAuthError("invalid_token", "permission denied", 401)
 
 
 class Authorize(msgspec.Struct, frozen=True, kw_only=True):
@@ -153,7 +161,7 @@ async def _assigned(ctx: OidcContext, client: Client, entity: EntityFacts) -> bo
 async def _client_for(ctx: OidcContext, provider: Provider, client_id: str) -> Client:
     client = await ctx.store.client_by_id(client_id) if client_id else None
     if client is None:
-        raise OAuthError("invalid_client", "client with client_id not found")
+        raise OAuthError("invalid_client_id", "client with client_id not found")
     if not provider.allows(client.client_id):
         raise OAuthError("unauthorized_client", "client is not authorized to use the provider")
     return client
@@ -172,11 +180,11 @@ def _check_request(fields: Authorize, client: Client, provider: Provider) -> tup
         raise OAuthError("unauthorized_client", "client may not use the authorization code grant")
     scopes = tuple(fields.scope.split())
     if "openid" not in scopes:
-        raise OAuthError("invalid_scope", 'scope parameter must contain the "openid" value')
+        raise OAuthError("invalid_request", 'scope parameter must contain the "openid" value')
     if fields.response_type != "code":
         raise OAuthError("unsupported_response_type", "unsupported response_type value")
     if fields.redirect_uri not in client.redirect_uris:
-        raise OAuthError("invalid_request", "redirect_uri is not allowed for the client")
+        raise OAuthError("invalid_redirect_uri", "redirect_uri is not allowed for the client")
     if fields.code_challenge_method not in ("plain", "S256"):
         raise OAuthError("invalid_request", "invalid code_challenge_method")
     if client.client_type == "public" and not fields.code_challenge:
@@ -188,7 +196,7 @@ async def authorize(ctx: OidcContext, request: Request, fields: Authorize) -> Re
     try:
         return await _authorization(ctx, request, fields)
     except OAuthError as refused:
-        return refused.response()
+        return refused.response(fields.state)
 
 
 async def _authorization(ctx: OidcContext, request: Request, fields: Authorize) -> Response:
@@ -204,9 +212,11 @@ async def _authorization(ctx: OidcContext, request: Request, fields: Authorize) 
         ) from None
     if not await _assigned(ctx, client, entity):
         raise OAuthError("access_denied", "identity entity not authorized by client assignment")
-    auth_time = int(request.caller.creation_time) if request.caller else 0
-    if fields.max_age >= 0 and ctx.now() - auth_time > fields.max_age:
-        raise OAuthError("login_required", "the end-user authentication is older than max_age")
+    auth_time = 0  # claimed only when the client asks with max_age (OIDC Core §3.1.2.1)
+    if fields.max_age >= 0:
+        auth_time = int(request.caller.creation_time) if request.caller else 0
+        if ctx.now() - auth_time > fields.max_age:
+            raise OAuthError("login_required", "the end-user authentication is older than max_age")
     code = secrets.token_urlsafe(32)
     grant = Grant(
         provider=provider.name,
@@ -287,12 +297,20 @@ async def _exchange(ctx: OidcContext, request: Request, fields: TokenExchange) -
         raise invalid
     if not _pkce_ok(grant, fields.code_verifier):
         raise OAuthError("invalid_grant", "invalid code_verifier for token exchange")
-    return await _tokens(ctx, request, provider, client, grant)
+    return await _tokens(ctx, request, (provider, client, grant), fields.code)
+
+
+def _half_hash(algorithm: str, value: str) -> str:
+    """OIDC Core §3.1.3.6 at_hash / c_hash: the left half of the hash the JWS alg uses,
+    base64url (Ed25519 goes with SHA-512)."""
+    digest = _HASHES.get(algorithm[-3:], hashlib.sha512)(value.encode()).digest()
+    return _b64url(digest[: len(digest) // 2])
 
 
 async def _tokens(
-    ctx: OidcContext, request: Request, provider: Provider, client: Client, grant: Grant
+    ctx: OidcContext, request: Request, granted: tuple[Provider, Client, Grant], code: str
 ) -> dict[str, Any]:
+    provider, client, grant = granted
     entity = await ctx.directory.facts(grant.entity_id)
     if entity is None or entity.disabled:
         raise OAuthError(
@@ -303,7 +321,6 @@ async def _tokens(
         raise OAuthError("server_error", "the client's key was not found", 500)
     access_token = secrets.token_urlsafe(32)
     now = int(ctx.now())
-    at_digest = _HASHES.get(key.algorithm[-3:], hashlib.sha512)(access_token.encode()).digest()
     payload = await _scope_claims(ctx, grant.scopes, entity, now)
     payload |= {
         "iss": await ctx.provider_issuer(request, provider),
@@ -312,11 +329,13 @@ async def _tokens(
         "iat": now,
         "exp": now + client.id_token_ttl,
         "namespace": ctx.namespace_id,
-        "auth_time": grant.auth_time,
-        "at_hash": _b64url(at_digest[: len(at_digest) // 2]),
+        "at_hash": _half_hash(key.algorithm, access_token),
+        "c_hash": _half_hash(key.algorithm, code),
     }
     if grant.nonce:
         payload["nonce"] = grant.nonce
+    if grant.auth_time:
+        payload["auth_time"] = grant.auth_time
     encoded = msgspec.json.encode(dict(sorted(payload.items())))
     id_token = signing.sign(key.signing, key.algorithm, encoded)
     access = msgspec.structs.replace(grant, expires_at=now + client.access_token_ttl)
@@ -345,9 +364,9 @@ async def userinfo(ctx: OidcContext, request: Request, fields: UserInfo) -> Resp
     bearer = header[7:].strip() if header[:7].lower() == "bearer " else ""
     grant = await ctx.store.access(bearer) if bearer else None
     if grant is None or grant.expires_at <= ctx.now() or grant.provider != fields.name:
-        return OAuthError("invalid_token", "the access token is invalid or expired", 401).response()
+        return _INVALID_TOKEN.response()
     entity = await ctx.directory.facts(grant.entity_id)
     if entity is None or entity.disabled:
-        return OAuthError("invalid_token", "the access token is invalid or expired", 401).response()
+        return _INVALID_TOKEN.response()
     answer = await _scope_claims(ctx, grant.scopes, entity, int(ctx.now()))
     return Response(data=answer | {"sub": entity.id}, raw=True)

@@ -137,12 +137,13 @@ async def list_keys(ctx: OidcContext, _request: Request, _fields: Any) -> Respon
 async def delete_key(ctx: OidcContext, _request: Request, fields: KeyName) -> Response:
     if fields.name == DEFAULT_KEY:
         raise BadRequest('deletion of key "default" not allowed')
-    users = [r.name for r in await ctx.store.roles.all() if r.key == fields.name]
-    if users:
-        raise BadRequest(
-            "unable to delete key because it is currently referenced by these roles: "
-            + ", ".join(users)
-        )
+    for kind, records in (("roles", ctx.store.roles), ("clients", ctx.store.clients)):
+        users = [r.name for r in await records.all() if r.key == fields.name]
+        if users:
+            raise BadRequest(
+                f"unable to delete key because it is currently referenced by these {kind}: "
+                + ", ".join(users)
+            )
     await ctx.store.keys.update(fields.name, lambda _found: DELETE)
     return NO_CONTENT
 

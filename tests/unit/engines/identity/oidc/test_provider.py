@@ -97,6 +97,9 @@ async def test_objects_render_as_openbao_does(api: OidcApi) -> None:
         "scope does not exist"
     )
     assert (await api.error("DELETE", "scope/groups")).startswith("unable to delete scope")
+    assert await api.error("DELETE", "key/pk") == (
+        "unable to delete key because it is currently referenced by these clients: app"
+    )
     assert await api.error("DELETE", "assignment/allow_all") == (
         'deletion of assignment "allow_all" not allowed'
     )
@@ -160,8 +163,10 @@ async def test_the_code_flow_with_a_confidential_client(api: OidcApi) -> None:
     assert claims["nonce"] == "n0"
     assert claims["groups"] == ["admins"]
     assert claims["exp"] - claims["iat"] == 1800
-    digest = hashlib.sha256(tokens["access_token"].encode()).digest()[:16]
-    assert claims["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    for claim, value in (("at_hash", tokens["access_token"]), ("c_hash", code)):
+        digest = hashlib.sha256(value.encode()).digest()[:16]
+        assert claims[claim] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert "auth_time" not in claims  # only when the client sends max_age, as in OpenBao
     status, again = await _open(
         api, "POST", "provider/p1/token", exchange, headers={"Authorization": f"Basic {basic}"}
     )
@@ -245,10 +250,10 @@ async def test_a_public_client_needs_pkce(api: OidcApi) -> None:
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        ({"scope": "groups"}, "invalid_scope"),
+        ({"scope": "groups"}, "invalid_request"),
         ({"response_type": "token"}, "unsupported_response_type"),
-        ({"redirect_uri": "http://evil/cb"}, "invalid_request"),
-        ({"client_id": "nope"}, "invalid_client"),
+        ({"redirect_uri": "http://evil/cb"}, "invalid_redirect_uri"),
+        ({"client_id": "nope"}, "invalid_client_id"),
     ],
 )
 async def test_bad_authorization_requests(api: OidcApi, change: dict[str, str], error: str) -> None:
@@ -261,8 +266,11 @@ async def test_bad_authorization_requests(api: OidcApi, change: dict[str, str], 
         "response_type": "code",
         **change,
     }
-    answer = await api.expect("POST", "provider/p1/authorize", query, 400, token=bearer)
+    answer = await api.expect(
+        "POST", "provider/p1/authorize", query | {"state": "st"}, 400, token=bearer
+    )
     assert answer["error"] == error
+    assert answer["state"] == "st"  # echoed on errors too, as OpenBao does
 
 
 async def test_only_assigned_entities_are_authorized(api: OidcApi) -> None:
