@@ -8,11 +8,11 @@ requests below `identity/oidc/` to `OIDC_TABLE.dispatch(context, request, rest)`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
-from msgspec import Meta
 
 from strongroom.clock import Clock
 from strongroom.engines.identity.oidc import keyring, signing
@@ -30,12 +30,6 @@ ALLOW_ALL = "allow_all"
 NO_ENTITY = "no entity associated with the request's token"
 
 
-class Named(msgspec.Struct, frozen=True, kw_only=True):
-    """The fields of an operation that takes nothing but a name."""
-
-    name: Annotated[str, Meta(description="Name of the object")]
-
-
 @dataclass
 class OidcContext:
     store: OidcStore
@@ -43,6 +37,20 @@ class OidcContext:
     directory: EntityDirectory
     api_addr: str  # Vault's `api_addr`: the issuer unless oidc/config sets one
     namespace_id: str = "root"
+    loaded: signing.Loaded = field(default_factory=signing.Loaded)
+
+    async def supply(self, algorithm: str, count: int = 2) -> signing.Supply:
+        """`count` fresh keys of `algorithm`, made off the event loop."""
+        made = signing.Supply()
+        await made.stock(algorithm, count)
+        return made
+
+    def sign(self, key: NamedKey, payload: Mapping[str, Any]) -> str:
+        """`payload` (keys sorted, as Go marshals a map) signed with `key`'s signing key."""
+        assert key.signing is not None  # noqa: S101 - callers check
+        encoded = msgspec.json.encode(dict(sorted(payload.items())))
+        loaded = self.loaded.get(key.signing)
+        return signing.sign(loaded, key.signing.kid, key.algorithm, encoded)
 
     def now(self) -> float:
         return self.clock.now()
@@ -60,11 +68,15 @@ class OidcContext:
         """Vault's `default` key exists in every namespace (RS256, any client): made on the
         first use, once, under a storage Check."""
 
+        if await self.store.keys.get(DEFAULT_KEY) is not None:
+            return
+        supply = await self.supply("RS256")
+
         def create(found: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
             if found is not None:
                 return UNCHANGED
             blank = NamedKey(name=DEFAULT_KEY, allowed_client_ids=("*",))
-            return keyring.created(blank, self.now())
+            return keyring.created(blank, self.now(), supply)
 
         await self.store.keys.update(DEFAULT_KEY, create)
 
@@ -114,9 +126,7 @@ class OidcContext:
             "exp": now + role.ttl,
             "namespace": self.namespace_id,
         }
-        payload = claims(role.template, entity, now) | payload
-        encoded = msgspec.json.encode(dict(sorted(payload.items())))
-        return signing.sign(key.signing, key.algorithm, encoded)
+        return self.sign(key, claims(role.template, entity, now) | payload)
 
     async def published_keys(self) -> list[PublicKey]:
         """Every public key of every key a role signs with that is still published (Vault's
@@ -143,14 +153,22 @@ class OidcContext:
         failures: list[StrongroomError] = []
         for name in await self.store.keys.names():
             try:
-                await self.store.keys.update(name, self._maintain)
+                await self._maintain(name)
             except StrongroomError as exc:  # one bad key must not stop the others
                 failures.append(exc)
         if failures:
             raise failures[0]
 
-    def _maintain(self, key: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
-        now = self.now()
-        if key is None or not keyring.due(key, now):
-            return UNCHANGED
-        return keyring.maintained(key, now)
+    async def _maintain(self, name: str) -> None:
+        key = await self.store.keys.get(name)
+        if key is None or not keyring.due(key, self.now()):
+            return
+        supply = await self.supply(key.algorithm, 1)
+
+        def mutate(found: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
+            now = self.now()
+            if found is None or not keyring.due(found, now):
+                return UNCHANGED
+            return keyring.maintained(found, now, supply)
+
+        await self.store.keys.update(name, mutate)

@@ -12,11 +12,12 @@ import msgspec
 
 from strongroom.engines.identity.oidc import signing
 from strongroom.engines.identity.oidc.models import NamedKey, PublicKey
+from strongroom.engines.identity.oidc.signing import Supply
 
 
-def _keys(key: NamedKey, now: float, ring: tuple[PublicKey, ...]) -> NamedKey:
+def _keys(key: NamedKey, now: float, ring: tuple[PublicKey, ...], supply: Supply) -> NamedKey:
     """`key` with a new signing and next key pair of its algorithm, added to `ring`."""
-    first, second = signing.generate(key.algorithm), signing.generate(key.algorithm)
+    first, second = supply.take(key.algorithm), supply.take(key.algorithm)
     published = (signing.public(first, key.algorithm), signing.public(second, key.algorithm))
     return msgspec.structs.replace(
         key,
@@ -31,30 +32,32 @@ def _retired(ring: tuple[PublicKey, ...], kids: set[str], until: float) -> tuple
     return tuple(msgspec.structs.replace(k, expire_at=until) if k.kid in kids else k for k in ring)
 
 
-def created(key: NamedKey, now: float) -> NamedKey:
+def created(key: NamedKey, now: float, supply: Supply) -> NamedKey:
     """A new key: its first signing and next keys."""
-    return _keys(key, now, ())
+    return _keys(key, now, (), supply)
 
 
-def rotated(key: NamedKey, now: float, verification_ttl: int | None = None) -> NamedKey:
+def rotated(
+    key: NamedKey, now: float, supply: Supply, verification_ttl: int | None = None
+) -> NamedKey:
     """`key` rotated at `now`; the retired public key stays published for `verification_ttl`
     (the key's own when None)."""
     ttl = key.verification_ttl if verification_ttl is None else verification_ttl
     if key.signing is None or key.next is None:
-        return created(key, now)
-    fresh = signing.generate(key.algorithm)
+        return created(key, now, supply)
+    fresh = supply.take(key.algorithm)
     ring = (*_retired(key.ring, {key.signing.kid}, now + ttl), signing.public(fresh, key.algorithm))
     return msgspec.structs.replace(
         key, signing=key.next, next=fresh, ring=ring, next_rotation=now + key.rotation_period
     )
 
 
-def realgorithmed(key: NamedKey, algorithm: str, now: float) -> NamedKey:
+def realgorithmed(key: NamedKey, algorithm: str, now: float, supply: Supply) -> NamedKey:
     """`key` with a new `algorithm`: both current keys retire (published for the key's
     verification_ttl) and a pair of the new algorithm takes over at once."""
     current = {k.kid for k in (key.signing, key.next) if k is not None}
     ring = _retired(key.ring, current, now + key.verification_ttl)
-    return _keys(msgspec.structs.replace(key, algorithm=algorithm), now, ring)
+    return _keys(msgspec.structs.replace(key, algorithm=algorithm), now, ring, supply)
 
 
 def due(key: NamedKey, now: float) -> bool:
@@ -63,8 +66,8 @@ def due(key: NamedKey, now: float) -> bool:
     return key.next_rotation <= now or expired
 
 
-def maintained(key: NamedKey, now: float) -> NamedKey:
+def maintained(key: NamedKey, now: float, supply: Supply) -> NamedKey:
     """`key` rotated if its period has passed, without the public keys past their time."""
     if key.next_rotation <= now:
-        key = rotated(key, now)
+        key = rotated(key, now, supply)
     return msgspec.structs.replace(key, ring=tuple(key.published(now)))

@@ -21,7 +21,6 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from strongroom.engines.identity.oidc import signing
 from strongroom.engines.identity.oidc.context import OidcContext
 from strongroom.engines.identity.oidc.directory import EntityFacts
 from strongroom.engines.identity.oidc.models import Client, Grant, Provider
@@ -336,8 +335,7 @@ async def _tokens(
         payload["nonce"] = grant.nonce
     if grant.auth_time:
         payload["auth_time"] = grant.auth_time
-    encoded = msgspec.json.encode(dict(sorted(payload.items())))
-    id_token = signing.sign(key.signing, key.algorithm, encoded)
+    id_token = ctx.sign(key, payload)
     access = msgspec.structs.replace(grant, expires_at=now + client.access_token_ttl)
     await ctx.store.put_access(access_token, access)
     return {

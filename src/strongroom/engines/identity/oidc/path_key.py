@@ -8,9 +8,10 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from strongroom.engines.identity.oidc import keyring, render
+from strongroom.engines.identity.oidc import keyring, render, signing
 from strongroom.engines.identity.oidc.context import DEFAULT_KEY, OidcContext
 from strongroom.engines.identity.oidc.models import NamedKey
+from strongroom.engines.identity.oidc.path_provider_objects import refuse_if_used
 from strongroom.engines.identity.oidc.signing import ALGORITHMS
 from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import (
@@ -89,12 +90,24 @@ def _changed(key: NamedKey, fields: KeyWrite) -> NamedKey:
     return new
 
 
+def _pair_needed(current: NamedKey | None, algorithm: str | UnsetType) -> str:
+    """The algorithm of the fresh key pair a write makes ("" when it makes none)."""
+    if current is None:
+        return "RS256" if isinstance(algorithm, UnsetType) else algorithm
+    if not isinstance(algorithm, UnsetType) and algorithm != current.algorithm:
+        return algorithm
+    return ""
+
+
 async def write_key(ctx: OidcContext, _request: Request, fields: KeyWrite) -> Response:
     algorithm = fields.algorithm
     if algorithm is not UNSET and algorithm not in ALGORITHMS:
         raise BadRequest("unknown signing algorithm")
     await ctx.ensure_default()
     roles = await ctx.store.roles.all()
+    current = await ctx.store.keys.get(fields.name)
+    needed = _pair_needed(current, algorithm)
+    supply = await ctx.supply(needed) if needed else signing.Supply()
 
     def mutate(found: NamedKey | None) -> NamedKey:
         now = ctx.now()
@@ -109,9 +122,9 @@ async def write_key(ctx: OidcContext, _request: Request, fields: KeyWrite) -> Re
             chosen = (
                 new if algorithm is UNSET else msgspec.structs.replace(new, algorithm=algorithm)
             )
-            return keyring.created(chosen, now)
+            return keyring.created(chosen, now, supply)
         if algorithm is not UNSET and algorithm != found.algorithm:
-            return keyring.realgorithmed(new, algorithm, now)
+            return keyring.realgorithmed(new, algorithm, now, supply)
         return new
 
     await ctx.store.keys.update(fields.name, mutate)
@@ -137,24 +150,21 @@ async def list_keys(ctx: OidcContext, _request: Request, _fields: Any) -> Respon
 async def delete_key(ctx: OidcContext, _request: Request, fields: KeyName) -> Response:
     if fields.name == DEFAULT_KEY:
         raise BadRequest('deletion of key "default" not allowed')
-    for kind, records in (("roles", ctx.store.roles), ("clients", ctx.store.clients)):
-        users = [r.name for r in await records.all() if r.key == fields.name]
-        if users:
-            raise BadRequest(
-                f"unable to delete key because it is currently referenced by these {kind}: "
-                + ", ".join(users)
-            )
+    for by, records in (("roles", ctx.store.roles), ("clients", ctx.store.clients)):
+        refuse_if_used("key", [r.name for r in await records.all() if r.key == fields.name], by)
     await ctx.store.keys.update(fields.name, lambda _found: DELETE)
     return NO_CONTENT
 
 
 async def rotate_key(ctx: OidcContext, _request: Request, fields: KeyRotate) -> Response:
     ttl = None if isinstance(fields.verification_ttl, UnsetType) else fields.verification_ttl
+    current = await ctx.store.keys.get(fields.name)
+    supply = await ctx.supply(current.algorithm, 1) if current else signing.Supply()
 
     def mutate(found: NamedKey | None) -> Any:  # noqa: ANN401 - a View.update outcome
         if found is None:
             return UNCHANGED
-        return keyring.rotated(found, ctx.now(), ttl)
+        return keyring.rotated(found, ctx.now(), supply, ttl)
 
     if (await ctx.store.keys.update(fields.name, mutate)) is None:
         raise BadRequest("no named key found")

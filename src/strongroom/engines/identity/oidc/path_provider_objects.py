@@ -222,13 +222,20 @@ def _listed(names: list[str]) -> Response:
     return Response(data={"keys": names})
 
 
-async def delete_scope(ctx: OidcContext, _request: Request, fields: Named) -> Response:
-    users = [p.name for p in await ctx.store.providers.all() if fields.name in p.scopes_supported]
+def refuse_if_used(kind: str, users: list[str], by: str) -> None:
+    """Raises BadRequest (Vault's text, without the name) if `users` still reference it."""
     if users:
         raise BadRequest(
-            "unable to delete scope because it is currently referenced by these "
-            "providers: " + ", ".join(users)
+            f"unable to delete {kind} because it is currently referenced by these {by}: "
+            + ", ".join(users)
         )
+
+
+async def delete_scope(ctx: OidcContext, _request: Request, fields: Named) -> Response:
+    providers = await ctx.store.providers.all()
+    refuse_if_used(
+        "scope", [p.name for p in providers if fields.name in p.scopes_supported], "providers"
+    )
     await ctx.store.scopes.delete(fields.name)
     return NO_CONTENT
 
@@ -236,12 +243,10 @@ async def delete_scope(ctx: OidcContext, _request: Request, fields: Named) -> Re
 async def delete_assignment(ctx: OidcContext, _request: Request, fields: Named) -> Response:
     if fields.name == ALLOW_ALL:
         raise BadRequest(f'deletion of assignment "{ALLOW_ALL}" not allowed')
-    users = [c.name for c in await ctx.store.clients.all() if fields.name in c.assignments]
-    if users:
-        raise BadRequest(
-            "unable to delete assignment because it is currently referenced by "
-            "these clients: " + ", ".join(users)
-        )
+    clients = await ctx.store.clients.all()
+    refuse_if_used(
+        "assignment", [c.name for c in clients if fields.name in c.assignments], "clients"
+    )
     await ctx.store.assignments.delete(fields.name)
     return NO_CONTENT
 

@@ -6,9 +6,11 @@ Vault generates RSA-2048 for RS*, the NIST curve matching the hash for ES*, Ed25
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 import warnings
+from collections import OrderedDict
 
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
@@ -53,12 +55,48 @@ def public(key: SigningKey, algorithm: str) -> PublicKey:
     return PublicKey(kid=key.kid, jwk=jwk)
 
 
-def sign(key: SigningKey, algorithm: str, payload: bytes) -> str:
+class Supply:
+    """Fresh signing keys made on a thread before a checked write needs them (an RSA key
+    takes tens of milliseconds, seconds under load: never on the event loop). A write that
+    finds none of its algorithm in stock (it lost a race, or the algorithm changed under it)
+    makes one there and then."""
+
+    def __init__(self) -> None:
+        self._stock: dict[str, list[SigningKey]] = {}
+
+    async def stock(self, algorithm: str, count: int) -> None:
+        made = await asyncio.to_thread(lambda: [generate(algorithm) for _ in range(count)])
+        self._stock.setdefault(algorithm, []).extend(made)
+
+    def take(self, algorithm: str) -> SigningKey:
+        stocked = self._stock.get(algorithm)
+        return stocked.pop() if stocked else generate(algorithm)
+
+
+class Loaded:
+    """Private keys parsed from their JWKs, by kid: loading an RSA key checks it, which costs
+    far more than signing. Held by one mount's context, so it goes when the mount does (a
+    seal drops every backend instance and this with it)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._keys: OrderedDict[str, Key] = OrderedDict()
+        self._size = size
+
+    def get(self, key: SigningKey) -> Key:
+        found = self._keys.get(key.kid)
+        if found is None:
+            found = self._keys[key.kid] = _loaded(key.private_jwk)
+            if len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+        return found
+
+
+def sign(loaded: Key, kid: str, algorithm: str, payload: bytes) -> str:
     """A compact JWS of `payload` with header {"alg", "kid"}."""
-    header = {"alg": algorithm, "kid": key.kid}
+    header = {"alg": algorithm, "kid": kid}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SecurityWarning)
-        return jws.serialize_compact(header, payload, _loaded(key.private_jwk), [algorithm])
+        return jws.serialize_compact(header, payload, loaded, [algorithm])
 
 
 def verify(token: str, keys: list[PublicKey]) -> bytes:

@@ -128,12 +128,20 @@ async def test_discovery_and_keys_need_no_token(api: OidcApi) -> None:
     assert status == 403  # only the well-known, token and userinfo paths are open
 
 
-async def _code(api: OidcApi, client: dict[str, Any], bearer: str, **extra: str) -> str:
-    query = {
+def _minimal(client: dict[str, Any]) -> dict[str, str]:
+    """The fewest fields a valid authorization request sends."""
+    return {
         "client_id": client["client_id"],
-        "scope": "openid groups",
+        "scope": "openid",
         "redirect_uri": REDIRECT,
         "response_type": "code",
+    }
+
+
+async def _code(api: OidcApi, client: dict[str, Any], bearer: str, **extra: str) -> str:
+    query = {
+        **_minimal(client),
+        "scope": "openid groups",
         "state": "st",
         "nonce": "n0",
         **extra,
@@ -215,12 +223,7 @@ async def test_a_wrong_secret_and_a_code_as_access_token_are_refused(api: OidcAp
 async def test_a_public_client_needs_pkce(api: OidcApi) -> None:
     client = await _setup(api, client_type="public")
     bearer = await api.add_entity(BOB)
-    query = {
-        "client_id": client["client_id"],
-        "scope": "openid",
-        "redirect_uri": REDIRECT,
-        "response_type": "code",
-    }
+    query = _minimal(client)
     refused = await api.expect("POST", "provider/p1/authorize", query, 400, token=bearer)
     assert refused == {
         "error": "invalid_request",
@@ -259,13 +262,7 @@ async def test_a_public_client_needs_pkce(api: OidcApi) -> None:
 async def test_bad_authorization_requests(api: OidcApi, change: dict[str, str], error: str) -> None:
     client = await _setup(api)
     bearer = await api.add_entity(BOB)
-    query = {
-        "client_id": client["client_id"],
-        "scope": "openid",
-        "redirect_uri": REDIRECT,
-        "response_type": "code",
-        **change,
-    }
+    query = _minimal(client) | change
     answer = await api.expect(
         "POST", "provider/p1/authorize", query | {"state": "st"}, 400, token=bearer
     )
@@ -276,12 +273,7 @@ async def test_bad_authorization_requests(api: OidcApi, change: dict[str, str], 
 async def test_only_assigned_entities_are_authorized(api: OidcApi) -> None:
     client = await _setup(api)
     stranger = await api.add_entity(Entity(id="e-x", name="x"))
-    query = {
-        "client_id": client["client_id"],
-        "scope": "openid",
-        "redirect_uri": REDIRECT,
-        "response_type": "code",
-    }
+    query = _minimal(client)
     answer = await api.expect("POST", "provider/p1/authorize", query, 400, token=stranger)
     assert answer == {
         "error": "access_denied",
