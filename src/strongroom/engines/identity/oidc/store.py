@@ -110,17 +110,13 @@ class OidcStore:
 
     async def redeem(self, code: str) -> Grant | None:
         """The grant of a code, deleted in the same checked write: None if absent or already
-        redeemed (by this or any other worker)."""
-        taken: list[Grant] = []
-
-        def take(found: Grant | None) -> object:
-            if found is None:
-                return UNCHANGED
-            taken.append(found)
-            return DELETE
-
-        await self._codes.update(_digest(code), take)  # type: ignore[arg-type]
-        return taken[-1] if taken else None
+        redeemed (by this or any other worker). Only the attempt that committed counts: one
+        that lost the race read a grant another redemption has taken."""
+        path = self._codes.prefix + _digest(code)
+        updated = await self.view.update(
+            path, GRANT.decode, lambda found: UNCHANGED if found is None else DELETE
+        )
+        return updated.before if updated.written else None
 
     async def client_by_id(self, client_id: str) -> Client | None:
         return next((c for c in await self.clients.all() if c.client_id == client_id), None)
