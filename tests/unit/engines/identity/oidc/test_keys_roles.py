@@ -128,3 +128,26 @@ async def test_the_issuer_config(api: OidcApi) -> None:
         )
     await api.expect("POST", "config", {"issuer": ""}, 204)
     assert (await api.get("config"))["data"] == {"issuer": ""}
+
+
+async def test_json_sent_as_a_form_is_json_and_a_form_is_a_form(api: OidcApi) -> None:
+    """curl -d labels JSON `application/x-www-form-urlencoded`; Vault sniffs for `{`."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    sent = await api.server.call(
+        "POST", f"{api.mount}/key/k", None, content=b'{"algorithm": "ES384"}', headers=form
+    )
+    assert sent.status_code == 204, sent.text
+    sent = await api.server.call(
+        "POST",
+        f"{api.mount}/key/k",
+        None,
+        content=b"algorithm=EdDSA&verification_ttl=2h",
+        headers=form,
+    )
+    assert sent.status_code == 204, sent.text
+    assert (await api.get("key/k"))["data"]["algorithm"] == "EdDSA"
+    assert (await api.get("key/k"))["data"]["verification_ttl"] == 7200
+    bad = await api.server.call(
+        "POST", f"{api.mount}/key/k", None, content=b"a=%ZZ&&=", headers=form
+    )
+    assert bad.status_code == 400
