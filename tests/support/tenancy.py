@@ -25,10 +25,13 @@ from strongroom.core.core import Core
 from strongroom.core.mounts import BackendType
 from strongroom.core.request import LeaseRequest, Request, Response
 from strongroom.core.routes import Router
+from strongroom.engines.identity.oidc.paths import KEY as OIDC_KEY
 from strongroom.http.app import App
 from strongroom.logical import PathTable
 from support.inproc import make_core
 from support.oidc import HARNESS, harness_catalogue
+
+OIDC = "strongroom.engines.identity.oidc.paths.OIDC_TABLE"
 
 CANARY = "tenant-canary-4f1b"
 # Placeholders a probe path carries where a route names a migration or a lease id.
@@ -48,8 +51,18 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
+    "strongroom.engines.ssh.paths.TABLE": ("ssh/", "ssh", {}),
     # Until the identity backend serves it at identity/oidc/, the test harness's mount does.
     "strongroom.engines.identity.oidc.paths.OIDC_TABLE": ("identity-oidc/", HARNESS, {}),
+}
+
+# Fields the sweep adds to its requests on routes whose defaults would make it slow, not
+# different: Vault's SSH CA defaults to a 4096-bit RSA key, and the sweep writes each route
+# dozens of times. Keyed by the route's table and pattern.
+CHEAP: dict[tuple[str, str], dict[str, str]] = {
+    ("strongroom.engines.ssh.paths.TABLE", "config/ca"): {"key_type": "ssh-ed25519"},
+    # OIDC named keys default to RS256 (two RSA-2048 keys per write).
+    (OIDC, OIDC_KEY): {"algorithm": "EdDSA"},
 }
 
 

@@ -10,6 +10,7 @@ from conformance.scenarios import (
     kv,
     mounts,
     policies,
+    ssh,
     sys_misc,
     tokens,
     transit,
@@ -19,6 +20,6 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, ssh, sys_misc, cli)
     for scenario in module.SCENARIOS
 )
