@@ -5,7 +5,7 @@ own calls), and storage that yields to the event loop (`YieldingBackend`)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from strongroom.clock import ManualClock
+from strongroom.core.mounts import BackendType
 from strongroom.errors import StorageConflict
 from strongroom.http.app import App
 from strongroom.storage.inmem import InmemBackend
@@ -65,11 +66,14 @@ class YieldingBackend:
 
 @asynccontextmanager
 async def running(
-    physical: Backend | None = None, clock: ManualClock | None = None
+    physical: Backend | None = None,
+    clock: ManualClock | None = None,
+    backends: Mapping[str, BackendType] | None = None,
 ) -> AsyncIterator[Server]:
-    """An initialised (one share), unsealed in-process server over `physical`."""
+    """An initialised (one share), unsealed in-process server over `physical`, offering the
+    mount types of `backends` (the registry's catalogue when None)."""
     clock = clock or ManualClock()
-    core = make_core(clock, physical=physical)
+    core = make_core(clock, physical=physical, backends=backends)
     transport = httpx.ASGITransport(app=App(core))
     async with httpx.AsyncClient(transport=transport, base_url="http://sr") as client:
         server = Server(core, client, clock, [], "")

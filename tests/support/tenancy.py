@@ -25,10 +25,13 @@ from strongroom.core.core import Core
 from strongroom.core.mounts import BackendType
 from strongroom.core.request import LeaseRequest, Request, Response
 from strongroom.core.routes import Router
+from strongroom.engines.identity.oidc.paths import KEY as OIDC_KEY
 from strongroom.engines.registry import catalogue
 from strongroom.http.app import App
 from strongroom.logical import PathTable
 from support.inproc import make_core
+
+OIDC = "strongroom.engines.identity.oidc.paths.OIDC_TABLE"
 
 CANARY = "tenant-canary-4f1b"
 # Placeholders a probe path carries where a route names a migration or a lease id.
@@ -50,6 +53,7 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
     "strongroom.engines.ssh.paths.TABLE": ("ssh/", "ssh", {}),
     "strongroom.engines.pki.paths.TABLE": ("pki/", "pki", {}),
+    "strongroom.engines.identity.oidc.paths.OIDC_TABLE": ("identity/oidc/", "", {}),
 }
 
 # Fields the sweep adds to its requests on routes whose defaults would make it slow, not
@@ -57,6 +61,8 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
 # dozens of times. Keyed by the route's table and pattern.
 CHEAP: dict[tuple[str, str], dict[str, str]] = {
     ("strongroom.engines.ssh.paths.TABLE", "config/ca"): {"key_type": "ssh-ed25519"},
+    # OIDC named keys default to RS256 (two RSA-2048 keys per write).
+    (OIDC, OIDC_KEY): {"algorithm": "EdDSA"},
 }
 
 
@@ -164,7 +170,8 @@ class World:
 
     @classmethod
     async def build(cls) -> World:
-        backends = {**catalogue(), "ledger": BackendType("mounts", lambda _c: LedgerBackend())}
+        ledger = BackendType("mounts", lambda _c: LedgerBackend())
+        backends = {**catalogue(), "ledger": ledger}
         core = make_core(backends=backends)
         app = App(core)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sr")

@@ -167,6 +167,7 @@ def _mount_manager(core: Core, prefix: str) -> MountManager:
                 namespace_id=core.namespace_id or "root",
                 auth_mount=partial(identity.auth_mount, core),
                 invalidation=epoch_bump,
+                api_addr=core.defaults.api_address,
             ),
         ),
         "token": BackendType("auth", lambda _ctx: TokenBackend(ScopedTokens(core))),

@@ -3,21 +3,22 @@
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
     View, MountContext, retrying                             the mount's storage and context
-    DELETE, UNCHANGED, Write                                 what a `View.update` mutation answers
+    DELETE, UNCHANGED, Write, Mutation                       what a `View.update` mutation answers
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
-    duration_text                                            a duration sent as a string field
+    duration_text, parse_duration                            durations as Vault writes them
 
 Engines depend on this package (and on their own modules), never on `strongroom.core`
 directly, so the core can change shape behind it.
 """
 
+from strongroom.config.durations import parse_duration
 from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import DELETE, UNCHANGED, View, Write, retrying
+from strongroom.core.view import DELETE, UNCHANGED, Mutation, View, Write, retrying
 from strongroom.logical.fields import (
     UNSET,
     Duration,
@@ -39,6 +40,7 @@ __all__ = [
     "LeaseRequest",
     "Login",
     "MountContext",
+    "Mutation",
     "NoFields",
     "Operation",
     "OperationSpec",
@@ -53,5 +55,6 @@ __all__ = [
     "Write",
     "duration_text",
     "named",
+    "parse_duration",
     "retrying",
 ]

@@ -43,6 +43,8 @@ def document(core: Core) -> Document:
         tag = "auth" if mounted.kind == "auth" else "secrets"
         if isinstance(table, PathTable):
             found.add_table(prefix, type_, tag, table.routes)
+            for below, subtable in getattr(mounted.backend, "subtables", ()):
+                found.add_table(prefix + below, type_, tag, subtable.routes)
         elif isinstance(table, Router):
             found.add_router(prefix, type_, tag, table.routes)
     return found

@@ -2,8 +2,9 @@
 namespace: its entities, aliases and groups, and what the core asks of them at log-in
 (`login`) and on every request of a token with an entity (`resolve`).
 
-Paths below `oidc/` belong to the OIDC provider (`engines/identity/oidc/`), reached through
-one seam (`_oidc`), wired when that package lands.
+Paths below `oidc/` belong to the signed identity tokens and the OIDC provider
+(`engines/identity/oidc/`): a table of their own, over an `OidcContext` whose entity directory
+is this mount's. Its key rotation runs in `tick`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from strongroom.core.mounts import MountConfig, MountEntry, new_entry
 from strongroom.engines.identity.context import AuthMount, IdentityContext
 from strongroom.engines.identity.login import entity_for
 from strongroom.engines.identity.models import Entity, Resolved
+from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
 from strongroom.engines.identity.paths import TABLE
 from strongroom.engines.identity.store import IdentityStore
-from strongroom.errors import NotFound
 from strongroom.logical import MountContext, Request, Response
 from strongroom.storage.interface import Op
 
@@ -26,8 +27,9 @@ OIDC_PREFIX = "oidc/"
 class IdentityBackend:
     """Vault's builtin `identity/` mount; never mounted or unmounted by users."""
 
-    unauthenticated: frozenset[str] = frozenset()
+    unauthenticated = OPEN_PATHS  # the OIDC discovery, JWKS, token and userinfo endpoints
     paths = TABLE  # its route table, for sys/internal/specs/openapi
+    subtables = ((OIDC_PREFIX, OIDC_TABLE),)  # the tables of the paths below a prefix
 
     def __init__(
         self,
@@ -36,20 +38,22 @@ class IdentityBackend:
         namespace_id: str,
         auth_mount: Callable[[str], AuthMount | None],
         invalidation: Callable[[], Op],
+        api_addr: str,
     ) -> None:
         store = IdentityStore(ctx.view, ctx.clock, invalidation)
         self.directory = IdentityContext(store, namespace_id, auth_mount)
+        self.oidc = OidcContext(
+            OidcStore(ctx.view), ctx.clock, self.directory, api_addr, namespace_id=namespace_id
+        )
 
     async def handle(self, request: Request, path: str) -> Response:
         if path.startswith(OIDC_PREFIX):
-            return await self._oidc(request, path[len(OIDC_PREFIX) :])
+            return await OIDC_TABLE.dispatch(self.oidc, request, path[len(OIDC_PREFIX) :])
         return await TABLE.dispatch(self.directory, request, path)
 
-    async def _oidc(self, request: Request, path: str) -> Response:
-        """SEAM(oidc): the lead wires `engines/identity/oidc`'s `OIDC_TABLE` here at merge,
-        handing it `self.directory` as its `EntityDirectory`. Until then, as an unknown path."""
-        del request, path
-        raise NotFound("unsupported path")
+    async def tick(self) -> None:
+        """The background round: signing keys due for rotation rotate, expired ones go."""
+        await self.oidc.tick()
 
     def clear_cache(self) -> None:
         """Forget what this worker resolved (the configuration epoch moved)."""
