@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from strongroom.clock import ManualClock
 from strongroom.core.mounts import BackendType, MountContext
+from strongroom.core.identity import backend as identity_backend
 from strongroom.core.request import Request, Response
 from strongroom.core.token.entry import TokenEntry
 from strongroom.core.token.store import new_accessor
 from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
+from strongroom.engines.identity.models import Entity as IdentityEntity
 from strongroom.engines.identity.oidc.directory import AliasFacts, EntityFacts
 from strongroom.engines.registry import catalogue
 from support.inproc import Server
@@ -98,11 +100,27 @@ async def harness(
     return backend
 
 
+async def _register(server: Server, entity_id: str, namespace_id: str) -> None:
+    core = server.core
+    if namespace_id:
+        entry = core.namespaces.by_id(namespace_id)
+        assert entry is not None
+        core = await core.scope(entry)
+    identity = identity_backend(core)
+    assert identity is not None
+    store = identity.directory.store
+    if await store.entity(entity_id) is None:
+        await store.save_entity(IdentityEntity(id=entity_id, name=f"harness-{entity_id}"), None)
+
+
 async def entity_token(
     server: Server, entity_id: str, policies: tuple[str, ...] = ("root",), namespace_id: str = ""
 ) -> str:
     """A service token bound to `entity_id` (what a log-in through an auth method with an
-    entity alias mints), in the namespace `namespace_id` (the root's when "")."""
+    entity alias mints), in the namespace `namespace_id` (the root's when ""). The entity is
+    also made in that namespace's identity store, as the core refuses a token whose entity is
+    gone; the claims still come from the harness's directory."""
+    await _register(server, entity_id, namespace_id)
     clock = server.clock
     assert isinstance(clock, ManualClock)
     entry = TokenEntry(
