@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from strongroom.clock import ManualClock
-from strongroom.core.mounts import BackendType, MountContext
 from strongroom.core.identity import backend as identity_backend
+from strongroom.core.mounts import BackendType, MountContext
 from strongroom.core.request import Request, Response
 from strongroom.core.token.entry import TokenEntry
 from strongroom.core.token.store import new_accessor
-from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
 from strongroom.engines.identity.models import Entity as IdentityEntity
+from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
 from strongroom.engines.identity.oidc.directory import AliasFacts, EntityFacts
 from strongroom.engines.registry import catalogue
 from support.inproc import Server
