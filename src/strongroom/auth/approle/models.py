@@ -79,22 +79,8 @@ class AccessorIndex(msgspec.Struct, frozen=True):
     secret_hmac: str
 
 
-class Lockout(msgspec.Struct, frozen=True, kw_only=True):
-    """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py:
-    the `failures` of the counting `window` (a random id, new at each reset) and the attempts
-    `pending`, reserved and still being checked (when no node table counts them, lockout.py).
-    The defaults let a counter written by an earlier release, which had other fields, decode as
-    an empty one that is already stale."""
-
-    window: str = ""
-    failures: int = 0
-    pending: int = 0
-    last_attempt: float = 0.0
-
-
 ROLE = msgspec.json.Decoder(Role)
 ROLE_ID_INDEX = msgspec.json.Decoder(RoleIdIndex)
 SECRET_ID = msgspec.json.Decoder(SecretId)
 ACCESSOR_INDEX = msgspec.json.Decoder(AccessorIndex)
-LOCKOUT = msgspec.json.Decoder(Lockout)
 encode = msgspec.json.Encoder().encode

@@ -18,10 +18,10 @@ from msgspec import Meta
 
 from strongroom.auth.approle import cidrs
 from strongroom.auth.approle.context import AppRole
-from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import Role, SecretId
 from strongroom.errors import BadRequest
 from strongroom.logical import Login, Request, Response
+from strongroom.logical.refused import Refused
 
 INVALID = "invalid role or secret ID"
 _OUTSIDE_ROLE_CIDRS = "client address outside the role's secret_id_bound_cidrs"
@@ -53,7 +53,7 @@ async def login(app: AppRole, req: Request, fields: Credentials) -> Response:
 
 
 async def _counted(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
-    """Check the credentials as one attempt of the pair's lockout count (lockout.py).
+    """Check the credentials as one attempt of the pair's lockout count (logical/lockout.py).
 
     Raises Refused if the pair is locked out or the credentials do not pass.
     """

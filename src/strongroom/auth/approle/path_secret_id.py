@@ -20,9 +20,10 @@ from strongroom.auth.approle.context import MAX_HMAC_INPUT, AppRole, RoleName, r
 from strongroom.auth.approle.models import Role, SecretId
 from strongroom.auth.approle.path_role import RoleList
 from strongroom.auth.approle.secret_id_fields import SecretIdWrite, draft
-from strongroom.auth.approle.store import new_uuid, retrying
+from strongroom.auth.approle.store import new_uuid
 from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import NO_CONTENT, Request, Response
+from strongroom.logical.retry import retrying
 
 GENERATE_SYNOPSIS = "Generate a SecretID against this role."
 CUSTOM_SYNOPSIS = "Assign a SecretID of choice against the role."
