@@ -4,6 +4,7 @@ secrets engines and auth methods by the type name `sys/mounts` and `sys/auth` ac
 from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
+from strongroom.auth.userpass import UserpassBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
@@ -20,4 +21,5 @@ def catalogue() -> dict[str, BackendType]:
         "database": BackendType("mounts", DatabaseBackend),
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
         "approle": BackendType("auth", AppRoleBackend),
+        "userpass": BackendType("auth", UserpassBackend),
     }
