@@ -4,6 +4,7 @@ secrets engines and auth methods by the type name `sys/mounts` and `sys/auth` ac
 from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
+from strongroom.auth.ldap import LdapBackend
 from strongroom.auth.userpass import UserpassBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
@@ -22,4 +23,5 @@ def catalogue() -> dict[str, BackendType]:
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
         "approle": BackendType("auth", AppRoleBackend),
         "userpass": BackendType("auth", UserpassBackend),
+        "ldap": BackendType("auth", LdapBackend),
     }
