@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import ldap3
 
 from support.inproc import service_missing
 from support.procs import free_port, stop_process
@@ -33,9 +32,9 @@ from support.tls import Pki, make_pki
 
 SUFFIX = "dc=example,dc=org"
 ADMIN_DN = f"cn=admin,{SUFFIX}"
-ADMIN_PASSWORD = "admin-secret-31"  # noqa: S105 - a throw-away test directory
+ADMIN_PASSWORD = "admin-secret-31"
 SEARCH_DN = f"cn=search,ou=system,{SUFFIX}"
-SEARCH_PASSWORD = "search-secret-58"  # noqa: S105 - a throw-away test directory
+SEARCH_PASSWORD = "search-secret-58"
 PEOPLE = f"ou=people,{SUFFIX}"
 GROUPS = f"ou=groups,{SUFFIX}"
 SLAPD = "/usr/sbin/slapd"
@@ -150,16 +149,15 @@ def _install() -> None:
     )
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("slapd exited:\n" + log.read_text(errors="replace")[-2000:])
         try:
-            conn = ldap3.Connection(ldap3.Server(url, connect_timeout=1), auto_bind=True)
-            conn.unbind()
-            return
-        except ldap3.core.exceptions.LDAPException:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
             time.sleep(0.1)
     raise RuntimeError("slapd did not start listening")
 
@@ -189,16 +187,26 @@ def run_slapd(tmp: Path) -> Iterator[Directory]:
     urls = f"ldap://127.0.0.1:{plain}/ ldaps://127.0.0.1:{tls}/"
     log = tmp / "slapd.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own fixed arguments
+        process = subprocess.Popen(
             [SLAPD, "-f", str(conf), "-h", urls, "-d", "0"], stdout=out, stderr=out
         )
     try:
-        _wait_ready(f"ldap://127.0.0.1:{plain}", process, log)
+        _wait_ready(plain, process, log)
         seed = tmp / "seed.ldif"
         seed.write_text(SEED)
-        subprocess.run(  # noqa: S603 - our own fixed arguments
-            ["ldapadd", "-x", "-H", f"ldap://127.0.0.1:{plain}", "-D", ADMIN_DN,
-             "-w", ADMIN_PASSWORD, "-f", str(seed)],  # fmt: skip
+        subprocess.run(
+            [
+                "ldapadd",
+                "-x",
+                "-H",
+                f"ldap://127.0.0.1:{plain}",
+                "-D",
+                ADMIN_DN,
+                "-w",
+                ADMIN_PASSWORD,
+                "-f",
+                str(seed),
+            ],  # fmt: skip
             check=True,
             capture_output=True,
             timeout=30,

@@ -21,10 +21,12 @@ password; credential failures are `Refused`, whose reason goes to the operator l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import ldap3
 from ldap3.core import exceptions as ldap_errors
@@ -74,14 +76,34 @@ class Directory:
             raise DirectoryUnavailable("ldap operation failed: the LDAP server timed out") from None
 
 
-def _tls(cfg: LdapConfig) -> ldap3.Tls:
+class _ContextTls(ldap3.Tls):  # type: ignore[misc]  # ldap3 ships no types
+    """ldap3's TLS settings, wrapping the socket with our own `ssl.SSLContext`: ldap3 2.9.1
+    builds its own context, which can set neither a minimum nor a maximum TLS version, and
+    turns the ssl module's hostname check off."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        super().__init__(validate=context.verify_mode)
+        self._context = context
+
+    def wrap_socket(self, connection: Any, do_handshake: bool = False) -> None:  # noqa: ANN401 - ldap3's signature
+        connection.socket = self._context.wrap_socket(
+            connection.socket,
+            server_side=False,
+            do_handshake_on_connect=do_handshake,
+            server_hostname=connection.server.host,
+        )
+
+
+def _tls(cfg: LdapConfig) -> _ContextTls:
+    """Vault's TLS settings: `certificate` as the only trusted CA (else the system's),
+    `insecure_tls` to verify nothing, and the version bounds."""
     context = ssl.create_default_context(cadata=cfg.certificate or None)
     if cfg.insecure_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     context.minimum_version = _TLS_VERSIONS[cfg.tls_min_version]
     context.maximum_version = max(_TLS_VERSIONS[cfg.tls_max_version], context.minimum_version)
-    return ldap3.Tls(ssl_context=context)
+    return _ContextTls(context)
 
 
 def _connect(cfg: LdapConfig) -> ldap3.Connection:
@@ -101,11 +123,20 @@ def _connect(cfg: LdapConfig) -> ldap3.Connection:
             if cfg.starttls and not url.lower().startswith("ldaps://") and not conn.start_tls():
                 raise ldap_errors.LDAPStartTLSError("the server refused StartTLS")
         except ldap_errors.LDAPException as error:
-            conn.unbind()
+            _close(conn)
             failure = f'error connecting to host "{url}": {_kind(error)}'
             continue
         return conn
     raise DirectoryUnavailable(failure)
+
+
+def _close(conn: ldap3.Connection) -> None:
+    """Unbind and close, whatever state a failed TLS handshake left the socket in."""
+    with contextlib.suppress(ldap_errors.LDAPException, OSError):
+        conn.unbind()
+    if conn.socket is not None:
+        with contextlib.suppress(OSError):
+            conn.socket.close()
 
 
 def _kind(error: BaseException) -> str:
@@ -222,8 +253,8 @@ def converse(cfg: LdapConfig, username: str, password: str) -> Found:
             )
         user_dn = _user_dn(cfg, conn, bind_dn, username)
         if cfg.anonymous_group_search:
-            conn.unbind()
+            _close(conn)
             conn = _connect(cfg)
         return Found(user_dn, _group_names(cfg, conn, user_dn, username))
     finally:
-        conn.unbind()
+        _close(conn)
