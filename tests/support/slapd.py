@@ -132,7 +132,7 @@ class Directory:
 
 
 def _installed() -> bool:
-    return os.path.exists(SLAPD) and shutil.which("ldapadd") is not None
+    return Path(SLAPD).exists() and shutil.which("ldapadd") is not None
 
 
 def _install() -> None:
@@ -206,7 +206,7 @@ def run_slapd(tmp: Path) -> Iterator[Directory]:
                 ADMIN_PASSWORD,
                 "-f",
                 str(seed),
-            ],  # fmt: skip
+            ],
             check=True,
             capture_output=True,
             timeout=30,
