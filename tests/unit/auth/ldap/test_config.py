@@ -55,8 +55,13 @@ async def test_unwritten_config_reads_as_vaults_defaults(server: Server) -> None
 
 async def test_write_changes_only_the_fields_sent_and_hides_bindpass(server: Server) -> None:
     await _mounted(server)
-    body = {"url": "LDAPS://A.example,ldaps://b.example", "userattr": "UID",
-            "binddn": "cn=s", "bindpass": "bind-canary-93", "token_ttl": "1h"}  # fmt: skip
+    body = {
+        "url": "LDAPS://A.example,ldaps://b.example",
+        "userattr": "UID",
+        "binddn": "cn=s",
+        "bindpass": "bind-canary-93",
+        "token_ttl": "1h",
+    }
     assert (await server.call("POST", BASE + "config", body)).status_code == 204
     assert (await server.call("POST", BASE + "config", {"starttls": "true"})).status_code == 204
     resp = await server.call("GET", BASE + "config")
@@ -77,15 +82,15 @@ async def test_bad_settings_are_400s_without_the_value(server: Server) -> None:
         (
             {"tls_min_version": "tls13"},
             "'tls_max_version' must be greater than or equal to 'tls_min_version'",
-        ),  # fmt: skip
+        ),
         (
             {"certificate": "not a pem"},
             "failed to parse server tls cert: failed to decode PEM block in the certificate",
-        ),  # fmt: skip
+        ),
         (
             {"userfilter": "({{.Secret}})"},
             "invalid userfilter: only {{.UserAttr}}, {{.Username}} may be used in the template",
-        ),  # fmt: skip
+        ),
     ]
     for body, message in cases:
         resp = await server.call("POST", BASE + "config", body)
