@@ -49,6 +49,7 @@ import msgspec
 
 from strongroom.config.durations import parse_duration
 from strongroom.core.attempts import AttemptTable
+from strongroom.core.mounts import MountContext
 from strongroom.core.view import View
 from strongroom.errors import StorageConflict
 from strongroom.logical.refused import Refused
@@ -332,3 +333,16 @@ class Lockouts:
 def _bucket(key: str) -> bytes:
     """The node table's key of a counter: the salted HMAC its path ends in."""
     return bytes.fromhex(key.removeprefix(LOCKOUTS))
+
+
+INVALID_OPTIONS = "invalid lockout settings in the mount options"
+
+
+def mount_lockouts(store: LockoutStore, ctx: MountContext) -> Lockouts | None:
+    """The lockouts of a mount from its options, None when they are malformed: the backend
+    then refuses every request with INVALID_OPTIONS, failing closed, and visibly."""
+    try:
+        policy = LockoutPolicy.from_options(ctx.entry.options)
+    except ValueError:
+        return None
+    return Lockouts(store, policy, attempts=ctx.attempts)

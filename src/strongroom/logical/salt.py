@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from strongroom.clock import Clock
 from strongroom.core.view import UNCHANGED, View
 from strongroom.errors import InternalError
 from strongroom.secret import SecretBytes, salted_hmac
@@ -37,3 +38,19 @@ class MountSalt:
         if self._salt is None:
             self._salt = SecretBytes(await created_once(self.view, SALT, secrets.token_bytes(32)))
         return salted_hmac(self._salt.reveal(), f"{purpose}\x00{value}")
+
+
+class SaltedStore:
+    """The base of an auth method's store: its storage view, clock and salted HMAC (what the
+    lockout counters need, logical/lockout.py)."""
+
+    def __init__(self, view: View, clock: Clock) -> None:
+        self.view = view
+        self.clock = clock
+        self._salt = MountSalt(view)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    async def hmac(self, purpose: str, value: str) -> str:
+        return await self._salt.hmac(purpose, value)

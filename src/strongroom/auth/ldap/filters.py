@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from strongroom.errors import BadRequest
 
 _FILTER_SPECIAL = frozenset(b"*()\\\x00")
-_DN_SPECIAL = frozenset('"+,;<>\\=')
+# RFC 4514 needs `#` escaped only in front; escaping it everywhere is as valid (a `pair`) and
+# what stricter parsers (ldap3's) demand.
+_DN_SPECIAL = frozenset('"+,;<>\\=#')
 _PLACEHOLDER = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 USER_FILTER_NAMES = frozenset({"UserAttr", "Username"})
 GROUP_FILTER_NAMES = frozenset({"UserDN", "Username"})
@@ -33,8 +35,8 @@ def escape_filter(value: str) -> str:
 
 
 def escape_dn(value: str) -> str:
-    """`value` as an RFC 4514 attribute value: specials backslash-escaped, NUL as `\\00`, a
-    leading space or `#` and a trailing space escaped."""
+    """`value` as an RFC 4514 attribute value: specials (and `#`) backslash-escaped, NUL as
+    `\\00`, a leading and a trailing space escaped."""
     out: list[str] = []
     last = len(value) - 1
     for index, char in enumerate(value):
@@ -50,8 +52,8 @@ def escape_dn(value: str) -> str:
 
 
 def _edge(char: str, index: int, last: int) -> bool:
-    """A leading space or `#`, or a trailing space: RFC 4514 escapes them."""
-    return (index == 0 and char in " #") or (index == last and char == " ")
+    """A leading or trailing space: RFC 4514 escapes them."""
+    return char == " " and index in (0, last)
 
 
 def check_template(template: str, names: frozenset[str], field: str) -> str:

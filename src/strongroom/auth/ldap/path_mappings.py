@@ -18,21 +18,13 @@ from strongroom.auth.ldap.context import GroupName, LdapContext, UserName
 from strongroom.auth.ldap.models import Mapping
 from strongroom.auth.ldap.store import GROUPS, USERS
 from strongroom.errors import NotFound
-from strongroom.logical import NO_CONTENT, Request, Response
+from strongroom.logical import NO_CONTENT, Request, Response, listing
+from strongroom.logical.listing import ListPage
 from strongroom.logical.token_fields import sanitized_policies
 
 GROUP_SYNOPSIS = "Manage additional groups for users allowed to authenticate."
 USER_SYNOPSIS = "Manage users allowed to authenticate."
 _POLICIES = Meta(description="Comma-separated list of policies associated with the entry.")
-
-
-class NameList(msgspec.Struct, frozen=True, kw_only=True):
-    after: Annotated[
-        str, Meta(description="Optional entry to list begin listing after, not required to exist.")
-    ] = ""
-    limit: Annotated[
-        int, Meta(description="Optional number of entries to return; defaults to all entries.")
-    ] = 0
 
 
 class GroupOnly(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,12 +53,9 @@ async def _canonical(ctx: LdapContext, name: str) -> str:
     return (await ctx.store.config()).canonical(name)
 
 
-async def _listed(ctx: LdapContext, folder: str, fields: NameList) -> Response:
+async def _listed(ctx: LdapContext, folder: str, fields: ListPage) -> Response:
     """Names with OpenBao's `after`/`limit` paging; none is a 404 as in Vault."""
-    names = await ctx.store.names(folder, fields.after or None, fields.limit or None)
-    if not names:
-        raise NotFound
-    return Response({"keys": names})
+    return listing.keys(await ctx.store.names(folder, *fields.bounds()))
 
 
 async def _read(ctx: LdapContext, folder: str, name: str) -> Mapping:
@@ -77,7 +66,7 @@ async def _read(ctx: LdapContext, folder: str, name: str) -> Mapping:
     return found
 
 
-async def list_groups(ctx: LdapContext, _req: Request, fields: NameList) -> Response:
+async def list_groups(ctx: LdapContext, _req: Request, fields: ListPage) -> Response:
     return await _listed(ctx, GROUPS, fields)
 
 
@@ -96,7 +85,7 @@ async def delete_group(ctx: LdapContext, _req: Request, fields: GroupOnly) -> Re
     return NO_CONTENT
 
 
-async def list_users(ctx: LdapContext, _req: Request, fields: NameList) -> Response:
+async def list_users(ctx: LdapContext, _req: Request, fields: ListPage) -> Response:
     return await _listed(ctx, USERS, fields)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from strongroom.auth.ldap import path_config, path_login, path_mappings
 from strongroom.auth.ldap.context import NAME, USERNAME, LdapContext
 from strongroom.logical import NoFields, Operation, OperationSpec, Path, PathTable
+from strongroom.logical.listing import ListPage
 
 Op = Operation
 S = OperationSpec
@@ -31,7 +32,7 @@ TABLE: PathTable[LdapContext] = PathTable(
         ),
         Path(
             "groups/?",
-            {Op.LIST: S(maps.list_groups, maps.NameList)},
+            {Op.LIST: S(maps.list_groups, ListPage)},
             synopsis=maps.GROUP_SYNOPSIS,
         ),
         Path(
@@ -45,7 +46,7 @@ TABLE: PathTable[LdapContext] = PathTable(
         ),
         Path(
             "users/?",
-            {Op.LIST: S(maps.list_users, maps.NameList)},
+            {Op.LIST: S(maps.list_users, ListPage)},
             synopsis=maps.USER_SYNOPSIS,
         ),
         Path(

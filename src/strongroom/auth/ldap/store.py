@@ -12,26 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from strongroom.auth.ldap.models import CONFIG, MAPPING, LdapConfig, Mapping, encode
-from strongroom.clock import Clock
-from strongroom.core.view import View
-from strongroom.logical.salt import MountSalt
+from strongroom.logical.salt import SaltedStore
 
 CONFIG_KEY = "config"
 GROUPS = "group/"
 USERS = "user/"
 
 
-class Store:
-    def __init__(self, view: View, clock: Clock) -> None:
-        self.view = view
-        self.clock = clock
-        self._salt = MountSalt(view)
-
-    def now(self) -> float:
-        return self.clock.now()
-
-    async def hmac(self, purpose: str, value: str) -> str:
-        return await self._salt.hmac(purpose, value)
+class Store(SaltedStore):
+    """The handlers' view of one mount: its storage, clock and HMAC salt."""
 
     async def config(self) -> LdapConfig:
         """The stored config, or Vault's defaults when none was written."""

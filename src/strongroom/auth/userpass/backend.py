@@ -13,7 +13,7 @@ from strongroom.auth.userpass.paths import TABLE
 from strongroom.auth.userpass.store import Store
 from strongroom.errors import BadRequest
 from strongroom.logical import MountContext, Request, Response
-from strongroom.logical.lockout import LockoutPolicy, Lockouts
+from strongroom.logical.lockout import INVALID_OPTIONS, mount_lockouts
 
 
 class UserpassBackend:
@@ -25,25 +25,27 @@ class UserpassBackend:
 
     def __init__(self, ctx: MountContext, hasher: Hasher | None = None) -> None:
         store = Store(ctx.view, ctx.clock)
-        try:
-            policy: LockoutPolicy | None = LockoutPolicy.from_options(ctx.entry.options)
-        except ValueError:
-            policy = None  # refused at every request below: failing closed, and visibly
-        self._settings_valid = policy is not None
-        lockouts = Lockouts(store, policy or LockoutPolicy(), attempts=ctx.attempts)
-        self._ctx = UserpassContext(store, hasher or Hasher(), lockouts)
+        lockouts = mount_lockouts(store, ctx)
+        self._ctx = (
+            None if lockouts is None else UserpassContext(store, hasher or Hasher(), lockouts)
+        )
 
     async def handle(self, request: Request, path: str) -> Response:
         """Serve `request` at `path` below the mount. Raises BadRequest for malformed lockout
         options, and whatever the handler raises."""
-        if not self._settings_valid:
-            raise BadRequest("invalid lockout settings in the mount options")
-        return await TABLE.dispatch(self._ctx, request, path)
+        return await TABLE.dispatch(self._context(), request, path)
 
     async def exists(self, path: str) -> bool:
         """Only `users/:username` can be absent; every other path counts as existing (Vault)."""
-        return await TABLE.exists(self._ctx, path)
+        return await TABLE.exists(self._context(), path)
 
     async def tick(self) -> None:
         """The core's background round: stale lockout counters removed."""
-        await self._ctx.lockouts.sweep()
+        if self._ctx is not None:
+            await self._ctx.lockouts.sweep()
+
+    def _context(self) -> UserpassContext:
+        """Raises BadRequest when the mount's lockout options are malformed."""
+        if self._ctx is None:
+            raise BadRequest(INVALID_OPTIONS)
+        return self._ctx

@@ -22,7 +22,8 @@ from strongroom.auth.userpass.context import (
 from strongroom.auth.userpass.models import User
 from strongroom.core.view import DELETE, UNCHANGED
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, UNSET, Request, Response, UnsetType
+from strongroom.logical import NO_CONTENT, UNSET, Request, Response, UnsetType, listing
+from strongroom.logical.listing import ListPage
 from strongroom.logical.token_fields import TokenFieldsWrite, check_token_rules, token_field_changes
 
 LIST_SYNOPSIS = "Manage users allowed to authenticate."
@@ -30,15 +31,6 @@ USER_SYNOPSIS = "Manage users allowed to authenticate."
 PASSWORD_SYNOPSIS = "Reset user's password."  # noqa: S105 - help text, not a password
 POLICIES_SYNOPSIS = "Update the policies associated with the username."
 _PASSWORD = Meta(description="Password for this user.")
-
-
-class UserList(msgspec.Struct, frozen=True, kw_only=True):
-    after: Annotated[
-        str, Meta(description="Optional entry to list begin listing after, not required to exist.")
-    ] = ""
-    limit: Annotated[
-        int, Meta(description="Optional number of entries to return; defaults to all entries.")
-    ] = 0
 
 
 class UserOnly(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,13 +62,9 @@ async def exists(ctx: UserpassContext, captures: Mapping[str, str]) -> bool:
     return await ctx.store.user(username(captures["username"])) is not None
 
 
-async def list_users(ctx: UserpassContext, _req: Request, fields: UserList) -> Response:
+async def list_users(ctx: UserpassContext, _req: Request, fields: ListPage) -> Response:
     """Usernames, with OpenBao's `after`/`limit` paging; none is a 404 as in Vault."""
-    limit = fields.limit if fields.limit > 0 else None
-    names = await ctx.store.usernames(fields.after or None, limit)
-    if not names:
-        raise NotFound
-    return Response({"keys": names})
+    return listing.keys(await ctx.store.usernames(*fields.bounds()))
 
 
 async def read_user(ctx: UserpassContext, _req: Request, fields: UserOnly) -> Response:

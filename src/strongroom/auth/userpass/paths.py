@@ -8,6 +8,7 @@ from __future__ import annotations
 from strongroom.auth.userpass import path_login, path_users
 from strongroom.auth.userpass.context import USERNAME, UserpassContext
 from strongroom.logical import Operation, OperationSpec, Path, PathTable
+from strongroom.logical.listing import ListPage
 
 Op = Operation
 S = OperationSpec
@@ -21,9 +22,7 @@ TABLE: PathTable[UserpassContext] = PathTable(
             synopsis=path_login.SYNOPSIS,
             unauthenticated=True,
         ),
-        Path(
-            "users/?", {Op.LIST: S(users.list_users, users.UserList)}, synopsis=users.LIST_SYNOPSIS
-        ),
+        Path("users/?", {Op.LIST: S(users.list_users, ListPage)}, synopsis=users.LIST_SYNOPSIS),
         Path(
             "users/" + USERNAME,
             {

@@ -10,26 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from strongroom.auth.userpass.models import USER, User, encode
-from strongroom.clock import Clock
-from strongroom.core.view import Updated, Verdict, View
-from strongroom.logical.salt import MountSalt
+from strongroom.core.view import Updated, Verdict
+from strongroom.logical.salt import SaltedStore
 
 USERS = "user/"
 
 
-class Store:
+class Store(SaltedStore):
     """The handlers' view of one userpass mount: its storage, clock and HMAC salt."""
-
-    def __init__(self, view: View, clock: Clock) -> None:
-        self.view = view
-        self.clock = clock
-        self._salt = MountSalt(view)
-
-    def now(self) -> float:
-        return self.clock.now()
-
-    async def hmac(self, purpose: str, value: str) -> str:
-        return await self._salt.hmac(purpose, value)
 
     async def user(self, name: str) -> User | None:
         raw = await self.view.get(USERS + name)
