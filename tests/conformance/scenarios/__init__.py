@@ -13,12 +13,24 @@ from conformance.scenarios import (
     sys_misc,
     tokens,
     transit,
+    userpass,
 )
 
 __all__ = ["SCENARIOS"]
 
 SCENARIOS: tuple[Scenario, ...] = tuple(
     scenario
-    for module in (mounts, cubbyhole, policies, tokens, kv, transit, approle, sys_misc, cli)
+    for module in (
+        mounts,
+        cubbyhole,
+        policies,
+        tokens,
+        kv,
+        transit,
+        approle,
+        userpass,
+        sys_misc,
+        cli,
+    )
     for scenario in module.SCENARIOS
 )
