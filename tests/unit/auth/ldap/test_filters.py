@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ldap3.utils.dn import parse_dn
 
-from strongroom.auth.ldap import filters
+from strongroom.auth.ldap import directory, filters
+from strongroom.auth.ldap.models import LdapConfig
 from strongroom.errors import BadRequest
 
 _PAIR = re.compile(r"\\([0-9a-f]{2})")
@@ -80,3 +81,23 @@ def test_templates_render_vaults_placeholders() -> None:
 def test_templates_naming_anything_else_are_refused(template: str) -> None:
     with pytest.raises(BadRequest, match="invalid userfilter"):
         filters.check_template(template, filters.USER_FILTER_NAMES, "userfilter")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (LdapConfig(upndomain="example.org"), "a\\,b*@example.org"),
+        (LdapConfig(userattr="uid", userdn="ou=people,dc=x"), "uid=a\\,b*,ou=people,dc=x"),
+    ],
+    ids=["upndomain", "userdn"],
+)
+def test_bind_dn_without_a_search(config: LdapConfig, expected: str) -> None:
+    """Vault's GetUserBindDN without binddn: `<name>@<upndomain>` or `<userattr>=<name>,<userdn>`,
+    the name DN-escaped (`*` has no meaning in a DN, so it is kept as is)."""
+    assert directory._user_bind_dn(config, None, "a,b*") == expected
+
+
+def test_upn_search_filter_escapes_the_name() -> None:
+    cfg = LdapConfig(upndomain="example.org")
+    values = directory._user_values(cfg, "a*)")
+    assert values["Username"] == "a\\2a\\29@example.org"
