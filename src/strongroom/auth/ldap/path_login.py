@@ -72,7 +72,8 @@ async def _counted(
 ) -> Found:
     """The directory's answer, as one attempt of the pair's lockout count. Raises BadRequest."""
     try:
-        slot = await ctx.lockouts.reserve(await ctx.lockouts.key(username, remote_addr))
+        key = await ctx.lockouts.key(_as_the_directory_compares(username), remote_addr)
+        slot = await ctx.lockouts.reserve(key)
     except Refused as refused:
         raise BadRequest(BIND_FAILED, detail=f"ldap: {refused.reason}") from None
     failed = True
@@ -87,6 +88,12 @@ async def _counted(
         # Every way out gives the place back; an error or a cancelled request as a failure.
         await ctx.lockouts.settle(slot, failed=failed)
     return found
+
+
+def _as_the_directory_compares(username: str) -> str:
+    """The lockout identity of `username`: directories match names without case and with
+    insignificant spaces (RFC 4518), so "ALICE" or " alice" must count as alice's attempts."""
+    return " ".join(username.lower().split())
 
 
 async def _policies(
