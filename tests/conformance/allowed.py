@@ -180,6 +180,11 @@ ALLOWED: dict[str, Allowed] = {
         "body.commit_date (only in OpenBao)",
         "body.build_date (only in Strongroom)",
     ),
+    "ssh-sign-extension-refused": Allowed(
+        "design: the brief, no caller-supplied value in an error (OpenBao names the refused "
+        "extensions)",
+        ("body.errors (*",),
+    ),
     "sys-leader": Allowed(
         "extension: Strongroom always reports its leadership fields (OpenBao's dev server, "
         "not HA, leaves them out)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -19,7 +19,7 @@ from strongroom.storage.inmem import InmemBackend
 from strongroom.storage.interface import Backend
 
 
-def service_missing(reason: str) -> None:
+def service_missing(reason: str) -> NoReturn:
     """Skip a test whose real service is absent, but fail it under CI=true (the brief's rule)."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: a missing service fails the run)")

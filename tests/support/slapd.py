@@ -11,14 +11,12 @@ The directory, below dc=example,dc=org:
     cn=ops,ou=groups,...                    posixGroup, memberUid bob
     cn=admins,ou=groups,...                 groupOfNames, members alice and bob
 
-`slapd` and `ldapadd` come from the Debian packages `slapd` and `ldap-utils`, installed with
-apt-get when missing; without them the tests skip (fail under CI=true).
+`slapd` and `ldapadd` come from the Debian packages `slapd` and `ldap-utils`, installed when
+missing (support/debian.py); without them the tests skip (fail under CI=true).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import time
@@ -26,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from support.inproc import service_missing
+from support.debian import ensure_package
 from support.procs import free_port, stop_process
 from support.tls import Pki, make_pki
 
@@ -131,24 +129,6 @@ class Directory:
         return self.pki.ca.read_text()
 
 
-def _installed() -> bool:
-    return Path(SLAPD).exists() and shutil.which("ldapadd") is not None
-
-
-def _install() -> None:
-    """Install slapd and ldap-utils unattended (the brief: the fixture installs what it needs)."""
-    if _installed() or shutil.which("apt-get") is None:
-        return
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(
-        ["apt-get", "install", "-y", "slapd", "ldap-utils"],
-        check=False,
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
-
-
 def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -164,9 +144,8 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
 
 def run_slapd(tmp: Path) -> Iterator[Directory]:
     """Start slapd, seed it, yield where it listens, stop it. Skips without slapd."""
-    _install()
-    if not _installed():
-        service_missing("slapd and ldap-utils are not installed and apt-get could not install them")
+    slapd = ensure_package(SLAPD, "slapd")
+    ldapadd = ensure_package("ldapadd", "ldap-utils")
     pki = make_pki(tmp)
     (tmp / "db").mkdir()
     includes = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in SCHEMAS)
@@ -188,7 +167,7 @@ def run_slapd(tmp: Path) -> Iterator[Directory]:
     log = tmp / "slapd.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [SLAPD, "-f", str(conf), "-h", urls, "-d", "0"], stdout=out, stderr=out
+            [slapd, "-f", str(conf), "-h", urls, "-d", "0"], stdout=out, stderr=out
         )
     try:
         _wait_ready(plain, process, log)
@@ -196,7 +175,7 @@ def run_slapd(tmp: Path) -> Iterator[Directory]:
         seed.write_text(SEED)
         subprocess.run(
             [
-                "ldapadd",
+                ldapadd,
                 "-x",
                 "-H",
                 f"ldap://127.0.0.1:{plain}",

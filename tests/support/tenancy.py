@@ -50,6 +50,14 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
     "strongroom.engines.database.paths.TABLE": ("database/", "database", {}),
     "strongroom.engines.rabbitmq.paths.TABLE": ("rabbitmq/", "rabbitmq", {}),
+    "strongroom.engines.ssh.paths.TABLE": ("ssh/", "ssh", {}),
+}
+
+# Fields the sweep adds to its requests on routes whose defaults would make it slow, not
+# different: Vault's SSH CA defaults to a 4096-bit RSA key, and the sweep writes each route
+# dozens of times. Keyed by the route's table and pattern.
+CHEAP: dict[tuple[str, str], dict[str, str]] = {
+    ("strongroom.engines.ssh.paths.TABLE", "config/ca"): {"key_type": "ssh-ed25519"},
 }
 
 

@@ -10,6 +10,7 @@ from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
 from strongroom.engines.rabbitmq import RabbitMqBackend
+from strongroom.engines.ssh import SshBackend
 from strongroom.engines.transit import TransitBackend
 
 
@@ -21,6 +22,7 @@ def catalogue() -> dict[str, BackendType]:
         "transit": BackendType("mounts", TransitBackend),
         "database": BackendType("mounts", DatabaseBackend),
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
+        "ssh": BackendType("mounts", SshBackend),
         "approle": BackendType("auth", AppRoleBackend),
         "userpass": BackendType("auth", UserpassBackend),
         "ldap": BackendType("auth", LdapBackend),

@@ -10,6 +10,7 @@ from conformance.scenarios import (
     kv,
     mounts,
     policies,
+    ssh,
     sys_misc,
     tokens,
     transit,
@@ -29,6 +30,7 @@ SCENARIOS: tuple[Scenario, ...] = tuple(
         transit,
         approle,
         userpass,
+        ssh,
         sys_misc,
         cli,
     )

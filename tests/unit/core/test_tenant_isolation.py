@@ -313,6 +313,7 @@ async def _ask(
         "role_id": ids["role_id"],
         "paths": ["secret/data/db"],
         "increment": 60,
+        **tenancy.CHEAP.get((case.route.table, case.route.pattern), {}),
     }
     fresh = f"probe{case.serial}"  # for the generic parts of the path (names of new things)
     path = re.sub(r"(?<=/)x(?=/|$)", fresh, case.path)

@@ -4,17 +4,17 @@ document of a mount."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
-
 import pytest
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.auth.approle.paths import TABLE
-from strongroom.logical.openapi import SCHEMA_TYPES
+from support.framework import (
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from support.inproc import Server
 
-VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2.json"
 # OpenBao's request schema for each path we serve (a sample name fills `{role_name}`).
 SCHEMAS = {
     "login": "AppRoleLoginRequest",
@@ -31,23 +31,16 @@ NOT_IMPLEMENTED = {"token_strictly_bind_ip"}  # OpenBao's extra we do not implem
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 @pytest.mark.parametrize(("path", "schema"), sorted(SCHEMAS.items()))
 def test_openbao_approle_fields_are_declared(path: str, schema: str) -> None:
     """Each field OpenBao declares for a write we serve is in our Struct, with the same type."""
-    theirs = json.loads(VECTOR.read_text())["components"]["schemas"][schema]["properties"]
-    route, _ = TABLE.match(path)
-    fields = route.fields()
-    for name, prop in theirs.items():
-        if name in NOT_IMPLEMENTED:
-            continue
-        assert name in fields, (path, name)
-        ours = SCHEMA_TYPES[fields[name].kind]
-        assert (ours["type"], ours.get("format")) == (prop["type"], prop.get("format")), name
+    theirs = openbao_schemas()[schema]["properties"]
+    assert_openbao_fields_declared(
+        TABLE, path, theirs, not_implemented=NOT_IMPLEMENTED, with_format=True
+    )
 
 
 def test_login_is_the_one_unauthenticated_path() -> None:

@@ -10,6 +10,7 @@ from strongroom.auth.ldap.paths import TABLE as LDAP
 from strongroom.auth.userpass import UserpassBackend
 from strongroom.auth.userpass.paths import TABLE as USERPASS
 from strongroom.logical import PathTable
+from support.framework import assert_captures_declared
 from support.inproc import Server
 
 TABLES = {"userpass": USERPASS, "ldap": LDAP}
@@ -17,9 +18,7 @@ TABLES = {"userpass": USERPASS, "ldap": LDAP}
 
 @pytest.mark.parametrize("table", TABLES.values(), ids=TABLES.keys())
 def test_every_capture_is_a_declared_field_of_every_operation(table: PathTable[object]) -> None:
-    for route in table.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(table)
 
 
 @pytest.mark.parametrize("table", TABLES.values(), ids=TABLES.keys())

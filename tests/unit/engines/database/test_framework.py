@@ -4,41 +4,37 @@ the OpenAPI document."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
-
 from strongroom.engines.database.path_config import ConfigWrite, plugin_details
 from strongroom.engines.database.paths import TABLE
-from strongroom.logical.openapi import SCHEMA_TYPES
+from support.framework import (
+    OPENBAO_DATABASE_RABBITMQ,
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from unit.engines.database.db_support import PLUGIN, Api
 
-VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi"
-OPENBAO = VECTOR / "openbao-2.7.2-database-rabbitmq.json"
 UNKNOWN = "Endpoint ignored these unrecognized parameters"
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 def test_openbao_database_fields_are_declared() -> None:
     """Each field OpenBao declares for a write we serve is in our Struct with the same type
     (credential_config is left out: only the password credential type is offered)."""
-    theirs = json.loads(OPENBAO.read_text())["components"]["schemas"]
+    theirs = openbao_schemas(OPENBAO_DATABASE_RABBITMQ)
     ours = {
         "config/x": "DatabaseConfigureConnectionRequest",
         "roles/x": "DatabaseWriteRoleRequest",
         "static-roles/x": "DatabaseWriteStaticRoleRequest",
     }
     for path, schema in ours.items():
-        fields = TABLE.match(path)[0].fields()
-        for name, prop in theirs[schema]["properties"].items():
-            if name == "credential_config":
-                continue
-            assert name in fields, (path, name)
-            assert SCHEMA_TYPES[fields[name].kind]["type"] == prop["type"], (path, name)
+        properties = theirs[schema]["properties"]
+        assert_openbao_fields_declared(
+            TABLE, path, properties, not_implemented={"credential_config"}
+        )
 
 
 def test_the_plugin_fields_are_what_the_engine_does_not_declare() -> None:

@@ -3,44 +3,39 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
 from typing import Any
 
 import pytest
 
 from strongroom.engines.kv.paths import V1, V2
 from strongroom.logical import PathTable
-from strongroom.logical.openapi import SCHEMA_TYPES
 from strongroom.logical.paths import SEALED_DATA
+from support.framework import (
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from support.inproc import Server
 
-VECTOR = FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2.json"
 TABLES: tuple[PathTable[Any], ...] = (V1, V2)
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
     for table in TABLES:
-        for route in table.routes:
-            for spec in route.operations.values():
-                assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+        assert_captures_declared(table)
 
 
 def test_openbao_kv_fields_are_declared() -> None:
     """Each field OpenBao's kv-v2 declares for a write we serve is in our Struct, same type
     (OpenBao's extras we do not implement, metadata_cas and friends, are left out)."""
-    theirs = json.loads(VECTOR.read_text())["components"]["schemas"]
+    theirs = openbao_schemas()
     ours = {"config": "KvWriteConfigRequest", "data/x": "KvWriteDataPathRequest"}
     ours |= {f"{verb}/x": f"KvWrite{verb.capitalize()}PathRequest" for verb in ("delete",)}
     ours |= {"metadata/x": "KvWriteMetadataPathRequest"}
     for path, schema in ours.items():
-        route, _ = V2.match(path)
-        fields = route.fields()
-        for name, prop in theirs[schema]["properties"].items():
-            if name.startswith("metadata_cas") or name == "version":
-                continue
-            assert name in fields, (path, name)
-            assert SCHEMA_TYPES[fields[name].kind]["type"] == prop["type"], (path, name)
+        properties = theirs[schema]["properties"]
+        extras = {n for n in properties if n.startswith("metadata_cas") or n == "version"}
+        assert_openbao_fields_declared(V2, path, properties, not_implemented=extras)
 
 
 def test_handlers_cannot_read_request_data() -> None:

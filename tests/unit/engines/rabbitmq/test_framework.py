@@ -3,36 +3,29 @@ Vault's unknown-parameter warning and `?help=1`."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
-
 from strongroom.engines.rabbitmq.paths import TABLE
-from strongroom.logical.openapi import SCHEMA_TYPES
-from unit.engines.rabbitmq.conftest import Api
-
-OPENBAO = (
-    FilePath(__file__).parents[3] / "vectors" / "openapi" / ("openbao-2.7.2-database-rabbitmq.json")
+from support.framework import (
+    OPENBAO_DATABASE_RABBITMQ,
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
 )
+from unit.engines.rabbitmq.conftest import Api
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 def test_openbao_rabbitmq_fields_are_declared() -> None:
-    theirs = json.loads(OPENBAO.read_text())["components"]["schemas"]
+    theirs = openbao_schemas(OPENBAO_DATABASE_RABBITMQ)
     ours = {
         "config/connection": "RabbitMqConfigureConnectionRequest",
         "config/lease": "RabbitMqConfigureLeaseRequest",
         "roles/x": "RabbitMqWriteRoleRequest",
     }
     for path, schema in ours.items():
-        fields = TABLE.match(path)[0].fields()
-        for name, prop in theirs[schema]["properties"].items():
-            assert name in fields, (path, name)
-            assert SCHEMA_TYPES[fields[name].kind]["type"] == prop["type"], (path, name)
+        assert_openbao_fields_declared(TABLE, path, theirs[schema]["properties"])
 
 
 async def test_unknown_parameters_are_warned_sorted_bytewise(api: Api) -> None:
