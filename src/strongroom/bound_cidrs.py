@@ -10,6 +10,9 @@ IPv4 client it maps.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
+
+from strongroom.errors import BadRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -37,3 +40,14 @@ def allows(blocks: tuple[str, ...], remote_addr: str) -> bool:
         return True
     address = _address(remote_addr)
     return address is not None and any(address in network(b) for b in blocks)
+
+
+def validated(blocks: Iterable[str], field: str) -> tuple[str, ...]:
+    """`blocks`, stripped, once each parses. Raises BadRequest naming `field`, not the value."""
+    kept = tuple(b.strip() for b in blocks if b.strip())
+    try:
+        for block in kept:
+            network(block)
+    except ValueError:
+        raise BadRequest(f'failed to validate CIDR blocks in field "{field}"') from None
+    return kept

@@ -146,6 +146,21 @@ ALLOWED: dict[str, Allowed] = {
     "approle-login-missing-role-id": _stricter(
         "OpenBao answers a login without role_id with a 500"
     ),
+    # -- userpass (auth/userpass/) ----------------------------------------------------------
+    **dict.fromkeys(
+        (
+            "userpass-user-write-read",
+            "userpass-user-legacy-policies",
+            "userpass-user-password-and-policies",
+        ),
+        _not_built("OpenBao's token_strictly_bind_ip", "body.data.token_strictly_bind_ip *"),
+    ),
+    "userpass-missing-user-password": _stricter(
+        "OpenBao answers a password or policies write of a missing user with a 500"
+    ),
+    "userpass-login-missing-password": _stricter(
+        'OpenBao answers a login without a password with a 500 "missing password"'
+    ),
     # -- others -----------------------------------------------------------------------------
     "pki-issuer-missing": _stricter(
         "OpenBao answers an unknown issuer reference on a mount with no issuers with a 500; "

@@ -46,6 +46,8 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.engines.identity.paths.TABLE": ("identity/", "", {}),
     "strongroom.auth.approle.paths.TABLE": ("auth/approle/", "approle", {}),
     "strongroom.auth.cert.paths.TABLE": ("auth/cert/", "cert", {}),
+    "strongroom.auth.userpass.paths.TABLE": ("auth/userpass/", "userpass", {}),
+    "strongroom.auth.ldap.paths.TABLE": ("auth/ldap/", "ldap", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),

@@ -1,6 +1,7 @@
-"""Node-wide counts of the log-in attempts being checked, for the AppRole lockout (see
-`auth/approle/lockout.py`): a table of buckets in a file beside the SQLite database, mapped by
-every worker process that opens the database, each bucket guarded by a record lock.
+"""Node-wide counts of the log-in attempts being checked, for the log-in lockout of AppRole,
+userpass and LDAP (see `logical/lockout.py`): a table of buckets in a file beside the SQLite
+database, mapped by every worker process that opens the database, each bucket guarded by a
+record lock.
 
 Why not in storage, and why this file is enough. A reservation in storage is a checked write,
 which SQLite commits with an fsync (synchronous=FULL), before every log-in and again after it;

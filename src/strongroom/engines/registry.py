@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.auth.cert import CertBackend
+from strongroom.auth.ldap import LdapBackend
+from strongroom.auth.userpass import UserpassBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
@@ -26,4 +28,6 @@ def catalogue() -> dict[str, BackendType]:
         "pki": BackendType("mounts", PkiBackend),
         "approle": BackendType("auth", AppRoleBackend),
         "cert": BackendType("auth", CertBackend),
+        "userpass": BackendType("auth", UserpassBackend),
+        "ldap": BackendType("auth", LdapBackend),
     }

@@ -1,39 +1,29 @@
-"""The token fields every auth method's role takes (Vault's sdk/helper/tokenutil: `token_*`,
-with the deprecated `policies` and `period`), and how a write changes them.
+"""The common token fields of every auth method's role or user (Vault's sdk/helper/tokenutil:
+`token_policies`, `token_ttl`, `token_max_ttl`, ..., and the legacy `policies` and `period`),
+declared once: the write fields, the stored settings, their rendering, and what a log-in hands
+the core. AppRole roles, userpass users and the LDAP config each carry them.
 
-A role's Struct of fields inherits `TokenWrite`; `token_changes` turns the fields sent into
-the changes of the stored role (whose attributes carry the same names), and
-`check_token_rules` refuses the combinations Vault refuses. Messages name the field, never
-the submitted value.
+On a write only the fields sent change; messages name the field, never the submitted value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Any, Literal, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
-from strongroom.bound_cidrs import network
+from strongroom.bound_cidrs import validated
+from strongroom.core.login import Login
 from strongroom.errors import BadRequest
-from strongroom.logical.fields import UNSET, Duration, UnsetType
+from strongroom.logical.fields import UNSET, Duration, UnsetType, sent
 
-__all__ = [
-    "RoleTokenType",
-    "TokenWrite",
-    "check_token_rules",
-    "non_negative",
-    "sanitized_policies",
-    "token_changes",
-    "token_type_choice",
-    "validated_cidrs",
-]
+TokenTypeName = Literal["default", "service", "batch"]
+BATCH: TokenTypeName = "batch"
 
-RoleTokenType = Literal["default", "service", "batch"]
-BATCH: RoleTokenType = "batch"
-DEFAULT_TYPE: RoleTokenType = "default"
-_TOKEN_TYPES: dict[str, tuple[RoleTokenType, str | None]] = {
+_TOKEN_TYPES: dict[str, tuple[TokenTypeName, str | None]] = {
     "": ("default", None),
     "default": ("default", None),
     "service": ("service", None),
@@ -44,8 +34,8 @@ _TOKEN_TYPES: dict[str, tuple[RoleTokenType, str | None]] = {
 }
 
 
-class TokenWrite(msgspec.Struct, frozen=True, kw_only=True):
-    """The token fields of a role write (tokenutil.AddTokenFields)."""
+class TokenFieldsWrite(msgspec.Struct, frozen=True, kw_only=True):
+    """The token fields of a write (tokenutil.AddTokenFields)."""
 
     policies: Annotated[
         list[str] | UnsetType,
@@ -113,37 +103,27 @@ class TokenWrite(msgspec.Struct, frozen=True, kw_only=True):
     ] = UNSET
 
 
-class TokenSettings(Protocol):
-    """What `check_token_rules` reads of a stored role."""
+class TokenSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """The token fields as stored (tokenutil.TokenParams): TTLs in whole seconds."""
 
-    @property
-    def token_type(self) -> RoleTokenType: ...
-    @property
-    def token_period(self) -> int: ...
-    @property
-    def token_num_uses(self) -> int: ...
-    @property
-    def token_ttl(self) -> int: ...
-    @property
-    def token_max_ttl(self) -> int: ...
+    token_policies: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()  # Vault's deprecated alias of token_policies
+    token_ttl: int = 0
+    token_max_ttl: int = 0
+    token_explicit_max_ttl: int = 0
+    token_num_uses: int = 0
+    token_period: int = 0
+    period: int = 0  # Vault's deprecated alias of token_period
+    token_type: TokenTypeName = "default"  # noqa: S105 - a token type, not a secret
+    token_bound_cidrs: tuple[str, ...] = ()
+    token_no_default_policy: bool = False
 
 
-def non_negative(value: int, name: str) -> int:
+def _non_negative(value: int, name: str) -> int:
     """Raises BadRequest if the count `name` is negative."""
     if value < 0:
         raise BadRequest(f"{name} cannot be negative")
     return value
-
-
-def validated_cidrs(blocks: Iterable[str], field: str) -> tuple[str, ...]:
-    """`blocks`, stripped, once each parses. Raises BadRequest naming `field`, not the value."""
-    kept = tuple(b.strip() for b in blocks if b.strip())
-    try:
-        for block in kept:
-            network(block)
-    except ValueError:
-        raise BadRequest(f'failed to validate CIDR blocks in field "{field}"') from None
-    return kept
 
 
 def sanitized_policies(names: list[str]) -> tuple[str, ...]:
@@ -153,20 +133,18 @@ def sanitized_policies(names: list[str]) -> tuple[str, ...]:
     return ("root",) if "root" in cleaned else tuple(sorted(cleaned))
 
 
-def token_changes(data: dict[str, Any]) -> dict[str, Any]:
-    """Changes to the `token_*` fields of a role from the fields sent (ParseTokenFields)."""
+def _token_changes(data: dict[str, Any]) -> dict[str, Any]:
+    """Changes to the `token_*` fields (tokenutil.ParseTokenFields)."""
     changes: dict[str, Any] = {}
     if "token_bound_cidrs" in data:
-        changes["token_bound_cidrs"] = validated_cidrs(
-            data["token_bound_cidrs"], "token_bound_cidrs"
-        )
+        changes["token_bound_cidrs"] = validated(data["token_bound_cidrs"], "token_bound_cidrs")
     for name in ("token_explicit_max_ttl", "token_max_ttl", "token_period", "token_ttl"):
         if name in data:
             changes[name] = data[name]
     if "token_no_default_policy" in data:
         changes["token_no_default_policy"] = data["token_no_default_policy"]
     if "token_num_uses" in data:
-        changes["token_num_uses"] = non_negative(data["token_num_uses"], "token_num_uses")
+        changes["token_num_uses"] = _non_negative(data["token_num_uses"], "token_num_uses")
     if "token_policies" in data:
         changes["token_policies"] = tuple(data["token_policies"])
         # Setting the new field clears the legacy one unless both are given (tokenutil).
@@ -181,9 +159,7 @@ def token_changes(data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def token_type_choice(data: dict[str, Any]) -> tuple[RoleTokenType, str | None] | None:
-    """The token type sent and Vault's warning for it, or None if none was sent. Raises
-    BadRequest for an unknown type."""
+def _token_type(data: dict[str, Any]) -> tuple[TokenTypeName, str | None] | None:
     if "token_type" not in data:
         return None
     chosen = _TOKEN_TYPES.get(data["token_type"])
@@ -193,12 +169,85 @@ def token_type_choice(data: dict[str, Any]) -> tuple[RoleTokenType, str | None] 
 
 
 def check_token_rules(role: TokenSettings) -> None:
-    """Raises BadRequest for the token settings Vault refuses together."""
-    if role.token_type == BATCH and role.token_period:
+    """Raises BadRequest for the combinations Vault refuses."""
+    batch = role.token_type == BATCH
+    if batch and role.token_period:
         raise BadRequest("'token_type' cannot be 'batch' when set to generate periodic tokens")
-    if role.token_type == BATCH and role.token_num_uses:
+    if batch and role.token_num_uses:
         raise BadRequest(
             "'token_type' cannot be 'batch' when set to generate tokens with limited use count"
         )
     if role.token_ttl and role.token_max_ttl and role.token_ttl > role.token_max_ttl:
         raise BadRequest("'token_ttl' cannot be greater than 'token_max_ttl'")
+
+
+def token_field_changes(fields: TokenFieldsWrite) -> tuple[dict[str, Any], list[str]]:
+    """The changes the token fields sent make (to a `TokenSettings`), and Vault's warnings.
+    Raises BadRequest for a malformed one; `check_token_rules` then checks the result."""
+    data = sent(fields)
+    changes = _token_changes(data)
+    warnings: list[str] = []
+    chosen = _token_type(data)
+    if chosen is not None:
+        changes["token_type"] = chosen[0]
+        if chosen[1] is not None:
+            warnings.append(chosen[1])
+    return changes, warnings
+
+
+def render_token_fields(settings: TokenSettings) -> dict[str, Any]:
+    """The token fields of a read (tokenutil.PopulateTokenData); the deprecated `period` and
+    `policies` appear only when set, as in Vault."""
+    data: dict[str, Any] = {
+        "token_bound_cidrs": list(settings.token_bound_cidrs),
+        "token_explicit_max_ttl": settings.token_explicit_max_ttl,
+        "token_max_ttl": settings.token_max_ttl,
+        "token_no_default_policy": settings.token_no_default_policy,
+        "token_num_uses": settings.token_num_uses,
+        "token_period": settings.token_period,
+        "token_policies": list(settings.token_policies),
+        "token_ttl": settings.token_ttl,
+        "token_type": settings.token_type,
+    }
+    if settings.period:
+        data["period"] = settings.period
+    if settings.policies:
+        data["policies"] = list(settings.policies)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who logged in, as the method saw them: the rest of a `Login` besides the token fields."""
+
+    display_name: str
+    alias_name: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    policies: tuple[str, ...] = ()  # joining the settings' token_policies (LDAP's groups)
+    bound_cidrs: tuple[str, ...] | None = None  # None: the settings' token_bound_cidrs
+    alias_metadata: Mapping[str, str] = field(default_factory=dict)
+    group_aliases: tuple[str, ...] = ()
+    internal: Mapping[str, str] = field(default_factory=dict)
+
+
+def token_login(settings: TokenSettings, who: Identity) -> Login:
+    """The `Login` a log-in under `settings` hands the core (tokenutil.PopulateTokenAuth)."""
+    bound = settings.token_bound_cidrs if who.bound_cidrs is None else who.bound_cidrs
+    return Login(
+        policies=tuple(dict.fromkeys((*settings.token_policies, *who.policies))),
+        display_name=who.display_name,
+        metadata=who.metadata,
+        ttl=settings.token_ttl,
+        max_ttl=settings.token_max_ttl,
+        explicit_max_ttl=settings.token_explicit_max_ttl,
+        period=settings.token_period,
+        num_uses=settings.token_num_uses,
+        token_type=settings.token_type,
+        bound_cidrs=bound,
+        renewable=True,
+        no_default_policy=settings.token_no_default_policy,
+        alias_name=who.alias_name,
+        alias_metadata=who.alias_metadata,
+        group_aliases=who.group_aliases,
+        internal=who.internal,
+    )

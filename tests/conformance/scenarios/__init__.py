@@ -17,6 +17,7 @@ from conformance.scenarios import (
     sys_misc,
     tokens,
     transit,
+    userpass,
 )
 
 __all__ = ["SCENARIOS"]
@@ -33,6 +34,7 @@ SCENARIOS: tuple[Scenario, ...] = tuple(
         transit,
         approle,
         cert,
+        userpass,
         ssh,
         pki,
         sys_misc,

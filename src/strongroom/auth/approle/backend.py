@@ -10,16 +10,16 @@ from __future__ import annotations
 import msgspec
 
 from strongroom.auth.approle.context import AppRole
-from strongroom.auth.approle.lockout import LockoutPolicy
 from strongroom.auth.approle.paths import TABLE
 from strongroom.auth.approle.store import Store
 from strongroom.errors import BadRequest
 from strongroom.logical import MountContext, Request, Response
+from strongroom.logical.lockout import LockoutPolicy
 
 
 class AppRoleBackend:
     """One `approle` mount. Its options may set `lockout_threshold`, `lockout_duration` and
-    `lockout_counter_reset` (lockout.py)."""
+    `lockout_counter_reset` (strongroom/logical/lockout.py)."""
 
     unauthenticated = TABLE.unauthenticated
     paths = TABLE  # its route table, for sys/internal/specs/openapi

@@ -7,8 +7,7 @@ way every bound CIDR is (`strongroom.bound_cidrs`) whenever used.
 
 from __future__ import annotations
 
-from strongroom.bound_cidrs import Network, allows, network
-from strongroom.logical.token_fields import validated_cidrs as validated
+from strongroom.bound_cidrs import Network, allows, network, validated
 
 __all__ = ["allows", "subset", "validated"]
 

@@ -8,12 +8,12 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from strongroom.auth.approle.lockout import LockoutPolicy, Lockouts
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.secret_ids import SecretIds
 from strongroom.auth.approle.store import Store
 from strongroom.core.attempts import AttemptTable
 from strongroom.errors import BadRequest, NotFound
+from strongroom.logical.lockout import LockoutPolicy, Lockouts
 
 MAX_HMAC_INPUT = 4096  # Vault's maxHmacInputLength: role names and secret IDs are HMACed
 RoleName = Annotated[str, Meta(description="Name of the role. Must be less than 4096 bytes.")]
@@ -52,3 +52,10 @@ def role_name(captured: str) -> str:
     if len(name) > MAX_HMAC_INPUT:
         raise BadRequest(f"role_name is longer than maximum of {MAX_HMAC_INPUT} bytes")
     return name
+
+
+def non_negative(value: int, name: str) -> int:
+    """Raises BadRequest if the count `name` is negative."""
+    if value < 0:
+        raise BadRequest(f"{name} cannot be negative")
+    return value

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import msgspec
 
-from strongroom.logical.token_fields import RoleTokenType
-
-DEFAULT_TYPE: RoleTokenType = "default"
+from strongroom.logical.token_fields import TokenSettings
 
 
-class Role(msgspec.Struct, frozen=True, kw_only=True):
+class Role(TokenSettings, frozen=True, kw_only=True):
     """One role (`role/<name>`). `key` is a random id naming the role's secret-ID folder, so a
     role deleted and created again never meets the secret IDs of its predecessor."""
 
@@ -29,17 +27,6 @@ class Role(msgspec.Struct, frozen=True, kw_only=True):
     secret_id_num_uses: int = 0
     secret_id_ttl: int = 0
     local_secret_ids: bool = False
-    token_policies: tuple[str, ...] = ()
-    policies: tuple[str, ...] = ()  # Vault's deprecated alias of token_policies
-    token_ttl: int = 0
-    token_max_ttl: int = 0
-    token_explicit_max_ttl: int = 0
-    token_num_uses: int = 0
-    token_period: int = 0
-    period: int = 0  # Vault's deprecated alias of token_period
-    token_type: RoleTokenType = DEFAULT_TYPE
-    token_bound_cidrs: tuple[str, ...] = ()
-    token_no_default_policy: bool = False
 
     def has_constraint(self) -> bool:
         """Vault refuses a role that neither binds a secret ID nor a CIDR list."""
@@ -77,22 +64,8 @@ class AccessorIndex(msgspec.Struct, frozen=True):
     secret_hmac: str
 
 
-class Lockout(msgspec.Struct, frozen=True, kw_only=True):
-    """Log-in attempts of one (role ID, client address) pair (`lockout/<hmac>`), see lockout.py:
-    the `failures` of the counting `window` (a random id, new at each reset) and the attempts
-    `pending`, reserved and still being checked (when no node table counts them, lockout.py).
-    The defaults let a counter written by an earlier release, which had other fields, decode as
-    an empty one that is already stale."""
-
-    window: str = ""
-    failures: int = 0
-    pending: int = 0
-    last_attempt: float = 0.0
-
-
 ROLE = msgspec.json.Decoder(Role)
 ROLE_ID_INDEX = msgspec.json.Decoder(RoleIdIndex)
 SECRET_ID = msgspec.json.Decoder(SecretId)
 ACCESSOR_INDEX = msgspec.json.Decoder(AccessorIndex)
-LOCKOUT = msgspec.json.Decoder(Lockout)
 encode = msgspec.json.Encoder().encode

@@ -18,10 +18,11 @@ from msgspec import Meta
 
 from strongroom.auth.approle import cidrs
 from strongroom.auth.approle.context import AppRole
-from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import Role, SecretId
 from strongroom.errors import BadRequest
 from strongroom.logical import Login, Request, Response
+from strongroom.logical.refused import Refused
+from strongroom.logical.token_fields import Identity, token_login
 
 INVALID = "invalid role or secret ID"
 _OUTSIDE_ROLE_CIDRS = "client address outside the role's secret_id_bound_cidrs"
@@ -53,7 +54,7 @@ async def login(app: AppRole, req: Request, fields: Credentials) -> Response:
 
 
 async def _counted(app: AppRole, role_id: str, secret_id: str, remote_addr: str) -> Login:
-    """Check the credentials as one attempt of the pair's lockout count (lockout.py).
+    """Check the credentials as one attempt of the pair's lockout count (logical/lockout.py).
 
     Raises Refused if the pair is locked out or the credentials do not pass.
     """
@@ -116,20 +117,14 @@ def _grant(role: Role, record: SecretId | None) -> Login:
     override the role's, and its metadata joins the token's, `role_name` always included."""
     metadata = {**(record.metadata if record else {}), "role_name": role.name}
     bound = record.token_bound_cidrs if record and record.token_bound_cidrs else None
-    return Login(
-        policies=role.token_policies,
-        display_name="approle",
-        metadata=metadata,
-        ttl=role.token_ttl,
-        max_ttl=role.token_max_ttl,
-        explicit_max_ttl=role.token_explicit_max_ttl,
-        period=role.token_period,
-        num_uses=role.token_num_uses,
-        token_type=role.token_type,
-        bound_cidrs=role.token_bound_cidrs if bound is None else bound,
-        renewable=True,
-        no_default_policy=role.token_no_default_policy,
-        alias_name=role.role_id,
-        alias_metadata=metadata,  # Vault's approle: the entity alias carries the same metadata
-        internal={"role_name": role.name},
+    return token_login(
+        role,
+        Identity(
+            display_name="approle",
+            alias_name=role.role_id,
+            metadata=metadata,
+            bound_cidrs=bound,
+            alias_metadata=metadata,  # Vault's approle: the entity alias carries the same
+            internal={"role_name": role.name},
+        ),
     )

@@ -1,5 +1,6 @@
 """The fields of a role write (api-docs/auth/approle "Create/Update AppRole", and the common
-token fields of sdk/helper/tokenutil), and how they change a role.
+token fields of sdk/helper/tokenutil, declared in strongroom/logical/token_fields.py), and how
+they change a role.
 
 On a write only the fields sent change; a new role starts from Vault's defaults. Messages
 name the field, never the submitted value.
@@ -12,22 +13,20 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from strongroom.auth.approle.context import RoleName
+from strongroom.auth.approle import cidrs
+from strongroom.auth.approle.context import RoleName, non_negative
 from strongroom.auth.approle.models import Role
 from strongroom.errors import BadRequest
 from strongroom.logical import UNSET, Duration, UnsetType
 from strongroom.logical.fields import sent
 from strongroom.logical.token_fields import (
-    TokenWrite,
+    TokenFieldsWrite,
     check_token_rules,
-    non_negative,
-    token_changes,
-    token_type_choice,
-    validated_cidrs,
+    token_field_changes,
 )
 
 
-class RoleWrite(TokenWrite, frozen=True, kw_only=True):
+class RoleWrite(TokenFieldsWrite, frozen=True, kw_only=True):
     role_name: RoleName
     bind_secret_id: Annotated[
         bool | UnsetType,
@@ -80,7 +79,7 @@ def _secret_id_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
         changes["bind_secret_id"] = data["bind_secret_id"]
     for name in ("secret_id_bound_cidrs", "bound_cidr_list"):  # the second is deprecated
         if name in data:
-            changes["secret_id_bound_cidrs"] = validated_cidrs(data[name], name)
+            changes["secret_id_bound_cidrs"] = cidrs.validated(data[name], name)
             break
     if "secret_id_num_uses" in data:
         changes["secret_id_num_uses"] = non_negative(
@@ -101,14 +100,8 @@ def _secret_id_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
 
 def apply_role(role: Role, fields: RoleWrite, *, creating: bool) -> tuple[Role, list[str]]:
     """`role` with the fields sent applied, and Vault's warnings. Raises BadRequest."""
-    data = sent(fields)
-    warnings: list[str] = []
-    changes = {**_secret_id_fields(data, creating=creating), **token_changes(data)}
-    chosen = token_type_choice(data)
-    if chosen is not None:
-        changes["token_type"] = chosen[0]
-        if chosen[1] is not None:
-            warnings.append(chosen[1])
+    token_changes, warnings = token_field_changes(fields)
+    changes = {**_secret_id_fields(sent(fields), creating=creating), **token_changes}
     updated = msgspec.structs.replace(role, **changes)
     check_token_rules(updated)
     if not updated.has_constraint():

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import msgspec
 
-from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import (
     ACCESSOR_INDEX,
     SECRET_ID,
@@ -28,6 +27,7 @@ from strongroom.auth.approle.models import (
 from strongroom.auth.approle.store import PAGE, ROLES, Store, new_uuid
 from strongroom.core.view import DELETE, UNCHANGED, Verdict, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
+from strongroom.logical.refused import Refused
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 RECORDS = "secret_id/"

@@ -9,12 +9,12 @@ Layout below the mount's view (the barrier seals every value; only HMACs appear 
     secret_id/<role key>/<HMAC(sid)>   SecretId            (see secret_ids.py)
     accessor/<HMAC(accessor)>          AccessorIndex
     expiry/<ceil(expiry)>.<role key>.<HMAC(sid)>           (empty; tidy pages through it)
-    lockout/<HMAC(role ID, address)>   Lockout             (see lockout.py)
+    lockout/<HMAC(role ID, address)>   Lockout             (see logical/lockout.py)
 
 Every HMAC is HMAC-SHA256 under the salt, with a purpose label so the same string never hashes
 alike in two indexes. Changes that must agree are one transaction guarded by `Check`s: a record
 changes through `View.update`, and a creation guarded by another record (a secret ID by its
-role's version) runs again under `retrying` after a lost race.
+role's version) runs again under `retrying` (strongroom.logical) after a lost race.
 
 An unknown role ID is looked up like a known one and then checked against the decoy role in the
 same steps (the same storage reads, one of a stored role record, and the same hashing), so the
@@ -31,11 +31,10 @@ from collections.abc import Callable
 from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdIndex, encode
 from strongroom.clock import Clock
 from strongroom.core.view import DELETE, UNCHANGED, Updated, Verdict, View, Write
-from strongroom.errors import BadRequest, InternalError
-from strongroom.secret import SecretBytes, salted_hmac
+from strongroom.errors import BadRequest
+from strongroom.logical.salt import MountSalt, created_once
 from strongroom.storage.interface import Check, Delete, Op, Put
 
-SALT = "salt"
 DECOY = "decoy"
 ROLES = "role/"
 ROLE_IDS = "role_id/"
@@ -54,30 +53,14 @@ class Store:
         self.view = view
         self.clock = clock
         self.max_ttl = max_ttl  # the mount's max lease TTL caps secret_id_ttl; 0 = no cap
-        self._salt: SecretBytes | None = None
+        self._salt = MountSalt(view)
 
     def now(self) -> float:
         return self.clock.now()
 
-    async def _salt_bytes(self) -> bytes:
-        if self._salt is None:
-            self._salt = SecretBytes(await self._created_once(SALT, secrets.token_bytes(32)))
-        return self._salt.reveal()
-
-    async def _created_once(self, path: str, value: bytes) -> bytes:
-        """What is stored at `path`, where `value` is written first if nothing is yet: the
-        Check lets exactly one worker create it, and a loser reads the winner's."""
-        created = await self.view.update(
-            path, bytes, lambda found: UNCHANGED if found is not None else value
-        )
-        raw = created.after
-        if raw is None:
-            raise InternalError(detail=f"approle: {path} missing after creation")
-        return raw
-
     async def hmac(self, purpose: str, value: str) -> str:
         """Hex HMAC-SHA256 of `value` under the mount's salt, separated by `purpose`."""
-        return salted_hmac(await self._salt_bytes(), f"{purpose}\x00{value}")
+        return await self._salt.hmac(purpose, value)
 
     # -- roles -------------------------------------------------------------------------------------
 
@@ -102,7 +85,7 @@ class Store:
 
     async def _decoy(self) -> Role:
         decoy = Role(name=DECOY, key=new_uuid(), role_id=new_uuid())
-        return ROLE.decode(await self._created_once(DECOY, encode(decoy)))
+        return ROLE.decode(await created_once(self.view, DECOY, encode(decoy)))
 
     async def update_role(
         self, name: str, mutate: Callable[[Role | None], Role | Verdict]

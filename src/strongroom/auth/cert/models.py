@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import msgspec
 
-from strongroom.logical.token_fields import DEFAULT_TYPE, RoleTokenType
+from strongroom.logical.token_fields import TokenSettings
 
 
-class CertRole(msgspec.Struct, frozen=True, kw_only=True):
+class CertRole(TokenSettings, frozen=True, kw_only=True):
     """One trusted certificate (`cert/<name>`): a CA whose chains it accepts, or a leaf."""
 
     name: str
@@ -31,20 +31,10 @@ class CertRole(msgspec.Struct, frozen=True, kw_only=True):
     ocsp_servers_override: tuple[str, ...] = ()
     ocsp_fail_open: bool = False
     ocsp_query_all_servers: bool = False
-    token_policies: tuple[str, ...] = ()
-    policies: tuple[str, ...] = ()  # Vault's deprecated alias of token_policies
-    token_ttl: int = 0
-    token_max_ttl: int = 0
-    token_explicit_max_ttl: int = 0
-    token_num_uses: int = 0
-    token_period: int = 0
-    period: int = 0  # deprecated alias of token_period
-    ttl: int = 0  # deprecated alias of token_ttl (and `lease`, older still)
-    max_ttl: int = 0  # deprecated alias of token_max_ttl
-    token_type: RoleTokenType = DEFAULT_TYPE
-    token_bound_cidrs: tuple[str, ...] = ()
-    bound_cidrs: tuple[str, ...] = ()  # deprecated alias of token_bound_cidrs
-    token_no_default_policy: bool = False
+    # The method's own deprecated aliases, beside tokenutil's `policies` and `period`.
+    ttl: int = 0  # of token_ttl (and `lease`, older still)
+    max_ttl: int = 0  # of token_max_ttl
+    bound_cidrs: tuple[str, ...] = ()  # of token_bound_cidrs
 
 
 class Crl(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,15 +12,14 @@ from msgspec import Meta
 
 from strongroom.auth.cert.models import CertRole
 from strongroom.auth.cert.trust import parse_pem_certificates
+from strongroom.bound_cidrs import validated
 from strongroom.errors import BadRequest
 from strongroom.logical import UNSET, Duration, UnsetType
 from strongroom.logical.fields import sent
 from strongroom.logical.token_fields import (
-    TokenWrite,
+    TokenFieldsWrite,
     check_token_rules,
-    token_changes,
-    token_type_choice,
-    validated_cidrs,
+    token_field_changes,
 )
 
 CertName = Annotated[str, Meta(description="The name of the certificate")]
@@ -39,7 +38,7 @@ _LISTS = (
 _FLAGS = ("ocsp_enabled", "ocsp_fail_open", "ocsp_query_all_servers")
 
 
-class CertWrite(TokenWrite, frozen=True, kw_only=True):
+class CertWrite(TokenFieldsWrite, frozen=True, kw_only=True):
     name: CertName
     certificate: Annotated[
         str | UnsetType,
@@ -125,7 +124,7 @@ def _legacy_fields(data: dict[str, Any], changes: dict[str, Any]) -> None:
     if "lease" in data and "ttl" not in data and "token_ttl" not in data:
         data["ttl"] = data["lease"]
     if "bound_cidrs" in data:
-        data["bound_cidrs"] = validated_cidrs(data["bound_cidrs"], "bound_cidrs")
+        data["bound_cidrs"] = validated(data["bound_cidrs"], "bound_cidrs")
     for legacy, token in _LEGACY:
         if token in data:
             changes[legacy] = changes[token] if legacy in data else type(changes[token])()
@@ -136,7 +135,7 @@ def _legacy_fields(data: dict[str, Any], changes: dict[str, Any]) -> None:
 def apply_cert(role: CertRole, fields: CertWrite) -> tuple[CertRole, list[str]]:
     """`role` with the fields sent applied, and Vault's warnings. Raises BadRequest."""
     data = sent(fields)
-    changes: dict[str, Any] = token_changes(data)
+    changes, warnings = token_field_changes(fields)
     _legacy_fields(data, changes)
     for name in _LISTS:
         if name in data:
@@ -152,12 +151,6 @@ def apply_cert(role: CertRole, fields: CertWrite) -> tuple[CertRole, list[str]]:
         )
     if "display_name" in data or not role.display_name:
         changes["display_name"] = data.get("display_name") or role.name  # Vault's default
-    warnings: list[str] = []
-    chosen = token_type_choice(data)
-    if chosen is not None:
-        changes["token_type"] = chosen[0]
-        if chosen[1] is not None:
-            warnings.append(chosen[1])
     updated = msgspec.structs.replace(role, **changes)
     _checked_pem(updated.certificate, "failed to parse certificate")
     check_token_rules(updated)

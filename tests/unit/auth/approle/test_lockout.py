@@ -7,13 +7,12 @@ from collections.abc import Sequence
 
 import pytest
 
-from strongroom.auth.approle.errors import Refused
-from strongroom.auth.approle.lockout import LockoutPolicy, Lockouts
-from strongroom.auth.approle.models import LOCKOUT
 from strongroom.auth.approle.store import Store
 from strongroom.core.attempts import AttemptTable
 from strongroom.core.request import Operation
 from strongroom.core.view import Store as BarrierStore
+from strongroom.logical.lockout import LOCKOUT, LockoutPolicy, Lockouts
+from strongroom.logical.refused import Refused
 from strongroom.storage.interface import Entry, Op
 from support.inproc import Server
 from unit.auth.approle.approle_harness import PREFIX, Harness, YieldingStore

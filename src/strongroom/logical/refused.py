@@ -1,7 +1,8 @@
 """Why a log-in was refused, for the operator log only (STYLE.md habit 5).
 
-`Refused` never reaches the client: the login handler turns every one of them into the same
-400 "invalid role or secret ID", so the answer is no oracle for which part was wrong.
+`Refused` never reaches the client: a login handler turns every one of them into its one
+answer for bad credentials (AppRole's 400 "invalid role or secret ID", userpass's and LDAP's
+"invalid username or password"), so the answer is no oracle for which part was wrong.
 """
 
 from __future__ import annotations

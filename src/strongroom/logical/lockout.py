@@ -1,4 +1,5 @@
-"""Failed log-in lockout per (role ID, client address), with the semantics of Vault's user
+"""Failed log-in lockout per (identity, client address) — AppRole's role ID, userpass's and
+LDAP's username — with the semantics of Vault's user
 lockout (docs/concepts/user-lockout; `isUserLocked` and `failedUserLoginProcess` in
 vault/request_handling.go): after `lockout_threshold` failed attempts the pair is locked for
 `lockout_duration` from the last of them; the count starts again after `lockout_counter_reset`
@@ -37,29 +38,61 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import msgspec
 
-from strongroom.auth.approle.errors import Refused
-from strongroom.auth.approle.models import LOCKOUT, Lockout, encode
-from strongroom.auth.approle.store import PAGE, Store, new_uuid
 from strongroom.config.durations import parse_duration
 from strongroom.core.attempts import AttemptTable
+from strongroom.core.mounts import MountContext
+from strongroom.core.view import View, retrying
 from strongroom.errors import StorageConflict
-from strongroom.logical import retrying
+from strongroom.logical.refused import Refused
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_DURATION = "15m"
 LOCKOUTS = "lockout/"
+SWEEP_PAGE = 100
 # Seconds between looks at a count whose every place is taken by attempts being checked. A
 # check takes a few milliseconds, so the looks start 2 ms apart and back off to 20 ms; the
 # last comes after about 5 s in all (DESIGN.md invariant 12: every wait is bounded).
 PAUSES = (0.002, 0.005, 0.01, *(0.02,) * 249)
+
+
+class LockoutStore(Protocol):
+    """What the counters need of a mount: its storage, clock and salted HMAC."""
+
+    @property
+    def view(self) -> View: ...
+    def now(self) -> float: ...
+    async def hmac(self, purpose: str, value: str) -> str: ...
+
+
+class Lockout(msgspec.Struct, frozen=True, kw_only=True):
+    """Log-in attempts of one (identity, client address) pair (`lockout/<hmac>`): the
+    `failures` of the counting `window` (a random id, new at each reset) and the attempts
+    `pending`, reserved and still being checked (when no node table counts them). The defaults
+    let a counter written by an earlier release, which had other fields, decode as an empty
+    one that is already stale."""
+
+    window: str = ""
+    failures: int = 0
+    pending: int = 0
+    last_attempt: float = 0.0
+
+
+LOCKOUT = msgspec.json.Decoder(Lockout)
+encode = msgspec.json.Encoder().encode
+
+
+def new_window() -> str:
+    return secrets.token_hex(16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +145,7 @@ class Lockouts:
 
     def __init__(
         self,
-        store: Store,
+        store: LockoutStore,
         policy: LockoutPolicy,
         pauses: Sequence[float] = PAUSES,
         attempts: AttemptTable | None = None,
@@ -123,9 +156,9 @@ class Lockouts:
         self.attempts = attempts
         self._waiters: dict[str, deque[asyncio.Future[None]]] = {}
 
-    async def key(self, role_id: str, remote_addr: str) -> str:
+    async def key(self, identity: str, remote_addr: str) -> str:
         """Where the counter of this pair lives; salted, so storage shows neither part."""
-        return LOCKOUTS + await self.store.hmac("lockout", f"{role_id}\x00{remote_addr}")
+        return LOCKOUTS + await self.store.hmac("lockout", f"{identity}\x00{remote_addr}")
 
     async def reserve(self, key: str) -> Slot:
         """Take a place in the count before the credentials are checked.
@@ -148,7 +181,9 @@ class Lockouts:
         pair is locked out."""
         if record is not None and self.policy.locked(record, now):
             raise Refused("locked out after repeated failed log-ins")
-        return Lockout(window=new_uuid()) if record is None or self._reset(record, now) else record
+        return (
+            Lockout(window=new_window()) if record is None or self._reset(record, now) else record
+        )
 
     def _reset(self, record: Lockout, now: float) -> bool:
         """Whether `lockout_counter_reset` has passed since the count's last attempt."""
@@ -233,13 +268,13 @@ class Lockouts:
             # The node table's places are not in the record: a failure counts in the count in
             # force (a fresh one once it reset), a success resets whatever is stored.
             if failed and (record is None or self._reset(record, self.store.now())):
-                return Lockout(window=new_uuid())
+                return Lockout(window=new_window())
             return record
         if ours:
             return record
         # Not ours: the count was reset meanwhile, and nothing of a success is left in it; a
         # failure counts in the count in force now.
-        return (record or Lockout(window=new_uuid())) if failed else None
+        return (record or Lockout(window=new_window())) if failed else None
 
     def _give(self, key: str, attempts: AttemptTable, generation: int) -> None:
         attempts.release(_bucket(key), generation)
@@ -279,7 +314,7 @@ class Lockouts:
         """Delete counters whose count and lock are over, a page at a time; returns how many."""
         removed = 0
         after: str | None = None
-        while page := await self.store.view.list(LOCKOUTS, after, PAGE):
+        while page := await self.store.view.list(LOCKOUTS, after, SWEEP_PAGE):
             for name in page:
                 record, version = await self._read(LOCKOUTS + name)
                 if record is None or not self.policy.stale(record, self.store.now()):
@@ -297,3 +332,16 @@ class Lockouts:
 def _bucket(key: str) -> bytes:
     """The node table's key of a counter: the salted HMAC its path ends in."""
     return bytes.fromhex(key.removeprefix(LOCKOUTS))
+
+
+INVALID_OPTIONS = "invalid lockout settings in the mount options"
+
+
+def mount_lockouts(store: LockoutStore, ctx: MountContext) -> Lockouts | None:
+    """The lockouts of a mount from its options, None when they are malformed: the backend
+    then refuses every request with INVALID_OPTIONS, failing closed, and visibly."""
+    try:
+        policy = LockoutPolicy.from_options(ctx.entry.options)
+    except ValueError:
+        return None
+    return Lockouts(store, policy, attempts=ctx.attempts)
