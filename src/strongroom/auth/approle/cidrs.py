@@ -7,23 +7,10 @@ way every bound CIDR is (`strongroom.bound_cidrs`) whenever used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from strongroom.bound_cidrs import Network, allows, network
-from strongroom.errors import BadRequest
+from strongroom.logical.tokenutil import validated_cidrs as validated
 
 __all__ = ["allows", "subset", "validated"]
-
-
-def validated(blocks: Iterable[str], field: str) -> tuple[str, ...]:
-    """`blocks`, stripped, once each parses. Raises BadRequest naming `field`, not the value."""
-    kept = tuple(b.strip() for b in blocks if b.strip())
-    try:
-        for block in kept:
-            network(block)
-    except ValueError:
-        raise BadRequest(f'failed to validate CIDR blocks in field "{field}"') from None
-    return kept
 
 
 def _within(inner: Network, outer: Network) -> bool:

@@ -52,10 +52,3 @@ def role_name(captured: str) -> str:
     if len(name) > MAX_HMAC_INPUT:
         raise BadRequest(f"role_name is longer than maximum of {MAX_HMAC_INPUT} bytes")
     return name
-
-
-def non_negative(value: int, name: str) -> int:
-    """Raises BadRequest if the count `name` is negative."""
-    if value < 0:
-        raise BadRequest(f"{name} cannot be negative")
-    return value

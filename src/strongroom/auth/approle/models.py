@@ -10,16 +10,12 @@ A secret ID itself is never stored: its record lives under the salted HMAC of it
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
 
-RoleTokenType = Literal["default", "service", "batch"]
-DEFAULT_TYPE: RoleTokenType = "default"
-BATCH: RoleTokenType = "batch"
+from strongroom.logical.tokenutil import TokenParams
 
 
-class Role(msgspec.Struct, frozen=True, kw_only=True):
+class Role(TokenParams, frozen=True, kw_only=True):
     """One role (`role/<name>`). `key` is a random id naming the role's secret-ID folder, so a
     role deleted and created again never meets the secret IDs of its predecessor."""
 
@@ -31,17 +27,6 @@ class Role(msgspec.Struct, frozen=True, kw_only=True):
     secret_id_num_uses: int = 0
     secret_id_ttl: int = 0
     local_secret_ids: bool = False
-    token_policies: tuple[str, ...] = ()
-    policies: tuple[str, ...] = ()  # Vault's deprecated alias of token_policies
-    token_ttl: int = 0
-    token_max_ttl: int = 0
-    token_explicit_max_ttl: int = 0
-    token_num_uses: int = 0
-    token_period: int = 0
-    period: int = 0  # Vault's deprecated alias of token_period
-    token_type: RoleTokenType = DEFAULT_TYPE
-    token_bound_cidrs: tuple[str, ...] = ()
-    token_no_default_policy: bool = False
 
     def has_constraint(self) -> bool:
         """Vault refuses a role that neither binds a secret ID nor a CIDR list."""

@@ -10,6 +10,7 @@ ID is real, so here it is the same refusal too.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from strongroom.auth.approle.errors import Refused
 from strongroom.auth.approle.models import Role, SecretId
 from strongroom.errors import BadRequest
 from strongroom.logical import Login, Request, Response
+from strongroom.logical.tokenutil import login_of
 
 INVALID = "invalid role or secret ID"
 _OUTSIDE_ROLE_CIDRS = "client address outside the role's secret_id_bound_cidrs"
@@ -116,19 +118,11 @@ def _grant(role: Role, record: SecretId | None) -> Login:
     override the role's, and its metadata joins the token's, `role_name` always included."""
     metadata = {**(record.metadata if record else {}), "role_name": role.name}
     bound = record.token_bound_cidrs if record and record.token_bound_cidrs else None
-    return Login(
-        policies=role.token_policies,
+    login = login_of(
+        role,
         display_name="approle",
         metadata=metadata,
-        ttl=role.token_ttl,
-        max_ttl=role.token_max_ttl,
-        explicit_max_ttl=role.token_explicit_max_ttl,
-        period=role.token_period,
-        num_uses=role.token_num_uses,
-        token_type=role.token_type,
-        bound_cidrs=role.token_bound_cidrs if bound is None else bound,
-        renewable=True,
-        no_default_policy=role.token_no_default_policy,
         alias_name=role.role_id,
         internal={"role_name": role.name},
     )
+    return login if bound is None else replace(login, bound_cidrs=bound)

@@ -7,33 +7,20 @@ from typing import Any
 
 from strongroom.auth.approle.models import Role, SecretId
 from strongroom.clock import rfc3339
+from strongroom.logical.tokenutil import token_view
 
 ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's zero time.Time, which Vault shows for "never"
 
 
 def role(entry: Role) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    return {
         "bind_secret_id": entry.bind_secret_id,
         "local_secret_ids": entry.local_secret_ids,
         "secret_id_bound_cidrs": list(entry.secret_id_bound_cidrs),
         "secret_id_num_uses": entry.secret_id_num_uses,
         "secret_id_ttl": entry.secret_id_ttl,
-        "token_bound_cidrs": list(entry.token_bound_cidrs),
-        "token_explicit_max_ttl": entry.token_explicit_max_ttl,
-        "token_max_ttl": entry.token_max_ttl,
-        "token_no_default_policy": entry.token_no_default_policy,
-        "token_num_uses": entry.token_num_uses,
-        "token_period": entry.token_period,
-        "token_policies": list(entry.token_policies),
-        "token_ttl": entry.token_ttl,
-        "token_type": entry.token_type,
+        **token_view(entry),
     }
-    # The deprecated fields appear only when set, as in Vault.
-    if entry.period:
-        data["period"] = entry.period
-    if entry.policies:
-        data["policies"] = list(entry.policies)
-    return data
 
 
 def secret_id(record: SecretId) -> dict[str, Any]:

@@ -12,11 +12,12 @@ import msgspec
 from msgspec import Meta
 
 from strongroom.auth.approle import cidrs
-from strongroom.auth.approle.context import RoleName, non_negative
+from strongroom.auth.approle.context import RoleName
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.secret_ids import Draft
 from strongroom.errors import BadRequest
 from strongroom.logical import UNSET, Duration, UnsetType
+from strongroom.logical.tokenutil import non_negative
 
 _NOT_SUBSET = (
     "failed to verify subset relationship between CIDR blocks on the role and CIDR blocks on "
