@@ -4,6 +4,7 @@ secrets engines and auth methods by the type name `sys/mounts` and `sys/auth` ac
 from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
+from strongroom.auth.jwt import JwtBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
@@ -22,4 +23,7 @@ def catalogue() -> dict[str, BackendType]:
         "rabbitmq": BackendType("mounts", RabbitMqBackend),
         "ssh": BackendType("mounts", SshBackend),
         "approle": BackendType("auth", AppRoleBackend),
+        # Vault's one JWT/OIDC plugin, registered under both its names.
+        "jwt": BackendType("auth", JwtBackend),
+        "oidc": BackendType("auth", JwtBackend),
     }

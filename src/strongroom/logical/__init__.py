@@ -3,7 +3,7 @@
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
     View, MountContext                                       the mount's storage and context
-    DELETE, UNCHANGED, Write                                 what a `View.update` mutation answers
+    DELETE, UNCHANGED, Verdict, Write                        what a `View.update` mutation answers
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
@@ -16,7 +16,7 @@ from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import DELETE, UNCHANGED, View, Write
+from strongroom.core.view import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.logical.fields import UNSET, Duration, NoFields, StringSlice, UnsetType
 from strongroom.logical.paths import OperationSpec, Path, PathTable
 
@@ -41,6 +41,7 @@ __all__ = [
     "Response",
     "StringSlice",
     "UnsetType",
+    "Verdict",
     "View",
     "Write",
     "named",
