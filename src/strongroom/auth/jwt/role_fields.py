@@ -16,7 +16,7 @@ from strongroom.auth.jwt.context import RoleName
 from strongroom.auth.jwt.models import Role
 from strongroom.errors import BadRequest
 from strongroom.logical import UNSET, Duration, UnsetType
-from strongroom.logical.fields import sent
+from strongroom.logical.fields import DURATION, convert, sent
 from strongroom.logical.tokenutil import TokenFields, check_token_rules, token_changes
 
 _LISTS = ("bound_audiences", "allowed_redirect_uris", "oidc_scopes")
@@ -82,7 +82,7 @@ class RoleWrite(TokenFields, frozen=True, kw_only=True):
         str | UnsetType, Meta(description="The claim to use for the Identity group alias names")
     ] = UNSET
     clock_skew_leeway: Annotated[
-        Duration | UnsetType,
+        str | UnsetType,
         Meta(
             description=(
                 "Duration in seconds of leeway when validating all claims to account for "
@@ -92,7 +92,7 @@ class RoleWrite(TokenFields, frozen=True, kw_only=True):
         ),
     ] = UNSET
     expiration_leeway: Annotated[
-        Duration | UnsetType,
+        str | UnsetType,
         Meta(
             description=(
                 "Duration in seconds of leeway when validating expiration of a token to "
@@ -101,7 +101,7 @@ class RoleWrite(TokenFields, frozen=True, kw_only=True):
         ),
     ] = UNSET
     not_before_leeway: Annotated[
-        Duration | UnsetType,
+        str | UnsetType,
         Meta(
             description=(
                 "Duration in seconds of leeway when validating not before values of a "
@@ -138,6 +138,13 @@ class RoleWrite(TokenFields, frozen=True, kw_only=True):
     ] = UNSET
 
 
+def _leeway(data: dict[str, Any], name: str) -> int:
+    """A duration in seconds, or -1 for none (which a plain duration field refuses)."""
+    if str(data[name]).strip() == "-1":
+        return -1
+    return int(convert(data, name, DURATION, 0))
+
+
 def _bound_claims(value: dict[str, Any], *, globbed: bool) -> dict[str, Any]:
     for bound in value.values():
         items = bound if isinstance(bound, list) else [bound]
@@ -165,11 +172,7 @@ def _own_changes(data: dict[str, Any], role: Role) -> dict[str, Any]:
         raise BadRequest("invalid 'role_type'")
     changes.update({n: tuple(s.strip() for s in data[n] if s.strip()) for n in _LISTS if n in data})
     changes.update({n: data[n] for n in _PLAIN if n in data})
-    for name in _LEEWAYS:
-        if name in data:
-            if data[name] < -1:
-                raise BadRequest(f"'{name}' cannot be less than -1")
-            changes[name] = data[name]
+    changes.update({name: _leeway(data, name) for name in _LEEWAYS if name in data})
     claims_type = data.get("bound_claims_type", role.bound_claims_type) or "string"
     if claims_type not in ("string", "glob"):
         raise BadRequest("invalid 'bound_claims_type'")
