@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.auth.jwt import JwtBackend
+from strongroom.auth.kubernetes import KubernetesBackend
 from strongroom.core.mounts import BackendType
 from strongroom.engines.database import DatabaseBackend
 from strongroom.engines.kv.backend import KvBackend
@@ -26,4 +27,5 @@ def catalogue() -> dict[str, BackendType]:
         # Vault's one JWT/OIDC plugin, registered under both its names.
         "jwt": BackendType("auth", JwtBackend),
         "oidc": BackendType("auth", JwtBackend),
+        "kubernetes": BackendType("auth", KubernetesBackend),
     }

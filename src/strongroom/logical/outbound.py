@@ -10,14 +10,14 @@ header or body (which may carry a bearer token) reaches an error or a log line.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from cryptography import x509
 
-__all__ = ["MAX_ANSWER", "Reply", "Unreachable", "exchange", "valid_ca_pem"]
+__all__ = ["MAX_ANSWER", "Fetch", "Reply", "Unreachable", "exchange", "valid_ca_pem"]
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 MAX_ANSWER = 1 << 20  # a JWKS, discovery document or TokenReview is a few KiB
@@ -31,6 +31,10 @@ class Unreachable(Exception):
 class Reply:
     status: int
     body: bytes
+
+
+Fetch = Callable[..., Awaitable[Reply]]
+"""`exchange`'s signature, for a backend that lets a test hand it another transport."""
 
 
 def valid_ca_pem(pem: str) -> bool:

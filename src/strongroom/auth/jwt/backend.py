@@ -8,11 +8,11 @@ five minutes have passed. Fields, existence checks and help come from `paths.py`
 from __future__ import annotations
 
 from strongroom.auth.jwt.context import JwtContext
-from strongroom.auth.jwt.keys import Fetch, KeySource
+from strongroom.auth.jwt.keys import KeySource
 from strongroom.auth.jwt.paths import TABLE
 from strongroom.auth.jwt.store import Store
 from strongroom.logical import MountContext, Request, Response
-from strongroom.logical.outbound import exchange
+from strongroom.logical.outbound import Fetch, exchange
 
 
 class JwtBackend:

@@ -8,11 +8,12 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from strongroom.auth.jwt.keys import Fetch, KeySource
+from strongroom.auth.jwt.keys import KeySource
 from strongroom.auth.jwt.models import Config, Role
 from strongroom.auth.jwt.store import Store
 from strongroom.clock import Clock
 from strongroom.errors import BadRequest
+from strongroom.logical.outbound import Fetch
 
 RoleName = Annotated[str, Meta(description="Name of the role.")]
 NOT_CONFIGURED = "could not load configuration"

@@ -15,39 +15,23 @@ public key as an HMAC secret.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import ECKey, KeySet, OKPKey, RSAKey
+from joserfc.jwk import KeySet
 
 from strongroom.auth.jwt.models import Config
 from strongroom.clock import Clock
-from strongroom.logical.outbound import Reply, Unreachable, exchange
+from strongroom.logical.jose import ASYMMETRIC_ALGS, claims_of, public_key
+from strongroom.logical.outbound import Fetch, Unreachable, exchange
 
-# Vault's supported signing algorithms (all asymmetric); OIDC providers default to RS256.
-ASYMMETRIC_ALGS = (
-    "RS256",
-    "RS384",
-    "RS512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "EdDSA",
-)
-OIDC_DEFAULT_ALGS = ("RS256",)
+OIDC_DEFAULT_ALGS = ("RS256",)  # OIDC providers sign with RS256 unless configured
 CACHE_SECONDS = 3600.0
 REFETCH_BUDGET = 10  # forced refetches (unknown kid) per REFETCH_WINDOW
 REFETCH_WINDOW = 60.0
 _KEY_TYPES = ("RSA", "EC", "OKP")
-PublicKey = RSAKey | ECKey | OKPKey
-Fetch = Callable[..., Awaitable[Reply]]
 
 
 class KeyProblem(Exception):
@@ -68,16 +52,6 @@ class Discovery(msgspec.Struct, frozen=True):
 
 
 _DISCOVERY = msgspec.json.Decoder(Discovery)
-
-
-def public_key(pem: str) -> PublicKey:
-    """The public key of a PEM block. Raises ValueError if it holds none."""
-    for kind in (RSAKey, ECKey, OKPKey):
-        try:
-            return kind.import_key(pem)
-        except (JoseError, ValueError, TypeError):
-            continue
-    raise ValueError("no public key")
 
 
 def key_set(document: bytes) -> KeySet:
@@ -103,13 +77,6 @@ def allowed_algs(config: Config) -> tuple[str, ...]:
     if config.jwt_supported_algs:
         return config.jwt_supported_algs
     return OIDC_DEFAULT_ALGS if config.oidc_discovery_url else ASYMMETRIC_ALGS
-
-
-def _decoded(token: str, key: PublicKey | KeySet, algs: tuple[str, ...]) -> dict[str, Any]:
-    claims = jwt.decode(token, key, algorithms=list(algs)).claims
-    if not isinstance(claims, dict):
-        raise KeyProblem("error validating token: claims are not a JSON object")
-    return claims
 
 
 class KeySource:
@@ -181,11 +148,11 @@ class KeySource:
             if config.jwt_validation_pubkeys:
                 return _with_static_keys(token, config.jwt_validation_pubkeys, algs)
             try:
-                return _decoded(token, await self._jwks(config, fresh=False), algs)
+                return claims_of(token, await self._jwks(config, fresh=False), algs)
             except InvalidKeyIdError:
                 if not self._may_refetch():
                     raise
-                return _decoded(token, await self._jwks(config, fresh=True), algs)
+                return claims_of(token, await self._jwks(config, fresh=True), algs)
         except (JoseError, ValueError, TypeError):
             raise KeyProblem("error validating token: error verifying token signature") from None
 
@@ -194,7 +161,7 @@ def _with_static_keys(token: str, pems: tuple[str, ...], algs: tuple[str, ...]) 
     """Vault tries each configured public key in turn."""
     for pem in pems:
         try:
-            return _decoded(token, public_key(pem), algs)
-        except (JoseError, ValueError):
+            return claims_of(token, public_key(pem), algs)
+        except (JoseError, ValueError, TypeError):
             continue
     raise KeyProblem("error validating token: error verifying token signature")

@@ -14,10 +14,11 @@ from msgspec import Meta
 
 from strongroom.auth.jwt import render
 from strongroom.auth.jwt.context import JwtContext
-from strongroom.auth.jwt.keys import ASYMMETRIC_ALGS, KeyProblem, key_set, public_key
+from strongroom.auth.jwt.keys import KeyProblem, key_set
 from strongroom.auth.jwt.models import Config
 from strongroom.errors import BadRequest, NotFound
 from strongroom.logical import NO_CONTENT, NoFields, Request, Response
+from strongroom.logical.jose import ASYMMETRIC_ALGS, public_key
 from strongroom.logical.outbound import Unreachable, valid_ca_pem
 
 SYNOPSIS = "Configure the JWT authentication backend."
