@@ -260,7 +260,10 @@ def _build_server(provider: OidcProvider) -> AuthorizationServer:
             return request  # already built from the HTTP request by the handler
 
         def handle_response(
-            self, status: int, body: Any, headers: list[tuple[str, str]]  # noqa: ANN401
+            self,
+            status: int,
+            body: Any,
+            headers: list[tuple[str, str]],  # noqa: ANN401
         ) -> tuple[int, Any, list[tuple[str, str]]]:
             return status, body, headers
 
@@ -268,7 +271,9 @@ def _build_server(provider: OidcProvider) -> AuthorizationServer:
             pass
 
     server = Server()
-    server.register_token_generator("default", BearerTokenGenerator(lambda **_kw: secrets.token_urlsafe(24)))
+    server.register_token_generator(
+        "default", BearerTokenGenerator(lambda **_kw: secrets.token_urlsafe(24))
+    )
     server.register_grant(CodeGrant, [CodeChallenge(required=True), IdTokens(require_nonce=True)])
     return server
 
@@ -323,7 +328,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def running(pki: Pki, clock: Callable[[], float], redirect_uris: list[str]) -> Iterator[OidcProvider]:
+def running(
+    pki: Pki, clock: Callable[[], float], redirect_uris: list[str]
+) -> Iterator[OidcProvider]:
     """The provider serving on a free loopback port until the block ends."""
     provider = OidcProvider(pki, clock, redirect_uris)
     handler = type("Handler", (_Handler,), {"provider": provider})
@@ -332,7 +339,7 @@ def running(pki: Pki, clock: Callable[[], float], redirect_uris: list[str]) -> I
     tls.load_cert_chain(pki.server_cert, pki.server_key)
     httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     provider.issuer = f"https://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
         yield provider
@@ -340,4 +347,3 @@ def running(pki: Pki, clock: Callable[[], float], redirect_uris: list[str]) -> I
         httpd.shutdown()
         httpd.server_close()
         thread.join()
-

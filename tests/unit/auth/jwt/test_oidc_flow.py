@@ -28,7 +28,9 @@ async def _authorize(provider: OidcProvider, auth_url: str) -> dict[str, str]:
 
 async def _begin(server: Server, provider: OidcProvider, **extra: str) -> str:
     resp = await server.call(
-        "POST", "auth/jwt/oidc/auth_url", {"role": "web", "redirect_uri": REDIRECT, **extra},
+        "POST",
+        "auth/jwt/oidc/auth_url",
+        {"role": "web", "redirect_uri": REDIRECT, **extra},
         token=None,
     )
     assert resp.status_code == 200, resp.text
