@@ -14,7 +14,15 @@ from strongroom.auth.kubernetes import render
 from strongroom.auth.kubernetes.context import KubernetesContext, RoleName
 from strongroom.auth.kubernetes.models import Role
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType
+from strongroom.logical import (
+    NO_CONTENT,
+    UNSET,
+    Duration,
+    NoFields,
+    Request,
+    Response,
+    UnsetType,
+)
 from strongroom.logical.fields import sent
 from strongroom.logical.tokenutil import TokenFields, check_token_rules, token_changes
 
@@ -49,6 +57,16 @@ class RoleWrite(TokenFields, frozen=True, kw_only=True):
     ] = UNSET
     audience: Annotated[
         str | UnsetType, Meta(description="Optional Audience claim to verify in the jwt.")
+    ] = UNSET
+    # Deprecated unprefixed aliases of token_ttl, token_max_ttl, token_num_uses and
+    # token_bound_cidrs, which clients such as hvac still send; the token_* field wins.
+    ttl: Annotated[Duration | UnsetType, Meta(description='Use "token_ttl" instead.')] = UNSET
+    max_ttl: Annotated[Duration | UnsetType, Meta(description='Use "token_max_ttl" instead.')] = (
+        UNSET
+    )
+    num_uses: Annotated[int | UnsetType, Meta(description='Use "token_num_uses" instead.')] = UNSET
+    bound_cidrs: Annotated[
+        list[str] | UnsetType, Meta(description='Use "token_bound_cidrs" instead.')
     ] = UNSET
     alias_name_source: Annotated[
         str | UnsetType,
@@ -97,9 +115,20 @@ def _own_changes(data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+_LEGACY = {
+    "ttl": "token_ttl",
+    "max_ttl": "token_max_ttl",
+    "num_uses": "token_num_uses",
+    "bound_cidrs": "token_bound_cidrs",
+}
+
+
 def apply_role(role: Role, fields: RoleWrite) -> tuple[Role, list[str]]:
     """`role` with the fields sent applied, and Vault's warnings. Raises BadRequest."""
     data = sent(fields)
+    for old, new in _LEGACY.items():
+        if old in data:
+            data.setdefault(new, data.pop(old))
     token, warnings = token_changes(data)
     updated = msgspec.structs.replace(role, **_own_changes(data), **token)
     check_token_rules(updated)

@@ -31,8 +31,12 @@ async def mount(server: Server, path: str = "jwt", kind: str = "jwt") -> None:
     assert resp.status_code == 204, resp.text
 
 
-async def configure_oidc(server: Server, provider: OidcProvider, path: str = "jwt") -> None:
-    """Discovery, client and CA, then an `oidc` role `web` and a `jwt` role `ci`."""
+async def configure_oidc(
+    server: Server, provider: OidcProvider, path: str = "jwt", namespace: str = ""
+) -> None:
+    """Discovery, client and CA, then an `oidc` role `web` and a `jwt` role `ci` (in
+    `namespace`, by path prefix)."""
+    path = f"{namespace}/auth/{path}" if namespace else f"auth/{path}"
     config = {
         "oidc_discovery_url": provider.issuer,
         "oidc_discovery_ca_pem": provider.ca_pem,
@@ -40,7 +44,7 @@ async def configure_oidc(server: Server, provider: OidcProvider, path: str = "jw
         "oidc_client_secret": CLIENT_SECRET,
         "default_role": "web",
     }
-    resp = await server.call("POST", f"auth/{path}/config", config)
+    resp = await server.call("POST", f"{path}/config", config)
     assert resp.status_code == 204, resp.text
     web = {
         "role_type": "oidc",
@@ -52,7 +56,7 @@ async def configure_oidc(server: Server, provider: OidcProvider, path: str = "jw
         "token_policies": "web",
         "token_ttl": "1h",
     }
-    resp = await server.call("POST", f"auth/{path}/role/web", web)
+    resp = await server.call("POST", f"{path}/role/web", web)
     assert resp.status_code == 204, resp.text
     ci = {
         "role_type": "jwt",
@@ -61,5 +65,5 @@ async def configure_oidc(server: Server, provider: OidcProvider, path: str = "jw
         "groups_claim": "groups",
         "token_policies": ["ci"],
     }
-    resp = await server.call("POST", f"auth/{path}/role/ci", ci)
+    resp = await server.call("POST", f"{path}/role/ci", ci)
     assert resp.status_code == 204, resp.text

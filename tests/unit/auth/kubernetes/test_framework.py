@@ -21,12 +21,8 @@ SCHEMAS = {
     "login": "KubernetesLoginRequest",
     "role/r": "KubernetesWriteAuthRoleRequest",
 }
-# OpenBao's deprecated unprefixed token fields, its namespace selector and IP binding.
+# OpenBao's namespace selector and IP binding.
 NOT_IMPLEMENTED = {
-    "bound_cidrs",
-    "max_ttl",
-    "num_uses",
-    "ttl",
     "bound_service_account_namespace_selector",
     "token_strictly_bind_ip",
 }
