@@ -49,7 +49,7 @@ def _browser(provider: OidcProvider, auth_url: str) -> dict[str, str]:
     trust = ssl.create_default_context(cafile=provider.pki.ca)
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=trust), Stop)
     try:
-        opener.open(auth_url)  # noqa: S310 - the test provider's https URL
+        opener.open(auth_url)
     except urllib.error.HTTPError as redirect:
         location = redirect.headers["Location"]
     query = parse_qs(urlsplit(location).query)

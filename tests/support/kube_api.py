@@ -76,7 +76,7 @@ class KubeApi:
         account: Account,
         audience: str = API_AUDIENCE,
         ttl: int = 3600,
-        **extra: Any,  # noqa: ANN401
+        **extra: Any,
     ) -> str:
         """A bound (projected) token, as the TokenRequest API issues them."""
         now = int(self.clock())
@@ -121,10 +121,9 @@ class KubeApi:
             if not set(audiences) & set(aud):
                 return None
         parts = str(claims.get("sub", "")).split(":")
-        if len(parts) != 4:  # noqa: PLR2004 - system:serviceaccount:<ns>:<name>
+        if len(parts) != 4:
             return None
-        found = self.accounts.get((parts[2], parts[3]))
-        return found
+        return self.accounts.get((parts[2], parts[3]))
 
     def token_review(self, bearer: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.reviews += 1
@@ -180,10 +179,10 @@ def _status(code: int, reason: str, message: str) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     api: KubeApi
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ANN401 - stdlib's
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
         if self.path != "/apis/authentication.k8s.io/v1/tokenreviews":

@@ -15,7 +15,7 @@ import json
 import secrets
 import ssl
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,7 +35,7 @@ from joserfc.jwk import KeySet, RSAKey
 from support.tls import Pki
 
 CLIENT_ID = "strongroom-test"
-CLIENT_SECRET = "client-secret-canary-5e0c"  # noqa: S105 - a test credential, checked for leaks
+CLIENT_SECRET = "client-secret-canary-5e0c"
 
 
 @dataclass
@@ -108,7 +108,9 @@ class _Code(AuthorizationCodeMixin):  # type: ignore[misc]
 
 
 class _Request(OAuth2Request):  # type: ignore[misc]
-    def __init__(self, method: str, uri: str, data: dict[str, str], headers: dict[str, str]):
+    def __init__(
+        self, method: str, uri: str, data: dict[str, str], headers: dict[str, str]
+    ) -> None:
         super().__init__(method, uri, headers=headers)
         self.payload = BasicOAuth2Payload(data)
         self._data = data
@@ -122,13 +124,17 @@ class _Request(OAuth2Request):  # type: ignore[misc]
         return self._data
 
 
+def _new_key() -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)}, auto_kid=False)
+
+
 @dataclass
 class OidcProvider:
     pki: Pki
     clock: Callable[[], float]
     redirect_uris: list[str] = field(default_factory=list)
     user: User = field(default_factory=User)
-    key: RSAKey = field(default_factory=lambda: _new_key())
+    key: RSAKey = field(default_factory=_new_key)
     old_keys: list[RSAKey] = field(default_factory=list)
     issuer: str = ""
     ttl: int = 600
@@ -151,7 +157,7 @@ class OidcProvider:
         keys = [k.as_dict(private=False) for k in (self.key, *self.old_keys)]
         return {"keys": keys}
 
-    def claims(self, **extra: Any) -> dict[str, Any]:  # noqa: ANN401 - any JSON value
+    def claims(self, **extra: Any) -> dict[str, Any]:
         now = int(self.clock())
         base: dict[str, Any] = {
             "iss": self.issuer,
@@ -165,7 +171,7 @@ class OidcProvider:
         base.update(extra)
         return {k: v for k, v in base.items() if v is not None}
 
-    def sign(self, claims: dict[str, Any], *, key: RSAKey | None = None, **header: Any) -> str:  # noqa: ANN401
+    def sign(self, claims: dict[str, Any], *, key: RSAKey | None = None, **header: Any) -> str:
         used = key or self.key
         return jwt.encode({"alg": "RS256", "kid": used.kid, **header}, claims, used)
 
@@ -189,102 +195,116 @@ class OidcProvider:
         return self._server
 
 
-def _new_key() -> RSAKey:
-    return RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)}, auto_kid=False)
+class _CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    """The code grant over the provider's in-memory codes (authlib's four storage hooks)."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]  # noqa: RUF012 - authlib's API
+
+    @property
+    def provider(self) -> OidcProvider:
+        found: OidcProvider = self.server.provider
+        return found
+
+    def save_authorization_code(self, code: str, request: _Request) -> None:
+        data = request.payload.data
+        self.provider.codes[code] = _Code(
+            code=code,
+            client_id=request.client.get_client_id(),
+            redirect_uri=data.get("redirect_uri", ""),
+            scope=data.get("scope", ""),
+            nonce=data.get("nonce", ""),
+            code_challenge=data.get("code_challenge", ""),
+            code_challenge_method=data.get("code_challenge_method", ""),
+            user=request.user,
+            auth_time=int(self.provider.clock()),
+        )
+
+    def query_authorization_code(self, code: str, client: _Client) -> _Code | None:
+        found = self.provider.codes.get(code)
+        return found if found and found.client_id == client.client_id else None
+
+    def delete_authorization_code(self, authorization_code: _Code) -> None:
+        self.provider.codes.pop(authorization_code.code, None)
+
+    def authenticate_user(self, authorization_code: _Code) -> User:
+        return authorization_code.user
+
+
+class _IdTokens(OpenIDCode):  # type: ignore[misc]
+    """ID tokens signed with the provider's current key, timed by its clock. The arguments
+    these hooks ignore are authlib's signatures."""
+
+    def __init__(self, provider: OidcProvider) -> None:
+        super().__init__(require_nonce=True)
+        self.provider = provider
+
+    def exists_nonce(self, nonce: str, request: _Request) -> bool:  # noqa: ARG002
+        return False
+
+    def resolve_client_private_key(self, client: _Client) -> KeySet:  # noqa: ARG002
+        return KeySet([self.provider.key])
+
+    def get_client_algorithm(self, client: _Client) -> str:  # noqa: ARG002
+        return "RS256"
+
+    def get_encode_header(self, client: _Client) -> dict[str, str]:  # noqa: ARG002
+        return {"alg": "RS256", "kid": self.provider.key.kid or ""}
+
+    def get_client_claims(self, client: _Client) -> dict[str, Any]:  # noqa: ARG002
+        now = int(self.provider.clock())
+        return {
+            "iss": self.provider.issuer,
+            "aud": [CLIENT_ID],
+            "iat": now,
+            "exp": now + self.provider.ttl,
+            "auth_time": now,
+        }
+
+    def generate_user_info(self, user: User, scope: str) -> UserInfo:  # noqa: ARG002
+        return UserInfo(sub=user.sub, email=user.email, groups=list(user.groups))
+
+
+class _Server(AuthorizationServer):  # type: ignore[misc]
+    """authlib's server without a web framework: requests are built by the handler."""
+
+    def __init__(self, provider: OidcProvider) -> None:
+        super().__init__()
+        self.provider = provider
+        self.client = _Client(CLIENT_ID, CLIENT_SECRET, provider.redirect_uris)
+
+    def query_client(self, client_id: str) -> _Client | None:
+        return self.client if client_id == CLIENT_ID else None
+
+    def save_token(self, token: dict[str, Any], request: _Request) -> None:
+        pass
+
+    def create_oauth2_request(self, request: _Request) -> _Request:
+        return request  # already built from the HTTP request by the handler
+
+    def handle_response(
+        self, status: int, body: Any, headers: list[tuple[str, str]]
+    ) -> tuple[int, Any, list[tuple[str, str]]]:
+        return status, body, headers
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        pass
 
 
 def _build_server(provider: OidcProvider) -> AuthorizationServer:
-    client = _Client(CLIENT_ID, CLIENT_SECRET, provider.redirect_uris)
-
-    class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
-        TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]  # noqa: RUF012 - authlib's API
-
-        def save_authorization_code(self, code: str, request: _Request) -> None:
-            data = request.payload.data
-            provider.codes[code] = _Code(
-                code=code,
-                client_id=request.client.get_client_id(),
-                redirect_uri=data.get("redirect_uri", ""),
-                scope=data.get("scope", ""),
-                nonce=data.get("nonce", ""),
-                code_challenge=data.get("code_challenge", ""),
-                code_challenge_method=data.get("code_challenge_method", ""),
-                user=request.user,
-                auth_time=int(provider.clock()),
-            )
-
-        def query_authorization_code(self, code: str, client: _Client) -> _Code | None:
-            found = provider.codes.get(code)
-            return found if found and found.client_id == client.client_id else None
-
-        def delete_authorization_code(self, authorization_code: _Code) -> None:
-            provider.codes.pop(authorization_code.code, None)
-
-        def authenticate_user(self, authorization_code: _Code) -> User:
-            return authorization_code.user
-
-    class IdTokens(OpenIDCode):  # type: ignore[misc]
-        def exists_nonce(self, nonce: str, request: _Request) -> bool:
-            return False
-
-        def resolve_client_private_key(self, client: _Client) -> KeySet:
-            return KeySet([provider.key])
-
-        def get_client_algorithm(self, client: _Client) -> str:
-            return "RS256"
-
-        def get_encode_header(self, client: _Client) -> dict[str, str]:
-            return {"alg": "RS256", "kid": provider.key.kid or ""}
-
-        def get_client_claims(self, client: _Client) -> dict[str, Any]:
-            now = int(provider.clock())
-            return {
-                "iss": provider.issuer,
-                "aud": [CLIENT_ID],
-                "iat": now,
-                "exp": now + provider.ttl,
-                "auth_time": now,
-            }
-
-        def generate_user_info(self, user: User, scope: str) -> UserInfo:
-            return UserInfo(sub=user.sub, email=user.email, groups=list(user.groups))
-
-    class Server(AuthorizationServer):  # type: ignore[misc]
-        def query_client(self, client_id: str) -> _Client | None:
-            return client if client_id == CLIENT_ID else None
-
-        def save_token(self, token: dict[str, Any], request: _Request) -> None:
-            pass
-
-        def create_oauth2_request(self, request: _Request) -> _Request:
-            return request  # already built from the HTTP request by the handler
-
-        def handle_response(
-            self,
-            status: int,
-            body: Any,
-            headers: list[tuple[str, str]],  # noqa: ANN401
-        ) -> tuple[int, Any, list[tuple[str, str]]]:
-            return status, body, headers
-
-        def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-            pass
-
-    server = Server()
-    server.register_token_generator(
-        "default", BearerTokenGenerator(lambda **_kw: secrets.token_urlsafe(24))
-    )
-    server.register_grant(CodeGrant, [CodeChallenge(required=True), IdTokens(require_nonce=True)])
+    server = _Server(provider)
+    access_tokens = BearerTokenGenerator(lambda **_kw: secrets.token_urlsafe(24))
+    server.register_token_generator("default", access_tokens)
+    server.register_grant(_CodeGrant, [CodeChallenge(required=True), _IdTokens(provider)])
     return server
 
 
 class _Handler(BaseHTTPRequestHandler):
     provider: OidcProvider
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ANN401 - stdlib's
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's
         pass
 
-    def _answer(self, status: int, body: Any, headers: list[tuple[str, str]] = ()) -> None:  # noqa: ANN401
+    def _answer(self, status: int, body: Any, headers: Sequence[tuple[str, str]] = ()) -> None:
         payload = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
         for name, value in headers:
@@ -294,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib's name
+    def do_GET(self) -> None:
         provider = self.provider
         url = urlsplit(self.path)
         if url.path == "/.well-known/openid-configuration":
@@ -314,7 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, {"error": "not_found"})
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib's name
+    def do_POST(self) -> None:
         provider = self.provider
         length = int(self.headers.get("Content-Length", "0"))
         form = dict(parse_qsl(self.rfile.read(length).decode()))

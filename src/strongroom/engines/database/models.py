@@ -39,7 +39,6 @@ class DatabaseConfig(msgspec.Struct, frozen=True, kw_only=True):
         return masked_repr(self, ("connection_details", "pending_root_password"))
 
 
-
 class Role(msgspec.Struct, frozen=True, kw_only=True):
     """`roles/:name`: how dynamic users are created and dropped."""
 

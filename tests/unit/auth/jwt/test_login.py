@@ -19,14 +19,14 @@ from support.oidc_provider import CLIENT_ID, OidcProvider
 from unit.auth.jwt.conftest import mount
 
 
-async def _jwks_config(server: Server, provider: OidcProvider, **extra: Any) -> None:  # noqa: ANN401
+async def _jwks_config(server: Server, provider: OidcProvider, **extra: Any) -> None:
     await mount(server)
     config = {"jwks_url": provider.issuer + "/jwks", "jwks_ca_pem": provider.ca_pem, **extra}
     resp = await server.call("POST", "auth/jwt/config", config)
     assert resp.status_code == 204, resp.text
 
 
-async def _role(server: Server, name: str = "ci", **fields: Any) -> None:  # noqa: ANN401
+async def _role(server: Server, name: str = "ci", **fields: Any) -> None:
     body = {
         "role_type": "jwt",
         "user_claim": "sub",
@@ -88,8 +88,10 @@ async def test_the_login_hands_the_core_alias_metadata_and_groups(
     [
         (
             {"aud": "someone-else"},
-            "error validating token: invalid audience (aud) claim: audience claim does not "
-            "match any expected audience",
+            (
+                "error validating token: invalid audience (aud) claim: audience claim does not "
+                "match any expected audience"
+            ),
         ),
         ({"sub": None}, 'claim "sub" not found in token'),
         ({"sub": 5}, "error validating token: invalid subject (sub) claim"),
@@ -97,8 +99,10 @@ async def test_the_login_hands_the_core_alias_metadata_and_groups(
         ({"email": {"a": 1}}, "error converting claim 'email' to string"),
         (
             {"exp": None, "iat": None},
-            "error validating token: no issued at (iat), not before (nbf), or expiration time "
-            "(exp) claims in token",
+            (
+                "error validating token: no issued at (iat), not before (nbf), or expiration time "
+                "(exp) claims in token"
+            ),
         ),
     ],
 )

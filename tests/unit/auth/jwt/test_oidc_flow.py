@@ -48,7 +48,8 @@ async def test_code_flow_with_pkce_logs_in(server: Server, provider: OidcProvide
     assert query["code_challenge_method"] == ["S256"]
     assert query["client_id"] == [CLIENT_ID]
     assert query["scope"] == ["openid profile email"]
-    assert len(query["state"][0]) >= 43 and len(query["nonce"][0]) >= 43
+    assert len(query["state"][0]) >= 43
+    assert len(query["nonce"][0]) >= 43
     answer = await _authorize(provider, auth_url)
     resp = await server.call("GET", "auth/jwt/oidc/callback", token=None, params=answer)
     assert resp.status_code == 200, resp.text
@@ -137,7 +138,7 @@ async def test_the_state_expires_after_five_minutes(server: Server, provider: Oi
     await _begin(server, provider)
     server.clock.advance(301)
     await routed[0].backend.tick()  # type: ignore[attr-defined]
-    assert await routed[0].backend._ctx.store.view.list("state/") == []  # type: ignore[attr-defined]  # noqa: SLF001
+    assert await routed[0].backend._ctx.store.view.list("state/") == []  # type: ignore[attr-defined]
 
 
 async def test_auth_url_refusals(server: Server, provider: OidcProvider) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,11 +22,11 @@ DENIED = {"errors": ["permission denied"]}
 
 
 async def _in(
-    server: Server, ns: str, method: str, path: str, body: object = None, **kw: object
-) -> tuple[int, object]:
+    server: Server, ns: str, method: str, path: str, body: Any = None, **kw: Any
+) -> tuple[int, Any]:
     resp = await server.call(
         method, path, body, token=None, headers={"X-Vault-Namespace": ns}, **kw
-    )  # type: ignore[arg-type]
+    )
     return resp.status_code, resp.json()
 
 
@@ -50,14 +51,14 @@ async def test_a_role_and_a_state_of_one_namespace_are_nothing_in_another(
     status, body = await _in(
         server, "ns-a", "POST", "auth/jwt/oidc/auth_url", {"role": "web", "redirect_uri": REDIRECT}
     )
-    answer = await _authorize(provider, body["data"]["auth_url"])  # type: ignore[index]
+    answer = await _authorize(provider, body["data"]["auth_url"])
     assert await _in(server, "ns-b", "GET", "auth/jwt/oidc/callback", params=answer) == (
         403,
         DENIED,
     )
     status, body = await _in(server, "ns-a", "GET", "auth/jwt/oidc/callback", params=answer)
     assert status == 200, body
-    issued = body["auth"]["client_token"]  # type: ignore[index]
+    issued = body["auth"]["client_token"]
     other = await server.call(
         "GET", "auth/token/lookup-self", token=issued, headers={"X-Vault-Namespace": "ns-b"}
     )
@@ -90,11 +91,8 @@ async def test_no_secret_reaches_answers_audit_or_logs(
         sa_token = kube.projected_token(account)
         outside = kube.projected_token(kube.account("dev", "app-web"))
         for jwt in (sa_token, outside, sa_token[:-5] + "AAAAA"):
-            answers.append(
-                await server.call(
-                    "POST", "auth/kubernetes/login", {"role": "app", "jwt": jwt}, token=None
-                )
-            )
+            body = {"role": "app", "jwt": jwt}
+            answers += [await server.call("POST", "auth/kubernetes/login", body, token=None)]
         kube.delete("kube-system", "vault-reviewer")
         answers.append(
             await server.call(

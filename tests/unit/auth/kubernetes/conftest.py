@@ -20,7 +20,7 @@ def kube(tmp_path: Path, server: Server) -> Iterator[KubeApi]:
         yield api
 
 
-async def configure(server: Server, kube: KubeApi, path: str = "kubernetes", **extra: Any) -> str:  # noqa: ANN401
+async def configure(server: Server, kube: KubeApi, path: str = "kubernetes", **extra: Any) -> str:
     """Mount, configure with a reviewer account's token and the CA, and add role `app`
     (names `app*` in namespaces `prod`, `stage-*`). Returns the reviewer JWT."""
     resp = await server.call("POST", f"sys/auth/{path}", {"type": "kubernetes"})
@@ -48,6 +48,6 @@ async def configure(server: Server, kube: KubeApi, path: str = "kubernetes", **e
 
 async def login(
     server: Server, jwt: str, role: str = "app", path: str = "kubernetes"
-) -> tuple[int, Any]:  # noqa: ANN401
+) -> tuple[int, Any]:
     resp = await server.call("POST", f"auth/{path}/login", {"role": role, "jwt": jwt}, token=None)
     return resp.status_code, resp.json()

@@ -11,7 +11,8 @@ from support.inproc import Server
 from support.kube_api import KubeApi
 from unit.auth.kubernetes.conftest import configure
 
-# OpenBao 2.7.2's read of {"bound_service_account_names": "a*", "bound_service_account_namespaces": "ns"}.
+# OpenBao 2.7.2's read of a role written with {"bound_service_account_names": "a*",
+# "bound_service_account_namespaces": "ns"}.
 OPENBAO_ROLE = {
     "alias_name_source": "serviceaccount_uid",
     "bound_service_account_names": ["a*"],
@@ -56,7 +57,10 @@ async def test_role_read_has_openbaos_shape(server: Server) -> None:
         ({}, '"bound_service_account_names" can not be empty'),
         (
             {"bound_service_account_names": "a"},
-            '"bound_service_account_namespaces" can not be empty if "bound_service_account_namespace_selector" is not set',
+            (
+                '"bound_service_account_namespaces" can not be empty if '
+                '"bound_service_account_namespace_selector" is not set'
+            ),
         ),
         (
             {
