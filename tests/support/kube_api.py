@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import json
 import secrets
-import ssl
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from support.tls import Pki
+from support.tls import Pki, serving
 
 ISSUER = "https://kubernetes.default.svc.cluster.local"
 LEGACY_ISSUER = "kubernetes/serviceaccount"
@@ -210,16 +208,6 @@ def running(pki: Pki, clock: Callable[[], float]) -> Iterator[KubeApi]:
     """The API server on a free loopback port until the block ends."""
     api = KubeApi(pki, clock)
     handler = type("Handler", (_Handler,), {"api": api})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls.load_cert_chain(pki.server_cert, pki.server_key)
-    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
-    api.host = f"https://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(pki, handler) as url:
+        api.host = url
         yield api
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()

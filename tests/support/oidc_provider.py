@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import ssl
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -32,7 +30,7 @@ from authlib.oidc.core.grants import OpenIDCode
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from support.tls import Pki
+from support.tls import Pki, serving
 
 CLIENT_ID = "strongroom-test"
 CLIENT_SECRET = "client-secret-canary-5e0c"
@@ -354,16 +352,6 @@ def running(
     """The provider serving on a free loopback port until the block ends."""
     provider = OidcProvider(pki, clock, redirect_uris)
     handler = type("Handler", (_Handler,), {"provider": provider})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls.load_cert_chain(pki.server_cert, pki.server_key)
-    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
-    provider.issuer = f"https://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(pki, handler) as url:
+        provider.issuer = url
         yield provider
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()

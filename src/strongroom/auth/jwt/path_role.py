@@ -27,7 +27,7 @@ async def exists(ctx: JwtContext, captures: Mapping[str, str]) -> bool:
 
 
 async def list_roles(ctx: JwtContext, _req: Request, _fields: NoFields) -> Response:
-    names = await ctx.store.role_names(None, None)
+    names = await ctx.store.role_names()
     if not names:
         raise NotFound
     return Response({"keys": names})
@@ -42,13 +42,9 @@ async def read_role(ctx: JwtContext, _req: Request, fields: RoleOnly) -> Respons
 
 async def write_role(ctx: JwtContext, _req: Request, fields: RoleWrite) -> Response:
     """Create the role or change the fields sent. Raises BadRequest."""
-    warnings: list[str] = []
-
-    def written(found: Role | None) -> Role:
-        role, warnings[:] = apply_role(found or Role(), fields)
-        return role
-
-    await ctx.store.update_role(fields.name.lower(), written)
+    warnings = await ctx.store.write_role(
+        fields.name.lower(), lambda found: apply_role(found or Role(), fields)
+    )
     return Response(warnings=warnings) if warnings else NO_CONTENT
 
 

@@ -12,13 +12,11 @@ one proceeds.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 from strongroom.auth.jwt.models import CONFIG, PENDING, ROLE, Config, PendingLogin, Role, encode
-from strongroom.logical import DELETE, UNCHANGED, Verdict, View
+from strongroom.logical import DELETE, UNCHANGED, View
+from strongroom.logical.records import Records
 
-CONFIG_PATH = "config"
-ROLES = "role/"
 STATES = "state/"
 
 
@@ -26,29 +24,9 @@ def _state_path(state: str) -> str:
     return STATES + hashlib.sha256(state.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class Store:
+class Store(Records[Config, Role]):
     def __init__(self, view: View) -> None:
-        self.view = view
-
-    async def config(self) -> Config | None:
-        raw = await self.view.get(CONFIG_PATH)
-        return None if raw is None else CONFIG.decode(raw)
-
-    async def put_config(self, config: Config) -> None:
-        await self.view.put(CONFIG_PATH, encode(config))
-
-    async def role(self, name: str) -> Role | None:
-        raw = await self.view.get(ROLES + name)
-        return None if raw is None else ROLE.decode(raw)
-
-    async def update_role(self, name: str, mutate: Callable[[Role | None], Role | Verdict]) -> None:
-        await self.view.update(ROLES + name, ROLE.decode, mutate, encode=encode)
-
-    async def delete_role(self, name: str) -> None:
-        await self.view.delete(ROLES + name)
-
-    async def role_names(self, after: str | None, limit: int | None) -> list[str]:
-        return await self.view.list(ROLES, after, limit)
+        super().__init__(view, CONFIG, ROLE)
 
     async def put_pending(self, state: str, pending: PendingLogin) -> None:
         await self.view.put(_state_path(state), encode(pending))

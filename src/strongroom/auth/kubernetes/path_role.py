@@ -143,13 +143,9 @@ def apply_role(role: Role, fields: RoleWrite) -> tuple[Role, list[str]]:
 
 
 async def write_role(ctx: KubernetesContext, _req: Request, fields: RoleWrite) -> Response:
-    warnings: list[str] = []
-
-    def written(found: Role | None) -> Role:
-        role, warnings[:] = apply_role(found or Role(), fields)
-        return role
-
-    await ctx.store.update_role(fields.name.lower(), written)
+    warnings = await ctx.store.write_role(
+        fields.name.lower(), lambda found: apply_role(found or Role(), fields)
+    )
     return Response(warnings=warnings) if warnings else NO_CONTENT
 
 

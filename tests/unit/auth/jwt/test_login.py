@@ -215,6 +215,11 @@ async def test_an_unknown_kid_refetches_the_jwks_after_rotation(
     # The retired key is no longer published: its tokens fail even after another refetch.
     stale = provider.sign(provider.claims(), key=old_key)
     assert (await _login(server, stale))[0] == 400
+    # A rotation that keeps the previous key published: tokens of both verify.
+    previous = provider.key
+    provider.rotate(keep_old=True)
+    assert (await _login(server, provider.sign(provider.claims())))[0] == 200
+    assert (await _login(server, provider.sign(provider.claims(), key=previous)))[0] == 200
 
 
 async def test_made_up_kids_cannot_flood_the_provider(
