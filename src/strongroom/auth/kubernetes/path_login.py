@@ -1,8 +1,8 @@
 """`login` (Vault's path_login.go; api-docs/auth/kubernetes "Login"): a service-account JWT
 exchanged for a token under a role. The names the JWT carries must be within the role's
 globs; then TokenReview (with the reviewer JWT, else the caller's own) or the `pem_keys`
-confirm it. Refusals are Vault's 403 "permission denied" (its two bound-name messages
-excepted), the reason only in the operator log; the JWT is never repeated."""
+confirm it. Refusals are Vault's 403 "permission denied" (its bound-name and audience
+messages excepted), the reason only in the operator log; the JWT is never repeated."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from strongroom.logical import Login, Request, Response
 from strongroom.logical.tokenutil import login_of
 
 SYNOPSIS = "Authenticates Kubernetes service accounts with Vault."
-_SHOWN = ("service account name not authorized", "namespace not authorized")
+_SHOWN = ("service account name not authorized", "namespace not authorized", review.BAD_AUDIENCE)
 
 
 class Credentials(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,8 +74,9 @@ async def _authenticated(
     claimed = review.account_of(claims)
     review.check_bounds(claimed, role)
     review.check_issuer(claims, config)
+    review.check_audience(claims, role)
     if config.pem_keys:
-        review.verify_locally(token, config, role)
+        review.verify_locally(token, config)
         return claimed
     local = not config.disable_local_ca_jwt
     reviewer = config.token_reviewer_jwt or (ctx.local("token") if local else "") or token

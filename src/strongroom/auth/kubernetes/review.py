@@ -100,15 +100,22 @@ def _audiences(claims: dict[str, Any]) -> list[str]:
     return [aud] if isinstance(aud, str) else [a for a in aud or [] if isinstance(a, str)]
 
 
-def verify_locally(token: str, config: Config, role: Role) -> None:
-    """Check the signature against `pem_keys` (any of them) and the audience. Raises Refused."""
+BAD_AUDIENCE = "invalid audience (aud) claim: audience claim does not match any expected audience"
+
+
+def check_audience(claims: dict[str, Any], role: Role) -> None:
+    """The role's audience must be among the token's, before anyone is asked (as OpenBao)."""
+    if role.audience and role.audience not in _audiences(claims):
+        raise Refused(BAD_AUDIENCE)
+
+
+def verify_locally(token: str, config: Config) -> None:
+    """Check the signature against `pem_keys` (any of them). Raises Refused."""
     for pem in config.pem_keys:
         try:
-            claims = claims_of(token, public_key(pem))
+            claims_of(token, public_key(pem))
         except (JoseError, ValueError, TypeError):
             continue
-        if role.audience and role.audience not in _audiences(claims):
-            raise Refused("invalid audience (aud) claim")
         return
     raise Refused("no pem_keys verify the token")
 
