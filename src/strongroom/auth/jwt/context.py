@@ -20,8 +20,10 @@ NOT_CONFIGURED = "could not load configuration"
 
 
 def missing_role(name: str) -> BadRequest:
-    """What log-in paths answer for a role that does not exist (Vault's wording)."""
-    return BadRequest(f'role "{name}" could not be found')
+    """What log-in paths answer for a role that does not exist: Vault's words without the
+    name (Vault says `role "x" could not be found`; DESIGN.md invariant 11 forbids repeating
+    a caller's value)."""
+    return BadRequest("role could not be found", detail=f"jwt: no role {name!r}")
 
 
 @dataclass(frozen=True, slots=True)

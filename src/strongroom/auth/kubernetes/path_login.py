@@ -50,7 +50,8 @@ async def login(ctx: KubernetesContext, _req: Request, fields: Credentials) -> R
     name = fields.role.lower()
     role = await ctx.store.role(name)
     if role is None:
-        raise BadRequest(f'invalid role name "{name}"')
+        # Vault says `invalid role name "x"`; the name is not repeated (DESIGN.md inv. 11).
+        raise BadRequest("invalid role name", detail=f"kubernetes: no role {name!r}")
     config = await ctx.store.config()
     if config is None:
         raise BadRequest("could not load backend configuration")
