@@ -3,46 +3,35 @@ vector `openbao-2.7.2-auth-jwt-kubernetes.json`), the three open paths, help and
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
-
 import pytest
 
 from strongroom.auth.jwt import JwtBackend
 from strongroom.auth.jwt.paths import TABLE
-from strongroom.logical.openapi import SCHEMA_TYPES
+from support.framework import (
+    OPENBAO_JWT_KUBERNETES,
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from support.inproc import Server
 from unit.auth.jwt.conftest import mount
 
-VECTOR = (
-    FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2-auth-jwt-kubernetes.json"
-)
 SCHEMAS = {
     "config": "JwtConfigureRequest",
     "login": "JwtLoginRequest",
     "oidc/auth_url": "JwtOidcRequestAuthorizationUrlRequest",
 }
-# OpenBao's "lowercase" string format and its provider-specific map: same JSON types.
-FORMATS_AS_PLAIN = {"lowercase", "map"}
 
 
 def test_every_capture_is_a_declared_field_of_every_operation() -> None:
-    for route in TABLE.routes:
-        for spec in route.operations.values():
-            assert set(route.captures()) <= set(spec.schema.fields), route.pattern
+    assert_captures_declared(TABLE)
 
 
 @pytest.mark.parametrize(("path", "schema"), sorted(SCHEMAS.items()))
 def test_openbao_fields_are_declared(path: str, schema: str) -> None:
-    theirs = json.loads(VECTOR.read_text())["components"]["schemas"][schema]["properties"]
-    route, _ = TABLE.match(path)
-    fields = route.fields()
-    for name, prop in theirs.items():
-        assert name in fields, (path, name)
-        ours = SCHEMA_TYPES[fields[name].kind]
-        assert ours["type"] == prop["type"], name
-        if prop.get("format") not in FORMATS_AS_PLAIN:
-            assert ours.get("format") == prop.get("format"), name
+    """Same JSON types (OpenBao's formats "lowercase" and "map" are not ours to copy)."""
+    theirs = openbao_schemas(OPENBAO_JWT_KUBERNETES)[schema]["properties"]
+    assert assert_openbao_fields_declared(TABLE, path, theirs) == len(theirs)
 
 
 def test_the_open_paths() -> None:

@@ -3,19 +3,18 @@ vector `openbao-2.7.2-auth-jwt-kubernetes.json`), `login` the one open path, hel
 
 from __future__ import annotations
 
-import json
-from pathlib import Path as FilePath
-
 import pytest
 
 from strongroom.auth.kubernetes import KubernetesBackend
 from strongroom.auth.kubernetes.paths import TABLE
-from strongroom.logical.openapi import SCHEMA_TYPES
+from support.framework import (
+    OPENBAO_JWT_KUBERNETES,
+    assert_captures_declared,
+    assert_openbao_fields_declared,
+    openbao_schemas,
+)
 from support.inproc import Server
 
-VECTOR = (
-    FilePath(__file__).parents[3] / "vectors" / "openapi" / "openbao-2.7.2-auth-jwt-kubernetes.json"
-)
 SCHEMAS = {
     "config": "KubernetesConfigureAuthRequest",
     "login": "KubernetesLoginRequest",
@@ -30,15 +29,15 @@ NOT_IMPLEMENTED = {
 
 @pytest.mark.parametrize(("path", "schema"), sorted(SCHEMAS.items()))
 def test_openbao_fields_are_declared(path: str, schema: str) -> None:
-    theirs = json.loads(VECTOR.read_text())["components"]["schemas"][schema]["properties"]
-    route, _ = TABLE.match(path)
-    fields = route.fields()
-    for name, prop in theirs.items():
-        if name in NOT_IMPLEMENTED:
-            continue
-        assert name in fields, (path, name)
-        ours = SCHEMA_TYPES[fields[name].kind]
-        assert (ours["type"], ours.get("format")) == (prop["type"], prop.get("format")), name
+    theirs = openbao_schemas(OPENBAO_JWT_KUBERNETES)[schema]["properties"]
+    checked = assert_openbao_fields_declared(
+        TABLE, path, theirs, not_implemented=NOT_IMPLEMENTED, with_format=True
+    )
+    assert checked == len(set(theirs) - NOT_IMPLEMENTED)
+
+
+def test_every_capture_is_a_declared_field_of_every_operation() -> None:
+    assert_captures_declared(TABLE)
 
 
 def test_login_is_the_one_open_path() -> None:
