@@ -16,6 +16,7 @@ from strongroom.logical.openapi import SCHEMA_TYPES
 VECTORS = Path(__file__).parents[1] / "vectors" / "openapi"
 OPENBAO = "openbao-2.7.2.json"
 OPENBAO_DATABASE_RABBITMQ = "openbao-2.7.2-database-rabbitmq.json"
+OPENBAO_JWT_KUBERNETES = "openbao-2.7.2-auth-jwt-kubernetes.json"
 
 
 @functools.cache

@@ -48,6 +48,8 @@ MOUNTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "strongroom.auth.cert.paths.TABLE": ("auth/cert/", "cert", {}),
     "strongroom.auth.userpass.paths.TABLE": ("auth/userpass/", "userpass", {}),
     "strongroom.auth.ldap.paths.TABLE": ("auth/ldap/", "ldap", {}),
+    "strongroom.auth.jwt.paths.TABLE": ("auth/jwt/", "jwt", {}),
+    "strongroom.auth.kubernetes.paths.TABLE": ("auth/kubernetes/", "kubernetes", {}),
     "strongroom.engines.kv.paths.V2": ("secret/", "kv", {"version": "2"}),
     "strongroom.engines.kv.paths.V1": ("kv1/", "kv", {"version": "1"}),
     "strongroom.engines.transit.paths.TABLE": ("transit/", "transit", {}),
@@ -245,6 +247,10 @@ class World:
         secret = await self._ok("POST", "auth/approle/role/app/secret-id", {}, ns)
         tenant.secret_id = secret["data"]["secret_id"]
         tenant.secret_id_accessor = secret["data"]["secret_id_accessor"]
+        jwt_role = {"role_type": "jwt", "user_claim": "sub", "bound_subject": "svc"}
+        await self._ok("POST", "auth/jwt/role/app", jwt_role, ns)
+        k8s_role = {"bound_service_account_names": "app", "bound_service_account_namespaces": "x"}
+        await self._ok("POST", "auth/kubernetes/role/app", k8s_role, ns)
         moved = await self._ok("POST", "sys/remount", {"from": "moving", "to": "moved"}, ns)
         tenant.migration_id = moved["migration_id"]
         await self._identities(tenant, ns)

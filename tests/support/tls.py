@@ -1,10 +1,17 @@
-"""Throw-away X.509 material for TLS tests: a CA, a server cert for 127.0.0.1, a client cert."""
+"""Throw-away X.509 material for TLS tests: a CA, a server cert for 127.0.0.1, a client cert;
+and a loopback HTTPS server for the small real services tests run (an OIDC provider, a
+Kubernetes API)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
@@ -83,3 +90,21 @@ def make_pki(directory: Path) -> Pki:
     _write_key(pki.server_key, server_key)
     _write_key(pki.client_key, client_key)
     return pki
+
+
+@contextmanager
+def serving(pki: Pki, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` served over TLS (the PKI's server certificate, for 127.0.0.1) on a free
+    loopback port in a thread until the block ends; yields the base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(pki.server_cert, pki.server_key)
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

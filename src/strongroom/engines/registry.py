@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from strongroom.auth.approle import AppRoleBackend
 from strongroom.auth.cert import CertBackend
+from strongroom.auth.jwt import JwtBackend
+from strongroom.auth.kubernetes import KubernetesBackend
 from strongroom.auth.ldap import LdapBackend
 from strongroom.auth.userpass import UserpassBackend
 from strongroom.core.mounts import BackendType
@@ -30,4 +32,8 @@ def catalogue() -> dict[str, BackendType]:
         "cert": BackendType("auth", CertBackend),
         "userpass": BackendType("auth", UserpassBackend),
         "ldap": BackendType("auth", LdapBackend),
+        # Vault's one JWT/OIDC plugin, registered under both its names.
+        "jwt": BackendType("auth", JwtBackend),
+        "oidc": BackendType("auth", JwtBackend),
+        "kubernetes": BackendType("auth", KubernetesBackend),
     }

@@ -3,7 +3,7 @@
     Request, Response, Operation, NO_CONTENT, LeaseRequest   the logical request and answer
     Login                                                    what a log-in handler returns
     View, MountContext, retrying                             the mount's storage and context
-    DELETE, UNCHANGED, Write, Mutation                       what a `View.update` mutation answers
+    DELETE, UNCHANGED, Verdict, Write, Mutation              what a `View.update` mutation answers
     EventSink, PasswordSource                                what a mount context hands on
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
@@ -18,7 +18,7 @@ from strongroom.core.login import Login
 from strongroom.core.mounts import EventSink, MountContext, PasswordSource
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import DELETE, UNCHANGED, Mutation, View, Write, retrying
+from strongroom.core.view import DELETE, UNCHANGED, Mutation, Verdict, View, Write, retrying
 from strongroom.logical.fields import (
     UNSET,
     Duration,
@@ -51,6 +51,7 @@ __all__ = [
     "Response",
     "StringSlice",
     "UnsetType",
+    "Verdict",
     "View",
     "Write",
     "duration_text",

@@ -32,6 +32,7 @@ __all__ = [
     "Schema",
     "StringSlice",
     "UnsetType",
+    "convert",
     "duration_text",
     "sent",
 ]

@@ -133,7 +133,7 @@ def sanitized_policies(names: list[str]) -> tuple[str, ...]:
     return ("root",) if "root" in cleaned else tuple(sorted(cleaned))
 
 
-def _token_changes(data: dict[str, Any]) -> dict[str, Any]:
+def _token_changes(data: Mapping[str, Any]) -> dict[str, Any]:
     """Changes to the `token_*` fields (tokenutil.ParseTokenFields)."""
     changes: dict[str, Any] = {}
     if "token_bound_cidrs" in data:
@@ -159,7 +159,7 @@ def _token_changes(data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _token_type(data: dict[str, Any]) -> tuple[TokenTypeName, str | None] | None:
+def _token_type(data: Mapping[str, Any]) -> tuple[TokenTypeName, str | None] | None:
     if "token_type" not in data:
         return None
     chosen = _TOKEN_TYPES.get(data["token_type"])
@@ -184,7 +184,12 @@ def check_token_rules(role: TokenSettings) -> None:
 def token_field_changes(fields: TokenFieldsWrite) -> tuple[dict[str, Any], list[str]]:
     """The changes the token fields sent make (to a `TokenSettings`), and Vault's warnings.
     Raises BadRequest for a malformed one; `check_token_rules` then checks the result."""
-    data = sent(fields)
+    return token_changes(sent(fields))
+
+
+def token_changes(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`token_field_changes` of fields already taken from their Struct (`sent`), for a method
+    that renames its deprecated fields first."""
     changes = _token_changes(data)
     warnings: list[str] = []
     chosen = _token_type(data)

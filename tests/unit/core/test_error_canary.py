@@ -26,6 +26,8 @@ SETUP: list[Request] = [
     ("POST", "transit/keys/aes", {"type": "aes256-gcm96"}),
     ("POST", "transit/keys/rsa", {"type": "rsa-2048"}),
     ("POST", "auth/approle/role/r", {}),
+    ("POST", "sys/auth/jwt", {"type": "jwt"}),
+    ("POST", "sys/auth/kubernetes", {"type": "kubernetes"}),
 ]
 SYS: list[Request] = [
     ("POST", "sys/mounts/x", {"type": C}),
@@ -116,6 +118,18 @@ ENGINES: list[Request] = [
     ("POST", "auth/approle/login", {"role_id": C, "secret_id": C}),
     ("POST", f"auth/approle/role/{C}/secret-id", {}),
     ("POST", "auth/approle/role/r/secret-id/lookup", {"secret_id": C}),
+    ("POST", "auth/jwt/config", {"jwks_url": C, "jwks_ca_pem": C, "default_role": C}),
+    ("POST", "auth/jwt/config", {"jwt_validation_pubkeys": [C], "jwt_supported_algs": C}),
+    ("POST", "auth/jwt/config", {"oidc_discovery_url": C, "oidc_client_secret": C}),
+    ("POST", "auth/jwt/role/r", {"role_type": C, "bound_claims_type": C, "user_claim": C}),
+    ("POST", "auth/jwt/role/r", {"role_type": "jwt", "clock_skew_leeway": C}),
+    ("POST", "auth/jwt/login", {"role": C, "jwt": C}),
+    ("POST", "auth/jwt/oidc/auth_url", {"role": C, "redirect_uri": C}),
+    ("GET", f"auth/jwt/oidc/callback?state={C}&code={C}", None),
+    ("POST", "auth/kubernetes/config", {"kubernetes_host": "", "token_reviewer_jwt": C}),
+    ("POST", "auth/kubernetes/config", {"kubernetes_host": "h", "kubernetes_ca_cert": C}),
+    ("POST", "auth/kubernetes/role/r", {"bound_service_account_names": C, "alias_name_source": C}),
+    ("POST", "auth/kubernetes/login", {"role": C, "jwt": C}),
 ]
 
 

@@ -52,6 +52,8 @@ MOUNTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("sys/mounts/secret", {"type": "kv-v2"}),
     ("sys/mounts/kv1", {"type": "kv"}),
     ("sys/auth/approle", {"type": "approle"}),
+    ("sys/auth/jwt", {"type": "jwt"}),
+    ("sys/auth/kubernetes", {"type": "kubernetes"}),
     ("sys/mounts/transit", {"type": "transit"}),
     ("sys/mounts/database", {"type": "database"}),
     ("sys/mounts/rabbitmq", {"type": "rabbitmq"}),

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from strongroom.logical.matching import glob_match
 from strongroom.secret import masked_repr
 
 
@@ -32,24 +33,10 @@ class DatabaseConfig(msgspec.Struct, frozen=True, kw_only=True):
 
     def allows(self, role: str) -> bool:
         """Vault: "*" allows every role; otherwise the name or a glob of it must be listed."""
-        return any(_glob(pattern, role) for pattern in self.allowed_roles)
+        return any(glob_match(pattern, role) for pattern in self.allowed_roles)
 
     def __repr__(self) -> str:
         return masked_repr(self, ("connection_details", "pending_root_password"))
-
-
-def _glob(pattern: str, name: str) -> bool:
-    """ryanuber/go-glob, as Vault's StrListContainsGlob uses it: `*` matches any run."""
-    parts = pattern.split("*")
-    if len(parts) == 1:
-        return name == pattern
-    rest = name
-    for i, part in enumerate(parts[:-1]):
-        index = rest.find(part)
-        if index < 0 or (i == 0 and index != 0):  # no leading `*`: must start the name
-            return False
-        rest = rest[index + len(part) :]
-    return rest.endswith(parts[-1])
 
 
 class Role(msgspec.Struct, frozen=True, kw_only=True):
