@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import hvac
+import jwt
 import pytest
 from hvac.exceptions import InvalidRequest
 
@@ -204,3 +205,29 @@ def test_plain_http_login_is_vaults_400(tmp_path: Path) -> None:
         assert (resp.status_code, resp.json()) == (400, {"errors": ["no client certificate found"]})
     finally:
         stop(server)
+
+
+@pytest.mark.slow
+def test_an_mtls_client_proves_who_it_is_with_a_signed_identity_token(served: Served) -> None:
+    """The workload-identity done-when for an mTLS client: a certificate log-in, a token bound
+    to its entity, and an identity JWT that verifies from the JWKS alone."""
+    vault, clients = served.vault, served.clients
+    vault.sys.create_or_update_acl_policy(
+        "app", 'path "identity/oidc/token/svc" { capabilities = ["read"] }'
+    )
+    vault.auth.cert.create_ca_certificate_role(
+        "web", certificate=clients.root.pem, token_policies=["app"]
+    )
+    vault.secrets.identity.create_named_key("k", algorithm="ES256", allowed_client_ids=["*"])
+    vault.secrets.identity.create_or_update_role("svc", key="k")
+    client_id = vault.secrets.identity.read_role("svc")["data"]["client_id"]
+    user = hvac.Client(url=served.server.address, verify=str(served.tls.ca))
+    auth = user.auth.cert.login(cert_pem=str(clients.leaf), key_pem=str(clients.key))["auth"]
+    signed = user.secrets.identity.generate_signed_id_token("svc")["data"]["token"]
+    keys = httpx.get(
+        served.server.address + "/v1/identity/oidc/.well-known/keys",
+        verify=ssl.create_default_context(cafile=served.tls.ca),
+    ).json()
+    key = jwt.PyJWKSet.from_dict(keys)[jwt.get_unverified_header(signed)["kid"]]
+    claims = jwt.decode(signed, key, algorithms=["ES256"], audience=client_id)
+    assert claims["sub"] == auth["entity_id"]
