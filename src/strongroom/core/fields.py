@@ -34,12 +34,6 @@ __all__ = [
     "FieldType",
     "Mismatch",
     "convert",
-    "get_bool",
-    "get_duration",
-    "get_int",
-    "get_str",
-    "get_str_list",
-    "get_str_map",
 ]
 
 
@@ -237,29 +231,3 @@ def convert(data: Mapping[str, Any], name: str, kind: FieldType, default: Any) -
         return CONVERSIONS[kind](value)
     except Mismatch:
         raise BadRequest(f'error converting input for field "{name}": expected {kind}') from None
-
-
-def get_str(data: Mapping[str, Any], name: str, default: str = "") -> str:
-    return str(convert(data, name, FieldType.STRING, default))
-
-
-def get_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
-    return int(convert(data, name, FieldType.INT, default))
-
-
-def get_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    return bool(convert(data, name, FieldType.BOOL, default))
-
-
-def get_duration(data: Mapping[str, Any], name: str, default: int = 0) -> int:
-    """Seconds from an integer or a Vault duration string ("90s", "1h30m"); "" is unset (0)."""
-    return int(convert(data, name, FieldType.DURATION, default))
-
-
-def get_str_map(data: Mapping[str, Any], name: str) -> dict[str, str]:
-    return dict(convert(data, name, FieldType.KV_PAIRS, {}))
-
-
-def get_str_list(data: Mapping[str, Any], name: str) -> list[str]:
-    """A list of strings, or a comma-separated string as Vault's CommaStringSlice accepts."""
-    return list(convert(data, name, FieldType.COMMA_STRING_LIST, []))

@@ -9,15 +9,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.core.fields import (
-    get_bool,
-    get_duration,
-    get_int,
-    get_str,
-    get_str_list,
-    get_str_map,
-)
+from strongroom.core.fields import FieldType, convert
 from strongroom.errors import BadRequest
+
+# `convert` by type, as a route's declared field reads it.
+
+
+def get_str(data: dict[str, Any], name: str, default: str = "") -> str:
+    return str(convert(data, name, FieldType.STRING, default))
+
+
+def get_int(data: dict[str, Any], name: str, default: int = 0) -> int:
+    return int(convert(data, name, FieldType.INT, default))
+
+
+def get_bool(data: dict[str, Any], name: str, default: bool = False) -> bool:
+    return bool(convert(data, name, FieldType.BOOL, default))
+
+
+def get_duration(data: dict[str, Any], name: str, default: int = 0) -> int:
+    return int(convert(data, name, FieldType.DURATION, default))
+
+
+def get_str_map(data: dict[str, Any], name: str) -> dict[str, str]:
+    return dict(convert(data, name, FieldType.KV_PAIRS, {}))
+
+
+def get_str_list(data: dict[str, Any], name: str) -> list[str]:
+    return list(convert(data, name, FieldType.COMMA_STRING_LIST, []))
+
 
 WORD = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12)
 SECONDS = st.integers(min_value=0, max_value=10**9)

@@ -21,7 +21,7 @@ import pytest
 
 from strongroom.clock import ManualClock
 from strongroom.core import scheduler
-from strongroom.core.fields import get_int
+from strongroom.core.fields import FieldType, convert
 from strongroom.core.mounts import BackendType
 from strongroom.core.request import LeaseRequest, Request, Response
 from strongroom.engines.registry import catalogue
@@ -49,7 +49,8 @@ class LedgerBackend:
     async def handle(self, request: Request, _path: str) -> Response:
         user = f"u-{secrets.token_hex(4)}"
         self._ledger.users.add(user)
-        ttl, max_ttl = get_int(request.data, "ttl"), get_int(request.data, "max_ttl")
+        ttl = int(convert(request.data, "ttl", FieldType.INT, 0))
+        max_ttl = int(convert(request.data, "max_ttl", FieldType.INT, 0))
         return Response(
             {"username": user}, secret=LeaseRequest({"user": user}, ttl=ttl, max_ttl=max_ttl)
         )
