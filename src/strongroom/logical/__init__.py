@@ -4,7 +4,9 @@
     Login                                                    what a log-in handler returns
     View, MountContext, retrying                             the mount's storage and context
     DELETE, UNCHANGED, Verdict, Write, Mutation              what a `View.update` mutation answers
-    EventSink, PasswordSource                                what a mount context hands on
+    EventSink, PasswordSource, AttemptTable                  what a mount context hands on
+    Updated, purge                                           an update's outcome; emptying a view
+    MountEntry, MountConfig, new_entry                       a builtin mount's table entry
     Path, PathTable, OperationSpec                           the declarative route table
     UNSET, UnsetType, Duration, NoFields, StringSlice        declaring an operation's fields
     duration_text, parse_duration                            durations as Vault writes them
@@ -14,11 +16,29 @@ directly, so the core can change shape behind it.
 """
 
 from strongroom.config.durations import parse_duration
+from strongroom.core.attempts import AttemptTable
 from strongroom.core.login import Login
-from strongroom.core.mounts import EventSink, MountContext, PasswordSource
+from strongroom.core.mounts import (
+    EventSink,
+    MountConfig,
+    MountContext,
+    MountEntry,
+    PasswordSource,
+    new_entry,
+)
 from strongroom.core.request import NO_CONTENT, LeaseRequest, Operation, Request, Response
 from strongroom.core.routes import GENERIC_NAME, named
-from strongroom.core.view import DELETE, UNCHANGED, Mutation, Verdict, View, Write, retrying
+from strongroom.core.view import (
+    DELETE,
+    UNCHANGED,
+    Mutation,
+    Updated,
+    Verdict,
+    View,
+    Write,
+    purge,
+    retrying,
+)
 from strongroom.logical.fields import (
     UNSET,
     Duration,
@@ -35,11 +55,14 @@ __all__ = [
     "NO_CONTENT",
     "UNCHANGED",
     "UNSET",
+    "AttemptTable",
     "Duration",
     "EventSink",
     "LeaseRequest",
     "Login",
+    "MountConfig",
     "MountContext",
+    "MountEntry",
     "Mutation",
     "NoFields",
     "Operation",
@@ -51,11 +74,14 @@ __all__ = [
     "Response",
     "StringSlice",
     "UnsetType",
+    "Updated",
     "Verdict",
     "View",
     "Write",
     "duration_text",
     "named",
+    "new_entry",
     "parse_duration",
+    "purge",
     "retrying",
 ]

@@ -11,8 +11,8 @@ from msgspec import Meta
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.secret_ids import SecretIds
 from strongroom.auth.approle.store import Store
-from strongroom.core.attempts import AttemptTable
 from strongroom.errors import BadRequest, NotFound
+from strongroom.logical import AttemptTable
 from strongroom.logical.lockout import LockoutPolicy, Lockouts
 
 MAX_HMAC_INPUT = 4096  # Vault's maxHmacInputLength: role names and secret IDs are HMACed

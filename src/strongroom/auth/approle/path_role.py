@@ -16,9 +16,8 @@ from strongroom.auth.approle.context import AppRole, RoleName, missing_role, rol
 from strongroom.auth.approle.models import Role
 from strongroom.auth.approle.role_fields import RoleWrite, apply_role
 from strongroom.auth.approle.store import new_uuid
-from strongroom.core.view import DELETE, UNCHANGED, Verdict
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, Request, Response
+from strongroom.logical import DELETE, NO_CONTENT, UNCHANGED, Request, Response, Verdict
 
 LIST_SYNOPSIS = "Lists all the roles registered with the backend."
 ROLE_SYNOPSIS = "Register an role with the backend."

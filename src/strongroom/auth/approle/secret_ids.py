@@ -25,8 +25,8 @@ from strongroom.auth.approle.models import (
     encode,
 )
 from strongroom.auth.approle.store import PAGE, ROLES, Store, new_uuid
-from strongroom.core.view import DELETE, UNCHANGED, Verdict, Write
 from strongroom.errors import BadRequest, InternalError, StorageConflict
+from strongroom.logical import DELETE, UNCHANGED, Verdict, Write
 from strongroom.logical.refused import Refused
 from strongroom.storage.interface import Check, Delete, Op, Put
 

@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 from strongroom.auth.approle.models import ROLE, ROLE_ID_INDEX, Role, RoleIdIndex, encode
 from strongroom.clock import Clock
-from strongroom.core.view import DELETE, UNCHANGED, Updated, Verdict, View, Write
 from strongroom.errors import BadRequest
+from strongroom.logical import DELETE, UNCHANGED, Updated, Verdict, View, Write
 from strongroom.logical.salt import MountSalt, created_once
 from strongroom.storage.interface import Check, Delete, Op, Put
 

@@ -20,9 +20,17 @@ from strongroom.auth.userpass.context import (
     username,
 )
 from strongroom.auth.userpass.models import User
-from strongroom.core.view import DELETE, UNCHANGED
 from strongroom.errors import BadRequest, NotFound
-from strongroom.logical import NO_CONTENT, UNSET, Request, Response, UnsetType, listing
+from strongroom.logical import (
+    DELETE,
+    NO_CONTENT,
+    UNCHANGED,
+    UNSET,
+    Request,
+    Response,
+    UnsetType,
+    listing,
+)
 from strongroom.logical.listing import ListPage
 from strongroom.logical.token_fields import TokenFieldsWrite, check_token_rules, token_field_changes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from strongroom.auth.userpass.models import USER, User, encode
-from strongroom.core.view import Updated, Verdict
+from strongroom.logical import Updated, Verdict
 from strongroom.logical.salt import SaltedStore
 
 USERS = "user/"

@@ -8,11 +8,9 @@ the token is revoked or expires (`destroy`), as Vault's token store does.
 
 from __future__ import annotations
 
-from strongroom.core.mounts import MountEntry, new_entry
-from strongroom.core.view import purge
 from strongroom.engines.cubbyhole.paths import TABLE
 from strongroom.errors import BadRequest, PermissionDenied
-from strongroom.logical import MountContext, Request, Response, View
+from strongroom.logical import MountContext, MountEntry, Request, Response, View, new_entry, purge
 
 
 class CubbyholeBackend:

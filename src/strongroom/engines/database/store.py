@@ -20,7 +20,6 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from strongroom.core.view import DELETE, UNCHANGED, Verdict, View
 from strongroom.engines.database.models import (
     CONFIG_DECODER,
     ROLE_DECODER,
@@ -31,6 +30,7 @@ from strongroom.engines.database.models import (
     encode,
 )
 from strongroom.errors import StorageConflict
+from strongroom.logical import DELETE, UNCHANGED, Verdict, View
 from strongroom.storage.interface import Check, Delete, Op, Put
 
 CONFIG = "config/"

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from strongroom.core.mounts import MountConfig, MountEntry, new_entry
 from strongroom.engines.identity.context import AuthMount, IdentityContext
 from strongroom.engines.identity.login import entity_for
 from strongroom.engines.identity.models import Entity, Resolved
 from strongroom.engines.identity.oidc import OIDC_TABLE, OPEN_PATHS, OidcContext, OidcStore
 from strongroom.engines.identity.paths import TABLE
 from strongroom.engines.identity.store import IdentityStore
-from strongroom.logical import MountContext, Request, Response
+from strongroom.logical import MountConfig, MountContext, MountEntry, Request, Response, new_entry
 from strongroom.storage.interface import Op
 
 OIDC_PREFIX = "oidc/"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from strongroom.core.view import UNCHANGED, Verdict, View
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.store import counter_path
+from strongroom.logical import UNCHANGED, Verdict, View
 
 DEFAULT_THRESHOLD = int(2**32 * 0.9)
 BLOCK = 4096

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from strongroom.core.mounts import EventSink
 from strongroom.engines.transit.models import KeyPolicy
+from strongroom.logical import EventSink
 
 CREATED = "transit-key-created"
 IMPORTED = "transit-key-imported"

@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import rsa
 from msgspec import Meta
 
-from strongroom.core.view import UNCHANGED, Verdict
 from strongroom.engines.transit import encoding, events
 from strongroom.engines.transit.context import Name, TransitContext
 from strongroom.engines.transit.crypto import aead, asymmetric, wrap
@@ -41,7 +40,16 @@ from strongroom.engines.transit.path_keys import (
 from strongroom.engines.transit.store import WRAPPING_KEY, Change
 from strongroom.engines.transit.versions import with_version
 from strongroom.errors import BadRequest
-from strongroom.logical import NO_CONTENT, UNSET, NoFields, Request, Response, UnsetType
+from strongroom.logical import (
+    NO_CONTENT,
+    UNCHANGED,
+    UNSET,
+    NoFields,
+    Request,
+    Response,
+    UnsetType,
+    Verdict,
+)
 
 WRAPPING_KEY_SYNOPSIS = "Returns the public key to use for wrapping imported keys"
 IMPORT_SYNOPSIS = "Imports an externally-generated key into a new transit key"

@@ -24,7 +24,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from strongroom.core.view import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.engines.transit.events import Event, Events
 from strongroom.engines.transit.keyring import Keyring
 from strongroom.engines.transit.models import (
@@ -36,6 +35,7 @@ from strongroom.engines.transit.models import (
     KeysConfig,
     encode,
 )
+from strongroom.logical import DELETE, UNCHANGED, Verdict, View, Write
 from strongroom.storage.interface import Op
 
 POLICY = "policy/"
