@@ -8,7 +8,6 @@ ASGI); JSON goes through msgspec. Every response carries `Cache-Control: no-stor
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -146,7 +145,7 @@ def _client_chain(value: str) -> tuple[bytes, ...]:
         return ()
     try:
         return tuple(base64.b64decode(part, validate=True) for part in value.split(","))
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or not ASCII
         return ()  # the front writes it; unreadable means no certificate, never a guess
 
 

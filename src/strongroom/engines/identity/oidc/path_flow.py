@@ -12,7 +12,6 @@ raw bodies. Codes and access tokens are stored only as SHA-256 digests.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import secrets
@@ -240,7 +239,7 @@ def _credentials(request: Request, fields: TokenExchange) -> tuple[str, str]:
         return fields.client_id, fields.client_secret
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
         raise OAuthError("invalid_client", "client failed to authenticate", 401) from None
     client_id, _, secret = decoded.partition(":")
     return client_id, secret

@@ -21,7 +21,6 @@ JSON for control characters; here strings are JSON-encoded, so such values round
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,7 +191,7 @@ def accepted(raw: str) -> str:
     then it is checked as a role write checks it. Raises TemplateError."""
     try:
         decoded = base64.b64decode(raw, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
         decoded = raw
     template = decoded if raw else ""
     rendered = claims(template, BlankEntity(), 0.0)

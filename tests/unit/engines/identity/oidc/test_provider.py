@@ -208,6 +208,9 @@ async def test_a_wrong_secret_and_a_code_as_access_token_are_refused(api: OidcAp
     }
     status, refused = await _open(api, "POST", "provider/p1/token", exchange)
     assert (status, refused["error"]) == (401, "invalid_client")
+    basic = {"Authorization": "Basic \u00e9t\u00e9".encode("latin-1")}  # was a 500
+    status, refused = await _open(api, "POST", "provider/p1/token", exchange, headers=basic)
+    assert (status, refused["error"]) == (401, "invalid_client")
     status, _ = await _open(
         api, "GET", "provider/p1/userinfo", headers={"Authorization": f"Bearer {code}"}
     )
