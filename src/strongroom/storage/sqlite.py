@@ -75,9 +75,10 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def _begin_immediate(conn: sqlite3.Connection) -> None:
-    """Take the cross-process write lock (BEGIN IMMEDIATE), polling while another process
-    holds it; raises sqlite3.OperationalError after _BUSY_TIMEOUT_S."""
+def _polling(conn: sqlite3.Connection, statement: str) -> list[tuple[object, ...]]:
+    """Run `statement`, polling while another process holds the lock it needs; raises
+    sqlite3.OperationalError after _BUSY_TIMEOUT_S. For the statements whose lock SQLite's own
+    busy wait does not cover fairly or at all (BEGIN IMMEDIATE; switching the file to WAL)."""
     deadline = time.monotonic() + _BUSY_TIMEOUT_S
     pause = _FIRST_POLL_S
     # Only this statement polls: the rest of the transaction (a COMMIT meeting another
@@ -86,7 +87,7 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
     try:
         while True:
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                return conn.execute(statement).fetchall()
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
@@ -94,15 +95,19 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                     raise
                 time.sleep(pause)
                 pause = min(pause * 2, _MAX_POLL_S)
-            else:
-                return
     finally:
         conn.execute(f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)}")
 
 
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the cross-process write lock (BEGIN IMMEDIATE), polling while another holds it."""
+    _polling(conn, "BEGIN IMMEDIATE")
+
+
 def _init_file(conn: sqlite3.Connection) -> None:
-    # WAL is a property of the file, so the first process to open it sets it for all.
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchall()[0][0]
+    # WAL is a property of the file, so the first process to open it sets it for all; a
+    # process opening it at the same moment may find it locked (SQLITE_BUSY, no busy wait).
+    mode = _polling(conn, "PRAGMA journal_mode=WAL")[0][0]
     if mode != "wal":
         raise ValueError("sqlite storage file does not support WAL mode")
     _begin_immediate(conn)  # worker processes may race to create the schema

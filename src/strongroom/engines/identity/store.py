@@ -48,11 +48,24 @@ def new_id() -> str:
 
 
 def name_key(prefix: str, name: str) -> str:
-    return prefix + name.encode().hex()
+    # Hex of the name's bytes: any text a caller sends (NUL, "/", a lone surrogate) is a key.
+    return prefix + name.encode("utf-8", "surrogatepass").hex()
+
+
+def names_a_record(record_id: str) -> bool:
+    """Whether a caller's id can be the last part of a storage key (ids are UUIDs; anything
+    else, "/", NUL or a lone surrogate included, names no record rather than failing)."""
+    if not record_id or "/" in record_id or "\x00" in record_id:
+        return False
+    try:
+        record_id.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def alias_key(accessor: str, name: str) -> str:
-    return name_key(f"{ALIAS_KEY}{accessor.encode().hex()}/", name)
+    return name_key(f"{ALIAS_KEY}{accessor.encode('utf-8', 'surrogatepass').hex()}/", name)
 
 
 class IdentityStore:
@@ -74,7 +87,7 @@ class IdentityStore:
 
     async def entity(self, entity_id: str) -> tuple[Entity, int] | None:
         """The entity and the storage version it was read at."""
-        if not entity_id or "/" in entity_id:
+        if not names_a_record(entity_id):
             return None
         found = await self.view.get_entry(ENTITY + entity_id)
         return None if found is None else (_ENTITY.decode(found.value), found.version)
@@ -90,14 +103,14 @@ class IdentityStore:
         return await self._pointer(alias_key(accessor, name))
 
     async def entity_by_alias_id(self, alias_id: str) -> tuple[Entity, int] | None:
-        if not alias_id or "/" in alias_id:
+        if not names_a_record(alias_id):
             return None
         return await self._pointer(ALIAS_ID + alias_id)
 
     async def entity_or_merged(self, entity_id: str) -> tuple[Entity, int] | None:
         """The entity, or the one it was merged into (what a token's entity id names)."""
         found = await self.entity(entity_id)
-        if found is None and entity_id and "/" not in entity_id:
+        if found is None and names_a_record(entity_id):
             found = await self._pointer(ENTITY_MERGED + entity_id)
         return found
 

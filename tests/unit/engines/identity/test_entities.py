@@ -210,3 +210,17 @@ async def test_the_identity_mount_is_builtin(server: Server) -> None:
     assert taken.status_code == 400
     unknown = await server.call("GET", "identity/oidc/anything")
     assert unknown.status_code == 404
+
+
+async def test_ids_and_names_no_record_could_have_are_not_server_errors(server: Server) -> None:
+    """Schemathesis over our own document sent these: a NUL or a lone surrogate in an id or a
+    name reached storage and was a 500; they name nothing, or are names like any other."""
+    headers = {"X-Vault-Token": server.root_token, "Content-Type": "application/json"}
+    for value in ("a\\u0000b", "\\ud800", "x/y"):  # JSON escapes: sent as the client sends
+        for path, body in (
+            ("identity/group", f'{{"member_entity_ids": ["{value}"]}}'),
+            ("identity/entity/name/n", f'{{"name": "{value}"}}'),
+            ("identity/group/id/g", f'{{"member_entity_ids": "{value}"}}'),
+        ):
+            resp = await server.client.post(f"/v1/{path}", content=body, headers=headers)
+            assert resp.status_code < 500, (path, value, resp.text)
