@@ -5,7 +5,7 @@ CLI sends `""` for a TTL it leaves alone)."""
 from __future__ import annotations
 
 from conformance.harness import Scenario
-from conformance.scenarios.steps import delete, get, post
+from conformance.scenarios.steps import cli, delete, get, post
 
 MOUNT = "sys/mounts/{m}"
 
@@ -93,6 +93,15 @@ OTHER = [
             post(MOUNT, {"type": "kv"}),
             post("sys/remount", {"from": "{m}", "to": "{m}-moved"}, save={"id": "migration_id"}),
             get("sys/remount/status/{id}"),
+        ],
+    ),
+    # OpenBao moves in the background, so the moved mount is read after `bao secrets move`,
+    # which waits for the move to finish (a GET right after the POST raced it under load).
+    Scenario(
+        "mounts-remount-then-read",
+        [
+            post(MOUNT, {"type": "kv"}),
+            cli("secrets", "move", "{m}", "{m}-moved"),
             get(MOUNT + "-moved", values=True),
         ],
     ),
